@@ -1,0 +1,257 @@
+// Package rubric defines a case's published rubric (items, levels and
+// automatic checks) and the engine that scores a design against it.
+package rubric
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/pipeline"
+)
+
+// Dimensions are the axes a rubric scores, in display order.
+var Dimensions = []string{"framing", "data", "features", "model", "evaluation", "deployment", "monitoring", "communication"}
+
+// Check kinds.
+const (
+	CheckPresent    = "present"
+	CheckMentions   = "mentions"
+	CheckListHas    = "list_has"
+	CheckNumber     = "number"
+	CheckGraphHas   = "graph_has"
+	CheckGraphPath  = "graph_path"
+	CheckGraphCycle = "graph_cycle"
+)
+
+// CheckKinds lists every check kind.
+var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle}
+
+// Rubric is a versioned list of items.
+type Rubric struct {
+	Version int    `yaml:"version" json:"version"`
+	Items   []Item `yaml:"items" json:"items"`
+}
+
+// Item is one thing the rubric scores, on levels 0 to 3.
+type Item struct {
+	ID        string   `yaml:"id" json:"id"`
+	Dimension string   `yaml:"dimension" json:"dimension"`
+	Points    int      `yaml:"points" json:"points"`
+	Title     string   `yaml:"title" json:"title"`
+	Levels    []string `yaml:"levels" json:"levels"` // what levels 0, 1, 2 and 3 look like, for reviewers
+	Hint      string   `yaml:"hint,omitempty" json:"hint,omitempty"`
+	Checks    []Check  `yaml:"checks,omitempty" json:"checks,omitempty"`
+}
+
+// Automatic reports whether the item has automatic checks.
+func (it *Item) Automatic() bool { return len(it.Checks) > 0 }
+
+// Check is one automatic test of a design. Which fields matter depends on
+// Check (the kind).
+type Check struct {
+	Check string `yaml:"check" json:"check"`
+
+	// present, list_has, number: the field; mentions: the sections to read.
+	Section  string   `yaml:"section,omitempty" json:"section,omitempty"`
+	Field    string   `yaml:"field,omitempty" json:"field,omitempty"`
+	Sections []string `yaml:"sections,omitempty" json:"sections,omitempty"`
+
+	// present: the minimum words of a text field, or rows of a list.
+	MinWords int `yaml:"min_words,omitempty" json:"min_words,omitempty"`
+
+	// mentions: concept ids from concepts.yaml; at least Min of them (default 1).
+	Concepts []string `yaml:"concepts,omitempty" json:"concepts,omitempty"`
+
+	// list_has: rows whose cells equal Where; at least Min of them (default 1).
+	Where map[string]string `yaml:"where,omitempty" json:"where,omitempty"`
+	Min   int               `yaml:"min,omitempty" json:"min,omitempty"`
+
+	// number: the range the value must fall in.
+	AtLeast *float64 `yaml:"at_least,omitempty" json:"at_least,omitempty"`
+	AtMost  *float64 `yaml:"at_most,omitempty" json:"at_most,omitempty"`
+
+	// graph_has: a node of kind Node, in Stage when set.
+	Node  string `yaml:"node,omitempty" json:"node,omitempty"`
+	Stage string `yaml:"stage,omitempty" json:"stage,omitempty"`
+
+	// graph_path: a directed path from a node of kind From to one of kind To.
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
+	To   string `yaml:"to,omitempty" json:"to,omitempty"`
+
+	// graph_cycle: a feedback loop through nodes of these kinds, in order.
+	Through []string `yaml:"through,omitempty" json:"through,omitempty"`
+
+	// Hint says what to add when the check is missed.
+	Hint string `yaml:"hint,omitempty" json:"hint,omitempty"`
+}
+
+// IsGraph reports whether the check reads the pipeline.
+func (c *Check) IsGraph() bool {
+	return c.Check == CheckGraphHas || c.Check == CheckGraphPath || c.Check == CheckGraphCycle
+}
+
+// Problem is one thing wrong in a rubric, with the YAML path it concerns
+// ("$.items[2].checks[0].concepts[1]") so that callers can name a line.
+type Problem struct {
+	Path    string
+	Message string
+}
+
+// Concepts maps a concept id to its phrases (the first is its name).
+type Concepts map[string][]string
+
+// Validate checks r against the template and concepts and returns every problem.
+func (r *Rubric) Validate(t *design.Template, concepts Concepts) []Problem {
+	var ps []Problem
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	if r.Version < 1 {
+		add("$.version", "version must be a positive integer")
+	}
+	if len(r.Items) == 0 {
+		add("$.items", "a rubric needs items")
+	}
+	ids := map[string]bool{}
+	for i, it := range r.Items {
+		p := fmt.Sprintf("$.items[%d]", i)
+		if it.ID == "" {
+			add(p, "id: an item needs an id")
+		} else if ids[it.ID] {
+			add(p+".id", "id: %q is used twice", it.ID)
+		}
+		ids[it.ID] = true
+		if !slices.Contains(Dimensions, it.Dimension) {
+			add(p+".dimension", "dimension: unknown dimension %q (one of %v)", it.Dimension, Dimensions)
+		}
+		if it.Points < 1 || it.Points > 20 {
+			add(p+".points", "points: must be between 1 and 20")
+		}
+		if it.Title == "" {
+			add(p, "title: an item needs a title")
+		}
+		if len(it.Levels) != 4 {
+			add(p+".levels", "levels: give exactly 4 descriptors, for levels 0 to 3")
+		}
+		for j, c := range it.Checks {
+			cp := fmt.Sprintf("%s.checks[%d]", p, j)
+			for _, m := range c.validate(t, concepts) {
+				ps = append(ps, Problem{Path: cp + m.Path, Message: m.Message})
+			}
+		}
+	}
+	return ps
+}
+
+func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
+	var ps []Problem
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	field := func(want ...design.FieldType) *design.Field {
+		s, ok := t.Section(c.Section)
+		if !ok {
+			add(".section", "section: unknown section %q", c.Section)
+			return nil
+		}
+		f, ok := s.Field(c.Field)
+		if !ok {
+			add(".field", "field: section %s has no field %q", c.Section, c.Field)
+			return nil
+		}
+		if !slices.Contains(want, f.Type) {
+			add(".field", "field: %s.%s is a %s field; %s needs %v", c.Section, c.Field, f.Type, c.Check, want)
+			return nil
+		}
+		return f
+	}
+	kind := func(path, k string) {
+		if !pipeline.ValidKind(pipeline.Kind(k)) {
+			add(path, "%s: unknown node kind %q", path[1:], k)
+		}
+	}
+	switch c.Check {
+	case CheckPresent:
+		field(design.TypeText, design.TypeList, design.TypeNumber, design.TypeChoice)
+	case CheckMentions:
+		if len(c.Sections) == 0 {
+			add("", "sections: mentions needs the sections it reads")
+		}
+		for i, s := range c.Sections {
+			if _, ok := t.Section(s); !ok {
+				add(fmt.Sprintf(".sections[%d]", i), "sections: unknown section %q", s)
+			}
+		}
+		if len(c.Concepts) == 0 {
+			add("", "concepts: mentions needs at least one concept")
+		}
+		for i, k := range c.Concepts {
+			if _, ok := concepts[k]; !ok {
+				add(fmt.Sprintf(".concepts[%d]", i), "concepts: unknown concept %q (define it in concepts.yaml)", k)
+			}
+		}
+		if c.Min > len(c.Concepts) {
+			add(".min", "min: %d is more than the %d concepts listed", c.Min, len(c.Concepts))
+		}
+	case CheckListHas:
+		if f := field(design.TypeList); f != nil {
+			for col, want := range c.Where {
+				cc, ok := f.Column(col)
+				if !ok {
+					add(".where", "where: list %s.%s has no column %q", c.Section, c.Field, col)
+				} else if len(cc.Options) > 0 && !slices.Contains(cc.Options, want) {
+					add(".where", "where: %q is not an option of column %s", want, col)
+				}
+			}
+		}
+	case CheckNumber:
+		field(design.TypeNumber)
+		if c.AtLeast == nil && c.AtMost == nil {
+			add("", "number: give at_least, at_most or both")
+		}
+	case CheckGraphHas:
+		kind(".node", c.Node)
+		if !pipeline.ValidStage(pipeline.Stage(c.Stage)) {
+			add(".stage", "stage: unknown stage %q", c.Stage)
+		}
+	case CheckGraphPath:
+		kind(".from", c.From)
+		kind(".to", c.To)
+	case CheckGraphCycle:
+		if len(c.Through) < 2 {
+			add(".through", "through: a cycle needs at least 2 node kinds")
+		}
+		for i, k := range c.Through {
+			kind(fmt.Sprintf(".through[%d]", i), k)
+		}
+	default:
+		add(".check", "check: unknown check %q (one of %v)", c.Check, CheckKinds)
+	}
+	return ps
+}
+
+// AutomaticShare returns the share of points, 0 to 1, in items with checks.
+func (r *Rubric) AutomaticShare() float64 {
+	var auto, all int
+	for _, it := range r.Items {
+		all += it.Points
+		if it.Automatic() {
+			auto += it.Points
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(auto) / float64(all)
+}
+
+// Item returns the item with the given id and whether it exists.
+func (r *Rubric) Item(id string) (*Item, bool) {
+	for i := range r.Items {
+		if r.Items[i].ID == id {
+			return &r.Items[i], true
+		}
+	}
+	return nil, false
+}

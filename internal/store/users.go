@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/casebench/casebench/internal/auth"
+)
+
+const userColumns = "id, name, password_hash, role, created_at"
+
+// CreateUser adds a user and returns it. It returns ErrExists when the name
+// is taken, ignoring case.
+func (s *Store) CreateUser(ctx context.Context, name, passwordHash string, role auth.Role) (*auth.User, error) {
+	u := &auth.User{Name: name, PasswordHash: passwordHash, Role: role, CreatedAt: s.now()}
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		id, err := insert(ctx, tx, `INSERT INTO users (name, password_hash, role, created_at) VALUES (?, ?, ?, ?)`,
+			u.Name, u.PasswordHash, u.Role, u.CreatedAt)
+		u.ID = id
+		return err
+	})
+	if isUnique(err) {
+		return nil, ErrExists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserByName returns the user with that name, ignoring case, or ErrNotFound.
+func (s *Store) UserByName(ctx context.Context, name string) (*auth.User, error) {
+	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE lower(name) = lower(?)`, name)
+}
+
+// UserByID returns the user with that id, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
+	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
+}
+
+// UserByToken returns the owner of an API token, or ErrNotFound.
+func (s *Store) UserByToken(ctx context.Context, token string) (*auth.User, error) {
+	return s.findUser(ctx, `SELECT u.id, u.name, u.password_hash, u.role, u.created_at
+		FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`, auth.HashToken(token))
+}
+
+func (s *Store) findUser(ctx context.Context, query string, args ...any) (*auth.User, error) {
+	var u auth.User
+	err := s.db.GetContext(ctx, &u, s.db.Rebind(query), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// SetRole changes a user's role. It returns ErrNotFound for an unknown user.
+func (s *Store) SetRole(ctx context.Context, userID int64, role auth.Role) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET role = ? WHERE id = ?`), role, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// CreateToken stores a new API token for the user and returns the token.
+// Only its hash is kept.
+func (s *Store) CreateToken(ctx context.Context, userID int64) (string, error) {
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return "", err
+	}
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := insert(ctx, tx, `INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`, userID, hash, s.now())
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
