@@ -3,30 +3,36 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/casebench/casebench/internal/catalog"
 )
 
-// runCasesLint validates the case packs in dir and prints every error with
-// its file and line. It returns an error when there is any.
-func runCasesLint(dir string, stdout, stderr io.Writer) error {
-	if _, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("cases lint: %w", err)
+// runCasesLint validates the case packs in a folder (default "cases") and
+// prints every error with its file and line. It fails when there is any.
+func runCasesLint(args []string, e env) error {
+	if len(args) > 1 {
+		return fmt.Errorf("usage: casebench cases lint [DIR]")
+	}
+	dir := "cases"
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("cases lint: %s is not a folder", dir)
 	}
 	cat, err := catalog.Load(os.DirFS(dir), filepath.Clean(dir))
 	var errs catalog.Errors
 	if errors.As(err, &errs) {
-		for _, e := range errs {
-			fmt.Fprintln(stderr, e.Error())
+		for _, le := range errs {
+			fmt.Fprintln(e.stderr, le.Error())
 		}
 		return fmt.Errorf("cases lint: %d error(s) in %s", len(errs), dir)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d case(s), no errors\n", dir, len(cat.Cases))
+	fmt.Fprintf(e.stdout, "%s: %d case(s), no errors\n", dir, len(cat.Cases))
 	return nil
 }

@@ -1,26 +1,104 @@
 // Command casebench serves the casebench web application and runs its
 // command-line tools.
+//
+//	casebench [serve] [--addr HOST:PORT] [--db PATH|postgres://...] [--cases DIR]
+//	casebench migrate
+//	casebench user add NAME        (reads the password as one line on stdin)
+//	casebench user token NAME      (prints a new API token)
+//	casebench user role NAME ROLE
+//	casebench cases lint [DIR]
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/casebench/casebench/internal/config"
 )
 
+// env is what a command receives from the process: streams and variables.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	if err := run(ctx, os.Args[1:], e); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "casebench:", err)
+		}
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
-	if len(args) >= 2 && args[0] == "cases" && args[1] == "lint" {
-		dir := "cases"
-		if len(args) > 2 {
-			dir = args[2]
-		}
-		return runCasesLint(dir, os.Stdout, os.Stderr)
+const usage = `casebench: practise and review ML system design.
+
+Commands:
+  serve          run the web application (the default)
+  migrate        create or upgrade the database
+  user add NAME  add a user; the password is read as one line on stdin
+  user token NAME    print a new API token for NAME
+  user role NAME ROLE    set NAME's role: member or mentor
+  cases lint [DIR]   check case packs (default: cases)
+
+Every command takes --db (a SQLite file, default casebench.db, or a
+postgres:// URL). Flags may also come from CASEBENCH_* variables, e.g.
+CASEBENCH_DB. Run 'casebench COMMAND -h' for a command's flags.
+`
+
+// run parses args and runs the command they name.
+func run(ctx context.Context, args []string, e env) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
 	}
-	return fmt.Errorf("usage: casebench cases lint [DIR]")
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, e)
+	case "migrate":
+		return runMigrate(ctx, args, e)
+	case "user":
+		return runUser(ctx, args, e)
+	case "cases":
+		if len(args) == 0 || args[0] != "lint" {
+			return fmt.Errorf("usage: casebench cases lint [DIR]")
+		}
+		return runCasesLint(args[1:], e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	fmt.Fprint(e.stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// parseFlags reads the environment and then args into a Config, with the
+// command's own flags added by extra. It returns the remaining arguments.
+func parseFlags(name string, args []string, e env, extra func(*flag.FlagSet)) (config.Config, []string, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("casebench "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	if err := cfg.Apply(fs, e.getenv); err != nil {
+		return cfg, nil, err
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, fs.Args(), nil
 }

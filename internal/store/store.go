@@ -14,6 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/jmoiron/sqlx"
 	"github.com/pressly/goose/v3"
@@ -166,4 +169,13 @@ func isUnique(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// SessionStore returns a session store for scs on this database, removing
+// expired sessions every cleanup (never when cleanup is 0).
+func (s *Store) SessionStore(cleanup time.Duration) scs.Store {
+	if s.dialect == Postgres {
+		return postgresstore.NewWithCleanupInterval(s.db.DB, cleanup)
+	}
+	return sqlite3store.NewWithCleanupInterval(s.db.DB, cleanup)
 }

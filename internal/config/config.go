@@ -1,0 +1,140 @@
+// Package config holds casebench's settings, their defaults, and how they
+// are read from command-line flags and CASEBENCH_* environment variables.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a casebench process.
+type Config struct {
+	Addr          string        // HOST:PORT to listen on
+	DB            string        // SQLite file path or postgres:// URL
+	CasesDir      string        // folder of case packs; empty means the bundled cases
+	SecureCookies bool          // mark cookies Secure (set when behind a TLS proxy)
+	TLSCert       string        // serve HTTPS with this certificate...
+	TLSKey        string        // ...and key
+	LogLevel      string        // debug, info, warn, error
+	RenderWorkers int           // diagram worker processes; 0 means one per CPU
+	RenderTimeout time.Duration // deadline of one diagram render
+	LoginPerMin   int           // login attempts per minute per address
+}
+
+// Default returns the settings used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:          "localhost:8080",
+		DB:            "casebench.db",
+		LogLevel:      "info",
+		RenderTimeout: 5 * time.Second,
+		LoginPerMin:   10,
+	}
+}
+
+// EnvPrefix starts every environment variable casebench reads.
+const EnvPrefix = "CASEBENCH_"
+
+type setting struct {
+	name  string
+	usage string
+	ptr   any
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "address to listen on, HOST:PORT", &c.Addr},
+		{"db", "SQLite file path, or a postgres:// URL", &c.DB},
+		{"cases", "folder of case packs (default: the bundled cases)", &c.CasesDir},
+		{"secure-cookies", "mark cookies Secure (behind a TLS proxy)", &c.SecureCookies},
+		{"tls-cert", "serve HTTPS with this certificate file", &c.TLSCert},
+		{"tls-key", "serve HTTPS with this key file", &c.TLSKey},
+		{"log-level", "debug, info, warn or error", &c.LogLevel},
+		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
+		{"render-timeout", "deadline of one diagram render", &c.RenderTimeout},
+		{"login-per-minute", "login attempts allowed per minute per address", &c.LoginPerMin},
+	}
+}
+
+// EnvName returns the environment variable of a flag: db -> CASEBENCH_DB.
+func EnvName(flagName string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Apply reads the environment through getenv into c, then registers c's
+// settings as flags on fs, so that flags parsed later override the
+// environment, which overrides the defaults.
+func (c *Config) Apply(fs *flag.FlagSet, getenv func(string) string) error {
+	for _, s := range c.settings() {
+		if v := getenv(EnvName(s.name)); v != "" {
+			if err := set(s.ptr, v); err != nil {
+				return fmt.Errorf("%s: %w", EnvName(s.name), err)
+			}
+		}
+		switch p := s.ptr.(type) {
+		case *string:
+			fs.StringVar(p, s.name, *p, s.usage)
+		case *bool:
+			fs.BoolVar(p, s.name, *p, s.usage)
+		case *int:
+			fs.IntVar(p, s.name, *p, s.usage)
+		case *time.Duration:
+			fs.DurationVar(p, s.name, *p, s.usage)
+		}
+	}
+	return nil
+}
+
+func set(ptr any, v string) error {
+	switch p := ptr.(type) {
+	case *string:
+		*p = v
+	case *bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*p = b
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*p = n
+	case *time.Duration:
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 5s", v)
+		}
+		*p = d
+	}
+	return nil
+}
+
+// Validate returns an error naming the first setting that cannot work.
+func (c *Config) Validate() error {
+	switch {
+	case c.DB == "":
+		return fmt.Errorf("--db is empty: give a SQLite file path or a postgres:// URL")
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	case c.RenderWorkers < 0:
+		return fmt.Errorf("--render-workers must be 0 or more")
+	case c.RenderTimeout <= 0:
+		return fmt.Errorf("--render-timeout must be positive")
+	case c.LoginPerMin < 1:
+		return fmt.Errorf("--login-per-minute must be at least 1")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level must be debug, info, warn or error")
+	}
+	return nil
+}
+
+// Secure reports whether cookies must be marked Secure.
+func (c *Config) Secure() bool { return c.SecureCookies || c.TLSCert != "" }

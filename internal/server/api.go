@@ -1,0 +1,183 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/store"
+)
+
+// decodeJSON reads one JSON value from the request body into v. Unknown
+// fields, trailing data and malformed JSON are 400s with a message.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &he), errors.As(err, &mbe):
+			return err
+		case errors.As(err, &se):
+			return badRequest("The JSON is malformed at byte %d: %v.", se.Offset, se)
+		case errors.As(err, &te):
+			return badRequest("Field %q must be %s.", te.Field, te.Type.String())
+		case errors.Is(err, io.EOF):
+			return badRequest("The body is empty; send JSON.")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return badRequest("The JSON ends too early.")
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return badRequest("Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return badRequest("The JSON could not be read: %v.", err)
+	}
+	if dec.More() {
+		return badRequest("Unexpected data after the JSON value.")
+	}
+	return nil
+}
+
+// writeDesign sends d in the design JSON format.
+func writeDesign(c echo.Context, status int, d *design.Design) error {
+	var b bytes.Buffer
+	if err := design.Encode(&b, d); err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMEApplicationJSON, b.Bytes())
+}
+
+type caseSummary struct {
+	Slug       string   `json:"slug"`
+	Title      string   `json:"title"`
+	Summary    string   `json:"summary"`
+	Tags       []string `json:"tags"`
+	Difficulty string   `json:"difficulty"`
+	Minutes    int      `json:"minutes"`
+}
+
+func summarize(k *catalog.Case) caseSummary {
+	return caseSummary{Slug: k.Slug, Title: k.Title, Summary: k.Summary, Tags: k.Tags, Difficulty: k.Difficulty, Minutes: k.Minutes}
+}
+
+func (s *Server) apiCases(c echo.Context) error {
+	list := make([]caseSummary, len(s.cat.Cases))
+	for i, k := range s.cat.Cases {
+		list[i] = summarize(k)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"cases": list})
+}
+
+func (s *Server) apiCase(c echo.Context) error {
+	v, err := s.caseBySlug(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v.Case)
+}
+
+func (s *Server) apiDesignList(c echo.Context) error {
+	list, err := s.store.ListDesigns(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"designs": list})
+}
+
+func (s *Server) apiDesignCreate(c echo.Context) error {
+	var f newDesignForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	d, err := s.newDesign(c.Request().Context(), currentUser(c).ID, f)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/designs/"+itoa(d.ID))
+	return writeDesign(c, http.StatusCreated, d)
+}
+
+func (s *Server) apiDesignGet(c echo.Context) error {
+	d, err := s.ownDesign(c)
+	if err != nil {
+		return err
+	}
+	return writeDesign(c, http.StatusOK, d)
+}
+
+// designPut is the body of PUT /api/v1/designs/{id}: the version the change
+// is based on, and what replaces the stored title, sections and pipeline.
+// An absent part is kept.
+type designPut struct {
+	Format   string          `json:"format"`
+	Version  *int64          `json:"version"`
+	Title    *string         `json:"title"`
+	Sections design.Answers  `json:"sections"`
+	Pipeline *pipeline.Graph `json:"pipeline"`
+}
+
+func (s *Server) apiDesignPut(c echo.Context) error {
+	d, err := s.ownDesign(c)
+	if err != nil {
+		return err
+	}
+	var p designPut
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	if p.Version == nil {
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "Give the version your change is based on.", Fields: map[string]string{"version": "required"}}
+	}
+	u := store.Update{Version: *p.Version}
+	if p.Title != nil {
+		t := strings.TrimSpace(*p.Title)
+		if msg := design.ValidateTitle(t); msg != "" {
+			return design.FieldErrors{"title": msg}
+		}
+		u.Title = &t
+	}
+	content := d.Content()
+	if p.Sections != nil {
+		p.Sections.Normalize()
+		if err := p.Sections.Validate(s.cat.Template); err != nil {
+			return err
+		}
+		content.Sections = p.Sections
+	}
+	if p.Pipeline != nil {
+		if err := p.Pipeline.Validate(pipeline.DefaultLimits); err != nil {
+			return err
+		}
+		content.Pipeline = *p.Pipeline
+	}
+	u.Content = &content
+	saved, err := s.store.UpdateDesign(c.Request().Context(), currentUser(c).ID, d.ID, u)
+	if err != nil {
+		return err
+	}
+	return writeDesign(c, http.StatusOK, saved)
+}
+
+func (s *Server) apiDesignDelete(c echo.Context) error {
+	id, err := designID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteDesign(c.Request().Context(), currentUser(c).ID, id); err != nil {
+		if isNotFound(err) {
+			return notFound("This design")
+		}
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/casebench/casebench/internal/catalog"
+)
+
+// caseView is a case with its Markdown rendered once, at start.
+type caseView struct {
+	*catalog.Case
+	PromptHTML template.HTML
+	Questions  []questionView
+	Hints      map[string]template.HTML
+	Sources    []catalog.Source
+	sourceNum  map[string]int
+}
+
+type questionView struct {
+	Question   string
+	AnswerHTML template.HTML
+	Sources    []int
+}
+
+func newCaseView(c *catalog.Case, cat *catalog.Catalog) *caseView {
+	v := &caseView{Case: c, PromptHTML: renderMarkdown(c.Prompt), Hints: map[string]template.HTML{}, Sources: c.Sources, sourceNum: map[string]int{}}
+	for i, s := range c.Sources {
+		v.sourceNum[s.ID] = i + 1
+	}
+	for _, q := range c.Questions {
+		v.Questions = append(v.Questions, questionView{Question: q.Question, AnswerHTML: renderMarkdown(q.Answer), Sources: v.refs(q.Sources)})
+	}
+	for k, h := range c.Hints {
+		v.Hints[k] = renderMarkdown(h)
+	}
+	return v
+}
+
+// refs returns the numbers of the given sources in the case's source list.
+func (v *caseView) refs(ids []string) []int {
+	var ns []int
+	for _, id := range ids {
+		if n, ok := v.sourceNum[id]; ok {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+// FactRefs returns the source numbers of fact i.
+func (v *caseView) FactRefs(i int) []int { return v.refs(v.Facts[i].Sources) }
+
+type catalogPage struct {
+	Cases      []*catalog.Case
+	Tags       []string
+	Tag        string
+	Difficulty string
+	Query      string
+}
+
+func (catalogPage) PageTitle() string { return "Cases" }
+
+func (s *Server) handleCatalog(c echo.Context) error {
+	return s.renderPage(c, http.StatusOK, "catalog", catalogPage{Cases: s.cat.Cases, Tags: allTags(s.cat)})
+}
+
+func allTags(cat *catalog.Catalog) []string {
+	var tags []string
+	for _, c := range cat.Cases {
+		for _, t := range c.Tags {
+			if !slices.Contains(tags, t) {
+				tags = append(tags, t)
+			}
+		}
+	}
+	slices.Sort(tags)
+	return tags
+}
+
+type casePage struct {
+	Case *caseView
+}
+
+func (p casePage) PageTitle() string { return p.Case.Title }
+
+// caseBySlug returns the case view for the :slug parameter, or a 404 error.
+func (s *Server) caseBySlug(c echo.Context) (*caseView, error) {
+	slug := strings.ToLower(c.Param("slug"))
+	v, ok := s.views.cases[slug]
+	if !ok {
+		return nil, notFound("This case")
+	}
+	return v, nil
+}
+
+func (s *Server) handleCase(c echo.Context) error {
+	v, err := s.caseBySlug(c)
+	if err != nil {
+		return err
+	}
+	return s.renderPage(c, http.StatusOK, "case", casePage{Case: v})
+}

@@ -1,0 +1,228 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/store"
+)
+
+// designID reads the :id parameter; anything but a positive integer is a 404.
+func designID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, notFound("This design")
+	}
+	return id, nil
+}
+
+// ownDesign returns the signed-in user's design :id, or a 404 error when it
+// does not exist or is someone else's.
+func (s *Server) ownDesign(c echo.Context) (*design.Design, error) {
+	id, err := designID(c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.OwnDesign(c.Request().Context(), currentUser(c).ID, id)
+	if isNotFound(err) {
+		return nil, notFound("This design")
+	}
+	return d, err
+}
+
+type designListPage struct {
+	Designs []designListItem
+	Cases   []*catalog.Case
+	Form    newDesignForm
+	Errors  map[string]string
+}
+
+type designListItem struct {
+	store.Summary
+	CaseTitle string
+}
+
+func (designListPage) PageTitle() string { return "My designs" }
+
+func (s *Server) designList(ctx context.Context, userID int64) ([]designListItem, error) {
+	list, err := s.store.ListDesigns(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]designListItem, len(list))
+	for i, d := range list {
+		items[i] = designListItem{Summary: d, CaseTitle: d.Case}
+		if c, ok := s.cat.Case(d.Case); ok {
+			items[i].CaseTitle = c.Title
+		}
+	}
+	return items, nil
+}
+
+func (s *Server) handleDesignList(c echo.Context) error {
+	items, err := s.designList(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return s.renderPage(c, http.StatusOK, "designs", designListPage{Designs: items, Cases: s.cat.Cases, Form: newDesignForm{Case: c.QueryParam("case")}})
+}
+
+type newDesignForm struct {
+	Case  string `form:"case" json:"case"`
+	Title string `form:"title" json:"title"`
+}
+
+// newDesign validates f and stores a new, empty design for the user.
+func (s *Server) newDesign(ctx context.Context, userID int64, f newDesignForm) (*design.Design, error) {
+	fe := design.FieldErrors{}
+	k, ok := s.cat.Case(strings.TrimSpace(f.Case))
+	if !ok {
+		fe["case"] = "Choose one of the cases."
+	}
+	title := strings.TrimSpace(f.Title)
+	if title == "" && ok {
+		title = k.Title + " — my design"
+	}
+	if msg := design.ValidateTitle(title); msg != "" && ok {
+		fe["title"] = msg
+	}
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	d := &design.Design{OwnerID: userID, Case: k.Slug, Title: title, Sections: design.Answers{}, Pipeline: pipeline.Graph{}}
+	if err := s.store.CreateDesign(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Server) handleDesignCreate(c echo.Context) error {
+	var f newDesignForm
+	if err := c.Bind(&f); err != nil {
+		return badRequest("The form could not be read.")
+	}
+	u := currentUser(c)
+	d, err := s.newDesign(c.Request().Context(), u.ID, f)
+	var fe design.FieldErrors
+	if errors.As(err, &fe) {
+		items, lerr := s.designList(c.Request().Context(), u.ID)
+		if lerr != nil {
+			return lerr
+		}
+		return s.renderPage(c, http.StatusUnprocessableEntity, "designs", designListPage{Designs: items, Cases: s.cat.Cases, Form: f, Errors: fe})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/designs/"+strconv.FormatInt(d.ID, 10))
+}
+
+type editorPage struct {
+	Design   *design.Design
+	Case     *caseView
+	Title    string
+	Sections []editorSection
+	Errors   design.FieldErrors
+	Message  string
+	Conflict bool
+}
+
+func (p editorPage) PageTitle() string { return p.Title }
+
+// editor builds the editor page of d with the given values and errors.
+func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors) editorPage {
+	cv := s.views.cases[d.Case]
+	return editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe), Errors: fe}
+}
+
+func (s *Server) handleDesignEdit(c echo.Context) error {
+	d, err := s.ownDesign(c)
+	if err != nil {
+		return err
+	}
+	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil))
+}
+
+type savedJSON struct {
+	Version int64     `json:"version"`
+	SavedAt time.Time `json:"saved_at"`
+}
+
+// handleDesignSave saves the editor form. Browsers without JavaScript post
+// it and get the page back; the autosave script asks for JSON.
+func (s *Server) handleDesignSave(c echo.Context) error {
+	d, err := s.ownDesign(c)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return badRequest("The form could not be read.")
+	}
+	version, verr := strconv.ParseInt(form.Get("version"), 10, 64)
+	if verr != nil {
+		return badRequest("The form has no version; reload the page.")
+	}
+	title := strings.TrimSpace(form.Get("title"))
+	a, raw, fe := parseAnswers(form, s.cat.Template)
+	if msg := design.ValidateTitle(title); msg != "" {
+		fe["title"] = msg
+	}
+	if err := a.Validate(s.cat.Template); err != nil {
+		for k, v := range err.(design.FieldErrors) {
+			fe[k] = v
+		}
+	}
+	fail := func(status int, msg string, conflict bool) error {
+		if isAPI(c) {
+			return &appError{Status: status, Message: msg, Fields: fe}
+		}
+		p := s.editor(d, title, a, raw, fe)
+		p.Message, p.Conflict = msg, conflict
+		p.Design.Version = version
+		return s.renderPage(c, status, "design", p)
+	}
+	if len(fe) > 0 {
+		return fail(http.StatusUnprocessableEntity, "Not saved: some fields need attention.", false)
+	}
+	content := design.Content{Sections: a, Pipeline: d.Pipeline}
+	saved, err := s.store.UpdateDesign(c.Request().Context(), currentUser(c).ID, d.ID, store.Update{Version: version, Title: &title, Content: &content})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		msg := "Not saved: this design was changed in another tab or window since you opened it. Reload the page to get the latest version (copy anything you want to keep first)."
+		if d.Status != design.StatusDraft {
+			msg = "Not saved: this design is submitted and read-only."
+		}
+		return fail(http.StatusConflict, msg, true)
+	case err != nil:
+		return err
+	}
+	if isAPI(c) {
+		return c.JSON(http.StatusOK, savedJSON{Version: saved.Version, SavedAt: saved.UpdatedAt})
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "Saved.")
+	return c.Redirect(http.StatusSeeOther, "/designs/"+strconv.FormatInt(d.ID, 10))
+}
+
+func (s *Server) handleDesignDelete(c echo.Context) error {
+	d, err := s.ownDesign(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteDesign(c.Request().Context(), currentUser(c).ID, d.ID); err != nil {
+		return err
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "Deleted “"+d.Title+"”.")
+	return c.Redirect(http.StatusSeeOther, "/designs")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

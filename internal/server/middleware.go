@@ -1,0 +1,203 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/casebench/casebench/internal/auth"
+)
+
+// pageCSP allows only our own scripts, styles and images: no inline script.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every response carries. Handlers that
+// serve user-derived files may replace the CSP with a stricter one.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", pageCSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if c.IsTLS() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		return next(c)
+	}
+}
+
+// recoverPanics turns a panic in a handler into a logged 500, so that one
+// bad request never takes the server down.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", "err", fmt.Sprint(r), "path", c.Request().URL.Path, "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		r := c.Request()
+		level := slog.LevelDebug
+		if c.Response().Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+			"status", c.Response().Status, "duration", time.Since(start), "ip", c.RealIP(),
+			"id", c.Response().Header().Get(echo.HeaderXRequestID))
+		return nil
+	}
+}
+
+// bearer returns the token of an "Authorization: Bearer" header, or "".
+func bearer(r *http.Request) string {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// csrf checks every state-changing request that a browser could send with
+// the session cookie: same-origin by Sec-Fetch-Site, or a token from the
+// form or the X-CSRF-Token header matching the _csrf cookie. Requests that
+// carry a bearer token do not use the cookie and are not checked.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper:        func(c echo.Context) bool { return c.Request().Header.Get(echo.HeaderAuthorization) != "" },
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   s.secure,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return &appError{Status: http.StatusForbidden, Message: "This form has expired or did not come from casebench. Reload the page and try again."}
+		},
+	})
+}
+
+const userKey = "user"
+
+// loadUser finds who is asking: the owner of a bearer token, or the user
+// of the session. An invalid token is refused outright.
+func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Header.Get(echo.HeaderAuthorization) != "" {
+			token := bearer(r)
+			if token == "" {
+				return &appError{Status: http.StatusUnauthorized, Message: "Use 'Authorization: Bearer TOKEN'."}
+			}
+			u, err := s.store.UserByToken(r.Context(), token)
+			if err != nil {
+				if isNotFound(err) {
+					return &appError{Status: http.StatusUnauthorized, Message: "This API token is not valid."}
+				}
+				return err
+			}
+			c.Set(userKey, u)
+			return next(c)
+		}
+		if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
+			u, err := s.store.UserByID(r.Context(), id)
+			switch {
+			case err == nil:
+				c.Set(userKey, u)
+			case isNotFound(err):
+				s.sessions.Remove(r.Context(), "user_id")
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(c echo.Context) *auth.User {
+	u, _ := c.Get(userKey).(*auth.User)
+	return u
+}
+
+// requireUser sends anonymous page requests to the login page and answers
+// anonymous API requests with 401.
+func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) != nil {
+			return next(c)
+		}
+		if isAPI(c) || c.Request().Method != http.MethodGet {
+			return &appError{Status: http.StatusUnauthorized, Message: "Log in first."}
+		}
+		return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+	}
+}
+
+// limiter allows a number of events per period for each key, such as login
+// attempts per address.
+type limiter struct {
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	keys  map[string]*rate.Limiter
+	swept time.Time
+}
+
+func newLimiter(n int, per time.Duration) *limiter {
+	return &limiter{every: rate.Every(per / time.Duration(n)), burst: n, keys: map[string]*rate.Limiter{}}
+}
+
+// allow reports whether key may act now, and counts the attempt.
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if now.Sub(l.swept) > 10*time.Minute {
+		for k, lim := range l.keys {
+			if lim.TokensAt(now) >= float64(l.burst) {
+				delete(l.keys, k)
+			}
+		}
+		l.swept = now
+	}
+	lim, ok := l.keys[key]
+	if !ok {
+		lim = rate.NewLimiter(l.every, l.burst)
+		l.keys[key] = lim
+	}
+	return lim.AllowN(now, 1)
+}

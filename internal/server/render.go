@@ -1,0 +1,133 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/catalog"
+)
+
+// markdown renders Markdown with raw HTML left out and dangerous link
+// schemes dropped (goldmark's defaults), so user text cannot inject markup.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
+
+// renderMarkdown returns src as safe HTML.
+func renderMarkdown(src string) template.HTML {
+	var b bytes.Buffer
+	if err := markdown.Convert([]byte(src), &b); err != nil {
+		return template.HTML(template.HTMLEscapeString(src))
+	}
+	return template.HTML(b.String())
+}
+
+// views holds every page template, parsed once at start, and the
+// pre-rendered Markdown of each case.
+type views struct {
+	pages map[string]*template.Template
+	cases map[string]*caseView
+	bufs  sync.Pool
+}
+
+var funcs = template.FuncMap{
+	"markdown": renderMarkdown,
+	"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"join":     strings.Join,
+	"add":      func(a, b int) int { return a + b },
+	"title": func(s string) string {
+		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
+	},
+	"humanize": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+}
+
+func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}}
+	v.bufs.New = func() any { return new(bytes.Buffer) }
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	files, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design"} {
+		if v.pages[need] == nil {
+			return nil, fmt.Errorf("template %s.html is missing", need)
+		}
+	}
+	if cat != nil {
+		for _, c := range cat.Cases {
+			v.cases[c.Slug] = newCaseView(c, cat)
+		}
+	}
+	return v, nil
+}
+
+// layoutData is what every page template receives.
+type layoutData struct {
+	Title string
+	User  *auth.User
+	CSRF  string
+	Flash string
+	Page  any
+}
+
+// Render implements echo.Renderer for layoutData.
+func (v *views) Render(w io.Writer, name string, data any, c echo.Context) error {
+	t, ok := v.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	// Render into a buffer first, so that a template error gives a clean
+	// error page instead of half a page.
+	b := v.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	defer v.bufs.Put(b)
+	if err := t.ExecuteTemplate(b, "layout", data); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// renderPage renders the named page inside the layout.
+func (s *Server) renderPage(c echo.Context, status int, name string, page any) error {
+	title := ""
+	if t, ok := page.(interface{ PageTitle() string }); ok {
+		title = t.PageTitle()
+	}
+	data := layoutData{Title: title, User: currentUser(c), Page: page}
+	data.CSRF, _ = c.Get("csrf").(string)
+	if c.Request().Method == http.MethodGet {
+		data.Flash = s.sessions.PopString(c.Request().Context(), "flash")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Render(status, name, data)
+}
+
+func (e errorPage) PageTitle() string { return http.StatusText(e.Status) }

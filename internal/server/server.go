@@ -1,0 +1,183 @@
+// Package server is casebench's web application: routes, handlers,
+// middleware, the page renderer and the error handler, on Echo.
+package server
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-playground/validator/v10"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/store"
+	"github.com/casebench/casebench/web"
+)
+
+// Store is what the server needs of the database.
+type Store interface {
+	Ping(ctx context.Context) error
+	CreateUser(ctx context.Context, name, passwordHash string, role auth.Role) (*auth.User, error)
+	UserByName(ctx context.Context, name string) (*auth.User, error)
+	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	UserByToken(ctx context.Context, token string) (*auth.User, error)
+	CreateDesign(ctx context.Context, d *design.Design) error
+	OwnDesign(ctx context.Context, userID, id int64) (*design.Design, error)
+	ListDesigns(ctx context.Context, userID int64) ([]store.Summary, error)
+	UpdateDesign(ctx context.Context, userID, id int64, u store.Update) (*design.Design, error)
+	DeleteDesign(ctx context.Context, userID, id int64) error
+}
+
+// Options are what a Server is built from.
+type Options struct {
+	Catalog     *catalog.Catalog
+	Store       Store
+	Sessions    scs.Store
+	Logger      *slog.Logger
+	Secure      bool // cookies only over TLS
+	LoginPerMin int  // login attempts per minute per address
+	BodyLimit   string
+	ExtractIP   echo.IPExtractor
+	SessionLife time.Duration
+}
+
+// Server is the casebench web application.
+type Server struct {
+	e        *echo.Echo
+	cat      *catalog.Catalog
+	store    Store
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	views    *views
+	login    *limiter
+	secure   bool
+}
+
+// New builds the application: it parses every template (a missing or
+// broken template fails here, not on a request) and registers the routes.
+func New(o Options) (*Server, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.LoginPerMin == 0 {
+		o.LoginPerMin = 10
+	}
+	if o.BodyLimit == "" {
+		o.BodyLimit = "2M"
+	}
+	if o.ExtractIP == nil {
+		o.ExtractIP = echo.ExtractIPDirect()
+	}
+	if o.SessionLife == 0 {
+		o.SessionLife = 14 * 24 * time.Hour
+	}
+	v, err := newViews(web.Templates, o.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	sm.Store = o.Sessions
+	sm.Lifetime = o.SessionLife
+	sm.IdleTimeout = 7 * 24 * time.Hour
+	sm.Cookie.Name = "casebench_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = o.Secure
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		o.Logger.Error("session", "err", err, "path", r.URL.Path)
+		http.Error(w, "The server could not load your session. Try again in a moment.", http.StatusInternalServerError)
+	}
+
+	s := &Server{
+		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
+		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
+	}
+	e := s.e
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = o.ExtractIP
+	e.Validator = &formValidator{v: validator.New(validator.WithRequiredStructEnabled())}
+	e.HTTPErrorHandler = s.handleError
+	e.Renderer = v
+
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit(o.BodyLimit))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 20 * time.Second}))
+
+	static, _ := fs.Sub(web.Static, "static")
+	assets := e.Group("/static", cacheStatic)
+	assets.StaticFS("/", static)
+	e.GET("/healthz", s.handleHealth)
+
+	// Everything below knows the user: from a bearer token, or from the
+	// session cookie, whose forms and requests are CSRF-checked.
+	app := e.Group("", echo.WrapMiddleware(sm.LoadAndSave), s.csrf(), s.loadUser)
+	s.routesPages(app)
+	s.routesAPI(app.Group("/api/v1"))
+	return s, nil
+}
+
+// Handler returns the application as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// HTTPServer returns an http.Server for addr with timeouts set, so that slow
+// clients cannot hold connections forever.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+func (s *Server) routesPages(g *echo.Group) {
+	g.GET("/", s.handleCatalog)
+	g.GET("/cases/:slug", s.handleCase)
+	g.GET("/signup", s.handleSignupForm)
+	g.POST("/signup", s.handleSignup)
+	g.GET("/login", s.handleLoginForm)
+	g.POST("/login", s.handleLogin)
+	g.POST("/logout", s.handleLogout)
+
+	d := g.Group("/designs", s.requireUser)
+	d.GET("", s.handleDesignList)
+	d.POST("", s.handleDesignCreate)
+	d.GET("/:id", s.handleDesignEdit)
+	d.POST("/:id", s.handleDesignSave)
+	d.POST("/:id/delete", s.handleDesignDelete)
+}
+
+func (s *Server) routesAPI(g *echo.Group) {
+	g.GET("/cases", s.apiCases)
+	g.GET("/cases/:slug", s.apiCase)
+	d := g.Group("/designs", s.requireUser)
+	d.GET("", s.apiDesignList)
+	d.POST("", s.apiDesignCreate)
+	d.GET("/:id", s.apiDesignGet)
+	d.PUT("/:id", s.apiDesignPut)
+	d.DELETE("/:id", s.apiDesignDelete)
+}
+
+func (s *Server) handleHealth(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("health check: database does not answer", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
