@@ -1,0 +1,35 @@
+# casebench: the one entry point. `make help` lists the targets.
+GO ?= go
+PKGS := ./...
+
+.PHONY: help run build test test-short lint fmt bench fuzz tidy
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: ## build and start casebench on http://localhost:8080 (SQLite file casebench.db, bundled cases)
+	$(GO) run ./cmd/casebench serve
+
+build: ## build bin/casebench
+	$(GO) build -o bin/casebench ./cmd/casebench
+
+test: ## run every test with the race detector (PostgreSQL and browser tests need their variables, see README)
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+test-short: ## run the tests without the race detector
+	$(GO) test -count=1 $(PKGS)
+
+lint: ## gofmt, go vet and the case packs
+	@test -z "$$(gofmt -l cmd internal cases web)" || (gofmt -l cmd internal cases web; exit 1)
+	$(GO) vet $(PKGS)
+	$(GO) run ./cmd/casebench cases lint cases
+
+fmt: ## format the code
+	gofmt -w cmd internal cases web
+
+bench: ## run the benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+tidy: ## tidy go.mod
+	$(GO) mod tidy

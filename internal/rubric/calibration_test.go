@@ -1,0 +1,89 @@
+package rubric_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/rubric"
+)
+
+// wellBelow is how far off-topic and keyword-stuffed designs must stay
+// under the strong reference: at most this share of its score.
+const wellBelow = 0.6
+
+func loadCases(tb testing.TB) *catalog.Catalog {
+	tb.Helper()
+	cat, err := catalog.Load(os.DirFS("../../cases"), "cases")
+	if err != nil {
+		tb.Fatalf("load cases:\n%v", err)
+	}
+	return cat
+}
+
+func readDesign(tb testing.TB, path string) *design.Design {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	d, err := design.Decode(f, 1<<20)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return d
+}
+
+// TestCalibration scores each case's calibration set and checks that the
+// scores are ordered as a reviewer would order the designs.
+func TestCalibration(t *testing.T) {
+	cat := loadCases(t)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n%-30s %7s %7s %7s %7s %8s %14s\n", "case", "strong", "medium", "weak", "empty", "stuffed", "off-topic max")
+	for _, k := range cat.Cases {
+		t.Run(k.Slug, func(t *testing.T) {
+			e := rubric.NewEngine(k.Rubric, k.Concepts, cat.Template)
+			score := func(d *design.Design) float64 { return e.Check(k.Slug, d).Score }
+			dir := filepath.Join("testdata", "calibration", k.Slug)
+			strong := score(k.Reference)
+			medium := score(readDesign(t, filepath.Join(dir, "medium.json")))
+			weak := score(readDesign(t, filepath.Join(dir, "weak.json")))
+			stuffed := score(readDesign(t, filepath.Join(dir, "stuffed.json")))
+			empty := score(&design.Design{Sections: design.Answers{}})
+			offMax, offFrom := 0.0, ""
+			var offs []string
+			for _, other := range cat.Cases {
+				if other.Slug == k.Slug {
+					continue
+				}
+				s := score(other.Reference)
+				offs = append(offs, fmt.Sprintf("%s %.1f", other.Slug, s))
+				if s > offMax {
+					offMax, offFrom = s, other.Slug
+				}
+				if s > medium || s > wellBelow*strong {
+					t.Errorf("off-topic %s scores %.1f; want at most medium %.1f and %.0f%% of strong %.1f", other.Slug, s, medium, 100*wellBelow, strong)
+				}
+			}
+			sort.Strings(offs)
+			fmt.Fprintf(&table, "%-30s %7.1f %7.1f %7.1f %7.1f %8.1f %8.1f (%s)\n", k.Slug, strong, medium, weak, empty, stuffed, offMax, offFrom)
+			t.Logf("off-topic: %s", strings.Join(offs, ", "))
+			if g := rubric.Grade(strong); g != rubric.GradeStrong {
+				t.Errorf("the reference grades %s (%.1f); want strong", g, strong)
+			}
+			if !(strong > medium && medium > weak && weak >= empty) {
+				t.Errorf("want strong > medium > weak >= empty; got %.1f, %.1f, %.1f, %.1f", strong, medium, weak, empty)
+			}
+			if stuffed > medium || stuffed > wellBelow*strong {
+				t.Errorf("keyword-stuffed scores %.1f; want at most medium %.1f and %.0f%% of strong %.1f", stuffed, medium, 100*wellBelow, strong)
+			}
+		})
+	}
+	t.Log(table.String())
+}
