@@ -452,3 +452,13 @@ func lineOfKey(b []byte, key string) int {
 	}
 	return 1 + bytes.Count(b[:i], []byte("\n"))
 }
+
+// LoadTemplate reads only template.yaml of fsys.
+func LoadTemplate(fsys fs.FS, root string) (*design.Template, error) {
+	l := &loader{fsys: fsys, root: root}
+	t := l.template()
+	if t == nil {
+		return nil, l.errs
+	}
+	return t, nil
+}

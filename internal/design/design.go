@@ -56,14 +56,20 @@ func (v Value) IsZero() bool {
 
 // MarshalJSON writes v as a string, a number or an array.
 func (v Value) MarshalJSON() ([]byte, error) {
+	var x any = v.Text
 	switch {
 	case v.Rows != nil:
-		return json.Marshal(v.Rows)
+		x = v.Rows
 	case v.Number != nil:
-		return json.Marshal(*v.Number)
-	default:
-		return json.Marshal(v.Text)
+		x = *v.Number
 	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(x); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // UnmarshalJSON reads a string, a number, an array of objects of strings, or null.
