@@ -7,6 +7,7 @@
 //	casebench user token NAME      (prints a new API token)
 //	casebench user role NAME ROLE
 //	casebench cases lint [DIR]
+//	casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/casebench/casebench/internal/config"
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 // env is what a command receives from the process: streams and variables.
@@ -30,6 +32,8 @@ type env struct {
 }
 
 func main() {
+	// A render worker is this same binary started by the diagram pool.
+	diagram.MaybeRunWorker()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
@@ -50,6 +54,7 @@ Commands:
   user token NAME    print a new API token for NAME
   user role NAME ROLE    set NAME's role: member or mentor
   cases lint [DIR]   check case packs (default: cases)
+  render IN.dot -o OUT.svg|.png|.dot   draw a pipeline offline
 
 Every command takes --db (a SQLite file, default casebench.db, or a
 postgres:// URL). Flags may also come from CASEBENCH_* variables, e.g.
@@ -69,6 +74,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runMigrate(ctx, args, e)
 	case "user":
 		return runUser(ctx, args, e)
+	case "render":
+		return runRender(ctx, args, e)
+	case "render-worker":
+		return diagram.RunWorker(e.stdin, e.stdout)
 	case "cases":
 		if len(args) == 0 || args[0] != "lint" {
 			return fmt.Errorf("usage: casebench cases lint [DIR]")

@@ -6,6 +6,7 @@ package pipeline
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -166,8 +167,9 @@ func (e *LimitError) Error() string {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// ValidID reports whether id can name a node.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+// ValidID reports whether id can name a node. Ids starting with "__" are
+// kept for the diagram's own layout nodes.
+func ValidID(id string) bool { return idPattern.MatchString(id) && !strings.HasPrefix(id, "__") }
 
 // CheckLimits returns a *LimitError when g is over lim, nil otherwise.
 func (g *Graph) CheckLimits(lim Limits) error {
@@ -217,8 +219,8 @@ func (g *Graph) Validate(lim Limits) error {
 		if !ValidStage(n.Stage) {
 			ps = append(ps, Problem{Where: where, Message: fmt.Sprintf("unknown stage %q (offline, nearline or online)", n.Stage)})
 		}
-		if !utf8.ValidString(n.Label) {
-			ps = append(ps, Problem{Where: where, Message: "label is not valid UTF-8"})
+		if !utf8.ValidString(n.Label) || n.Label != cleanLabel(n.Label) {
+			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters or line breaks)"})
 		}
 	}
 	type pair struct{ from, to string }
@@ -235,8 +237,8 @@ func (g *Graph) Validate(lim Limits) error {
 			ps = append(ps, Problem{Where: where, Message: fmt.Sprintf("edge %s -> %s is given twice", e.From, e.To)})
 		}
 		edges[pair{e.From, e.To}] = true
-		if !utf8.ValidString(e.Label) {
-			ps = append(ps, Problem{Where: where, Message: "label is not valid UTF-8"})
+		if !utf8.ValidString(e.Label) || e.Label != cleanLabel(e.Label) {
+			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters or line breaks)"})
 		}
 	}
 	if len(ps) > 0 {

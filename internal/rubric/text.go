@@ -214,7 +214,7 @@ func (p phrase) find(toks []token) []int {
 // the A/B test"); a cue right after it does too ("an A/B test is
 // unnecessary").
 var (
-	denyBefore = setOf(`no not without never skip skips skipping skipped avoid avoids avoiding don't doesn't
+	denyBefore = setOf(`no not without never skip skips skipping skipped don't doesn't
 didn't won't isn't aren't wasn't weren't cannot can't nor neither drop dropping omit omitting ignore ignoring
 instead lack lacks lacking unnecessary`)
 	notDenying = setOf(`only just merely necessarily simply`) // "not only risk", "not just clicks"

@@ -131,6 +131,7 @@ type editorPage struct {
 	Case     *caseView
 	Title    string
 	Sections []editorSection
+	Pipeline pipelineView
 	Errors   design.FieldErrors
 	Message  string
 	Conflict bool
@@ -139,9 +140,10 @@ type editorPage struct {
 func (p editorPage) PageTitle() string { return p.Title }
 
 // editor builds the editor page of d with the given values and errors.
-func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors) editorPage {
+func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors, pf pipelineForm) editorPage {
 	cv := s.views.cases[d.Case]
-	return editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe), Errors: fe}
+	return editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
+		Pipeline: newPipelineView(pf, fe["pipeline"]), Errors: fe}
 }
 
 func (s *Server) handleDesignEdit(c echo.Context) error {
@@ -149,12 +151,13 @@ func (s *Server) handleDesignEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil))
+	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline}))
 }
 
 type savedJSON struct {
-	Version int64     `json:"version"`
-	SavedAt time.Time `json:"saved_at"`
+	Version       int64     `json:"version"`
+	SavedAt       time.Time `json:"saved_at"`
+	PipelineError string    `json:"pipeline_error,omitempty"`
 }
 
 // handleDesignSave saves the editor form. Browsers without JavaScript post
@@ -182,19 +185,39 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 			fe[k] = v
 		}
 	}
+	pf, perr := parsePipelineForm(form)
+	if !pf.Present {
+		pf.Graph = d.Pipeline
+	} else if perr != nil {
+		fe["pipeline"] = problemText(perr)
+	}
 	fail := func(status int, msg string, conflict bool) error {
 		if isAPI(c) {
 			return &appError{Status: status, Message: msg, Fields: fe}
 		}
-		p := s.editor(d, title, a, raw, fe)
+		p := s.editor(d, title, a, raw, fe, pf)
 		p.Message, p.Conflict = msg, conflict
 		p.Design.Version = version
 		return s.renderPage(c, status, "design", p)
 	}
+	// A pipeline that does not parse yet must not block saving the text:
+	// the text is saved with the last good pipeline, and the editor shows
+	// the pipeline's problems beside it.
+	pipelineMsg := fe["pipeline"]
+	if pipelineMsg != "" {
+		delete(fe, "pipeline")
+	}
 	if len(fe) > 0 {
+		if pipelineMsg != "" {
+			fe["pipeline"] = pipelineMsg
+		}
 		return fail(http.StatusUnprocessableEntity, "Not saved: some fields need attention.", false)
 	}
-	content := design.Content{Sections: a, Pipeline: d.Pipeline}
+	graph := pf.Graph
+	if pipelineMsg != "" {
+		graph = d.Pipeline
+	}
+	content := design.Content{Sections: a, Pipeline: graph}
 	saved, err := s.store.UpdateDesign(c.Request().Context(), currentUser(c).ID, d.ID, store.Update{Version: version, Title: &title, Content: &content})
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -207,7 +230,13 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 		return err
 	}
 	if isAPI(c) {
-		return c.JSON(http.StatusOK, savedJSON{Version: saved.Version, SavedAt: saved.UpdatedAt})
+		return c.JSON(http.StatusOK, savedJSON{Version: saved.Version, SavedAt: saved.UpdatedAt, PipelineError: pipelineMsg})
+	}
+	if pipelineMsg != "" {
+		fe["pipeline"] = pipelineMsg
+		p := s.editor(saved, saved.Title, saved.Sections, raw, fe, pf)
+		p.Message = "Saved, except the pipeline: fix the problems shown beside it and save again."
+		return s.renderPage(c, http.StatusUnprocessableEntity, "design", p)
 	}
 	s.sessions.Put(c.Request().Context(), "flash", "Saved.")
 	return c.Redirect(http.StatusSeeOther, "/designs/"+strconv.FormatInt(d.ID, 10))

@@ -37,15 +37,17 @@ type Store interface {
 
 // Options are what a Server is built from.
 type Options struct {
-	Catalog     *catalog.Catalog
-	Store       Store
-	Sessions    scs.Store
-	Logger      *slog.Logger
-	Secure      bool // cookies only over TLS
-	LoginPerMin int  // login attempts per minute per address
-	BodyLimit   string
-	ExtractIP   echo.IPExtractor
-	SessionLife time.Duration
+	Catalog      *catalog.Catalog
+	Store        Store
+	Sessions     scs.Store
+	Logger       *slog.Logger
+	Secure       bool // cookies only over TLS
+	LoginPerMin  int  // login attempts per minute per address
+	BodyLimit    string
+	ExtractIP    echo.IPExtractor
+	SessionLife  time.Duration
+	Diagrams     Renderer // nil: diagrams are not drawn
+	RenderPerMin int      // renders per minute per address on POST /api/v1/render
 }
 
 // Server is the casebench web application.
@@ -58,6 +60,9 @@ type Server struct {
 	views    *views
 	login    *limiter
 	secure   bool
+
+	diagrams    Renderer
+	renderLimit *limiter
 }
 
 // New builds the application: it parses every template (a missing or
@@ -77,6 +82,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.SessionLife == 0 {
 		o.SessionLife = 14 * 24 * time.Hour
+	}
+	if o.RenderPerMin == 0 {
+		o.RenderPerMin = 120
 	}
 	v, err := newViews(web.Templates, o.Catalog)
 	if err != nil {
@@ -98,6 +106,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
+		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute),
 	}
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
@@ -118,6 +127,10 @@ func New(o Options) (*Server, error) {
 	assets := e.Group("/static", cacheStatic)
 	assets.StaticFS("/", static)
 	e.GET("/healthz", s.handleHealth)
+	e.GET("/kinds.css", handleKindsCSS)
+	// Stateless tools that use no cookie need no CSRF check.
+	e.POST("/api/v1/render", s.handleRender)
+	e.POST("/api/v1/pipeline/check", s.handlePipelineCheck)
 
 	// Everything below knows the user: from a bearer token, or from the
 	// session cookie, whose forms and requests are CSRF-checked.
@@ -159,6 +172,14 @@ func (s *Server) routesPages(g *echo.Group) {
 	d.GET("/:id", s.handleDesignEdit)
 	d.POST("/:id", s.handleDesignSave)
 	d.POST("/:id/delete", s.handleDesignDelete)
+	s.routesPipeline(d)
+}
+
+// routesPipeline serves a design's pipeline as an image or DOT.
+func (s *Server) routesPipeline(g *echo.Group) {
+	for _, ext := range []string{"svg", "png", "dot"} {
+		g.GET("/:id/pipeline."+ext, s.handleDesignPipeline(ext))
+	}
 }
 
 func (s *Server) routesAPI(g *echo.Group) {
@@ -170,6 +191,7 @@ func (s *Server) routesAPI(g *echo.Group) {
 	d.GET("/:id", s.apiDesignGet)
 	d.PUT("/:id", s.apiDesignPut)
 	d.DELETE("/:id", s.apiDesignDelete)
+	s.routesPipeline(d)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {

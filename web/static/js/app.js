@@ -55,7 +55,11 @@
         if (res.status === 200) {
           version.value = res.body.version;
           clearErrors();
-          show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString(), 'ok');
+          if (res.body.pipeline_error) {
+            show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString() + ', except the pipeline: see its problems.', 'error');
+          } else {
+            show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString(), 'ok');
+          }
           if (pending) schedule(200);
         } else if (res.status === 409) {
           stopped = true;
@@ -112,9 +116,170 @@
     });
   }
 
+  // The pipeline editor: table and DOT text kept in step through the
+  // server's parser, and a live preview that keeps the last good diagram.
+  function pipelineEditor(fs) {
+    var form = fs.closest('form');
+    var problems = document.getElementById('pipe-problems');
+    var img = document.getElementById('pipe-img');
+    var empty = fs.querySelector('.pipe-empty');
+    var dotArea = document.getElementById('p-dot');
+    var nodesBody = fs.querySelector('table[data-list="p.nodes"] tbody');
+    var edgesBody = fs.querySelector('table[data-list="p.edges"] tbody');
+    var datalist = document.getElementById('pipe-node-ids');
+    var lastURL = null, timer = null, seq = 0;
+
+    function mode() {
+      var r = fs.querySelector('input[name="p.mode"]:checked');
+      return r ? r.value : 'table';
+    }
+    function showPane(m) {
+      fs.querySelectorAll('[data-pipe-pane]').forEach(function (p) {
+        p.hidden = p.getAttribute('data-pipe-pane') !== m;
+      });
+    }
+    function cell(row, col) {
+      var el = row.querySelector('[name$=".' + col + '"]');
+      return el ? el.value.trim() : '';
+    }
+    function tableGraph() {
+      var g = { nodes: [], edges: [] };
+      Array.prototype.forEach.call(nodesBody.rows, function (r) {
+        var id = cell(r, 'id'), label = cell(r, 'label');
+        if (!id && !label) return;
+        g.nodes.push({ id: id, label: label, kind: cell(r, 'kind') || 'other', stage: cell(r, 'stage') });
+      });
+      Array.prototype.forEach.call(edgesBody.rows, function (r) {
+        var from = cell(r, 'from'), to = cell(r, 'to');
+        if (!from && !to) return;
+        g.edges.push({ from: from, to: to, label: cell(r, 'label') });
+      });
+      return g;
+    }
+    function showProblems(list) {
+      if (!list || !list.length) {
+        problems.hidden = true;
+        problems.textContent = '';
+        return;
+      }
+      problems.hidden = false;
+      problems.textContent = list.map(function (p) {
+        return (p.line ? 'line ' + p.line + ': ' : (p.where ? p.where + ': ' : '')) + p.message;
+      }).join('\n');
+    }
+    function check(body) {
+      return fetch('/api/v1/pipeline/check', {
+        method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' }
+      }).then(function (r) { return r.json(); });
+    }
+    function current() {
+      return mode() === 'dot' ? { dot: dotArea.value } : { graph: tableGraph() };
+    }
+    function updateLegend(g) {
+      var kinds = {};
+      (g.nodes || []).forEach(function (n) { kinds[n.kind] = true; });
+      document.querySelectorAll('#pipe-legend li[data-kind]').forEach(function (li) {
+        li.hidden = !kinds[li.getAttribute('data-kind')];
+      });
+      datalist.innerHTML = '';
+      (g.nodes || []).forEach(function (n) {
+        var o = document.createElement('option');
+        o.value = n.id;
+        datalist.appendChild(o);
+      });
+    }
+    function preview() {
+      var my = ++seq;
+      check(current()).then(function (res) {
+        if (my !== seq) return;
+        if (res.problems && res.problems.length) {
+          showProblems(res.problems); // the last good diagram stays
+          return;
+        }
+        showProblems([]);
+        updateLegend(res.graph);
+        if (!res.graph.nodes || !res.graph.nodes.length) {
+          img.hidden = true;
+          empty.hidden = false;
+          return;
+        }
+        return fetch('/api/v1/render?format=svg', {
+          method: 'POST', body: res.dot, headers: { 'Content-Type': 'text/vnd.graphviz' }
+        }).then(function (r) {
+          if (!r.ok) {
+            return r.json().then(function (j) { showProblems([{ where: 'diagram', message: j.error }]); });
+          }
+          return r.blob().then(function (b) {
+            if (my !== seq) return;
+            if (lastURL) URL.revokeObjectURL(lastURL);
+            lastURL = URL.createObjectURL(b);
+            img.src = lastURL;
+            img.hidden = false;
+            empty.hidden = true;
+            img.setAttribute('data-rendered', String(my));
+          });
+        });
+      }).catch(function () {
+        showProblems([{ where: 'preview', message: 'The preview is unavailable right now; your edits are kept.' }]);
+      });
+    }
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 400);
+    }
+    function fillRows(body, items, cols, blanks) {
+      var tmpl = body.rows[0].cloneNode(true);
+      while (body.rows.length) body.deleteRow(0);
+      var all = items.concat(new Array(blanks).fill(null));
+      all.forEach(function (item, i) {
+        var row = tmpl.cloneNode(true);
+        row.setAttribute('data-row', i);
+        row.querySelectorAll('input, select').forEach(function (el) {
+          el.name = el.name.replace(/\.\d+\.([a-z_]+)$/, '.' + i + '.$1');
+          var col = el.name.split('.').pop();
+          el.value = item && item[col] ? item[col] : (el.tagName === 'SELECT' && col === 'kind' ? 'other' : '');
+        });
+        row.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
+        body.appendChild(row);
+      });
+    }
+    function fillTable(g) {
+      fillRows(nodesBody, g.nodes || [], ['id', 'label', 'kind', 'stage'], 3);
+      fillRows(edgesBody, g.edges || [], ['from', 'to', 'label'], 3);
+      updateLegend(g);
+    }
+
+    fs.querySelectorAll('input[name="p.mode"]').forEach(function (radio) {
+      radio.addEventListener('change', function (e) {
+        e.stopPropagation();
+        var to = radio.value, from = to === 'dot' ? 'table' : 'dot';
+        check(from === 'dot' ? { dot: dotArea.value } : { graph: tableGraph() }).then(function (res) {
+          if (res.problems && res.problems.length) {
+            showProblems(res.problems);
+            fs.querySelector('input[name="p.mode"][value="' + from + '"]').checked = true;
+            return;
+          }
+          showProblems([]);
+          if (to === 'dot') dotArea.value = res.dot; else fillTable(res.graph);
+          showPane(to);
+          form.dispatchEvent(new Event('change', { bubbles: true }));
+        });
+      });
+    });
+    fs.addEventListener('input', schedule);
+    fs.addEventListener('change', function (e) {
+      if (e.target.name !== 'p.mode') schedule();
+    });
+    showPane(mode());
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    document.documentElement.classList.add('js');
     var form = document.querySelector('form[data-autosave]');
     if (form) autosave(form);
     addRows();
+    var fs = document.querySelector('fieldset[data-pipeline]');
+    if (fs) pipelineEditor(fs);
   });
 })();

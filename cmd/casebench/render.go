@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/casebench/casebench/internal/config"
+	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/pipeline"
+)
+
+// newDiagrams returns the render service: a pool of worker processes of
+// this same binary, one per CPU unless configured, with a cache in front.
+func newDiagrams(cfg config.Config) *diagram.Service {
+	n := cfg.RenderWorkers
+	if n == 0 {
+		n = runtime.NumCPU()
+	}
+	pool := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: n, Timeout: cfg.RenderTimeout})
+	return diagram.NewService(pool, 64<<20)
+}
+
+// runRender draws a DOT file offline: casebench render IN.dot -o OUT.svg
+// (.png or .dot, by extension).
+func runRender(ctx context.Context, args []string, e env) error {
+	var out string
+	// Accept the input before or after the flags.
+	var in string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		in, args = args[0], args[1:]
+	}
+	cfg, rest, err := parseFlags("render", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "", "output file: .svg, .png or .dot")
+	})
+	if err != nil {
+		return err
+	}
+	if in == "" && len(rest) == 1 {
+		in = rest[0]
+	} else if len(rest) > 0 || in == "" {
+		return fmt.Errorf("usage: casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot")
+	}
+	if out == "" {
+		return fmt.Errorf("give the output file with -o OUT.svg, OUT.png or OUT.dot")
+	}
+	ext := strings.TrimPrefix(filepath.Ext(out), ".")
+	if ext != "svg" && ext != "png" && ext != "dot" {
+		return fmt.Errorf("%s: the output must end in .svg, .png or .dot", out)
+	}
+	src, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	g, err := pipeline.ParseDOT(src, pipeline.DefaultLimits)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	dot := g.CanonicalDOT()
+	img := dot
+	if ext != "dot" {
+		cfg.RenderWorkers = 1
+		svc := newDiagrams(cfg)
+		defer svc.Close()
+		f, _ := diagram.ParseFormat(ext)
+		if img, err = svc.Render(ctx, f, dot); err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
+	}
+	if err := os.WriteFile(out, img, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d nodes, %d edges, %d bytes)\n", out, len(g.Nodes), len(g.Edges), len(img))
+	return nil
+}

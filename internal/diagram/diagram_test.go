@@ -1,0 +1,386 @@
+package diagram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casebench/casebench/internal/pipeline"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func testPool(t testing.TB, size int, timeout time.Duration) *Pool {
+	t.Helper()
+	p := NewPool(PoolOptions{Command: SelfCommand, Size: size, Timeout: timeout})
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+func typical(t testing.TB) *pipeline.Graph {
+	t.Helper()
+	src, err := os.ReadFile("testdata/typical15.dot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := pipeline.ParseDOT(src, pipeline.DefaultLimits)
+	if err != nil {
+		t.Fatalf("parse typical15.dot: %v", err)
+	}
+	if len(g.Nodes) != 15 {
+		t.Fatalf("typical15.dot has %d nodes", len(g.Nodes))
+	}
+	return g
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs from the golden file (run with -update after checking the change)", name)
+	}
+}
+
+// TestGoldenShuffled checks that the same graph in any order gives the same
+// canonical DOT and the same SVG.
+func TestGoldenShuffled(t *testing.T) {
+	g := typical(t)
+	svc := NewService(testPool(t, 1, 10*time.Second), 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 4 {
+		h := pipeline.Graph{Nodes: append([]pipeline.Node(nil), g.Nodes...), Edges: append([]pipeline.Edge(nil), g.Edges...)}
+		rng.Shuffle(len(h.Nodes), func(a, b int) { h.Nodes[a], h.Nodes[b] = h.Nodes[b], h.Nodes[a] })
+		rng.Shuffle(len(h.Edges), func(a, b int) { h.Edges[a], h.Edges[b] = h.Edges[b], h.Edges[a] })
+		dot := h.CanonicalDOT()
+		golden(t, "typical15.canonical.dot", dot)
+		svg, err := svc.Render(context.Background(), SVG, dot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "typical15.svg", svg)
+		if i == 0 {
+			// The canonical DOT reads back as the same graph.
+			back, err := pipeline.ParseDOT(dot, pipeline.DefaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(back.CanonicalDOT(), dot) {
+				t.Fatal("canonical DOT does not read back to itself")
+			}
+		}
+	}
+}
+
+func TestSVGShowsLabelsAndClusters(t *testing.T) {
+	svc := NewService(testPool(t, 1, 10*time.Second), 1<<20)
+	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	for _, want := range []string{"Page builder", "Nightly training", ">offline<", ">nearline<", ">online<", "class=\"cluster\""} {
+		if !strings.Contains(s, want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	// Stages run left to right: offline's cluster starts left of online's.
+	off, on := strings.Index(s, ">offline<"), strings.Index(s, ">online<")
+	xOf := func(i int) float64 {
+		j := strings.LastIndex(s[:i], ` x="`)
+		var x float64
+		fmt.Sscanf(s[j+4:], "%g", &x)
+		return x
+	}
+	if xOf(off) >= xOf(on) {
+		t.Errorf("offline label at x=%.0f is not left of online at x=%.0f", xOf(off), xOf(on))
+	}
+}
+
+// TestConcurrentRenders renders from 64 goroutines at once: every render
+// succeeds and the process survives (run under -race).
+func TestConcurrentRenders(t *testing.T) {
+	svc := NewService(testPool(t, 2, 20*time.Second), 1<<20)
+	g := typical(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := *g
+			h.Nodes = append([]pipeline.Node(nil), g.Nodes...)
+			h.Nodes[0].Label = fmt.Sprintf("Apps %d", i%16) // 16 distinct graphs, some shared
+			f := SVG
+			if i%4 == 0 {
+				f = PNG
+			}
+			img, err := svc.Render(context.Background(), f, h.CanonicalDOT())
+			if err == nil && len(img) < 100 {
+				err = fmt.Errorf("render %d: %d bytes", i, len(img))
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	st, hits, misses := svc.Stats()
+	t.Logf("pool %+v, cache hits %d misses %d", st, hits, misses)
+}
+
+func randomGraph(n, m int, seed uint64) *pipeline.Graph {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	g := &pipeline.Graph{}
+	for i := range n {
+		g.Nodes = append(g.Nodes, pipeline.Node{ID: fmt.Sprintf("n%d", i), Kind: pipeline.Kinds[rng.IntN(len(pipeline.Kinds))], Stage: pipeline.Stages[rng.IntN(3)]})
+	}
+	seen := map[[2]int]bool{}
+	for len(g.Edges) < m {
+		a, b := rng.IntN(n), rng.IntN(n)
+		if a == b || seen[[2]int{a, b}] {
+			continue
+		}
+		seen[[2]int{a, b}] = true
+		g.Edges = append(g.Edges, pipeline.Edge{From: fmt.Sprintf("n%d", a), To: fmt.Sprintf("n%d", b)})
+	}
+	return g
+}
+
+// TestHugeGraph: a random 400-node, 800-edge graph is refused by the limits
+// before layout; forced past them, it is stopped at the deadline or
+// finishes; either way the next ordinary render succeeds.
+func TestHugeGraph(t *testing.T) {
+	big := randomGraph(400, 800, 7)
+	var b strings.Builder
+	b.WriteString("digraph {\n")
+	for _, n := range big.Nodes {
+		fmt.Fprintf(&b, "  %s [kind=%s, stage=%s];\n", n.ID, n.Kind, n.Stage)
+	}
+	for _, e := range big.Edges {
+		fmt.Fprintf(&b, "  %s -> %s;\n", e.From, e.To)
+	}
+	b.WriteString("}\n")
+	_, err := pipeline.ParseDOT([]byte(b.String()), pipeline.DefaultLimits)
+	var le *pipeline.LimitError
+	if !errors.As(err, &le) || le.What != "nodes" {
+		t.Fatalf("400 nodes: want the node limit, got %v", err)
+	}
+	t.Logf("refused before layout: %v", err)
+
+	pool := testPool(t, 1, 1500*time.Millisecond)
+	svc := NewService(pool, 1<<20)
+	start := time.Now()
+	_, err = svc.Render(context.Background(), SVG, big.CanonicalDOT())
+	t.Logf("forced past the limits: %v after %v", err, time.Since(start).Round(time.Millisecond))
+	if err != nil && !errors.Is(err, ErrTimeout) {
+		t.Fatalf("want success or ErrTimeout, got %v", err)
+	}
+	start = time.Now()
+	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
+	if err != nil || !bytes.Contains(svg, []byte("Page builder")) {
+		t.Fatalf("the next ordinary render failed: %v", err)
+	}
+	t.Logf("next ordinary render: %v; pool %+v", time.Since(start).Round(time.Millisecond), pool.Stats())
+}
+
+// TestDeadlineKillsWorker: a render past its deadline kills its worker,
+// reports ErrTimeout, and a new worker serves the next render.
+func TestDeadlineKillsWorker(t *testing.T) {
+	pool := testPool(t, 1, time.Millisecond)
+	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
+	}
+	pool.opts.Timeout = 20 * time.Second
+	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); err != nil {
+		t.Fatal(err)
+	}
+	if st := pool.Stats(); st.Timeouts != 1 || st.Started != 2 {
+		t.Fatalf("stats %+v: want one timeout and a second worker", st)
+	}
+}
+
+func TestWorkersAreRecycled(t *testing.T) {
+	p := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: 20 * time.Second, MaxRenders: 2})
+	defer p.Close()
+	for range 5 {
+		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := p.Stats(); st.Recycled != 2 || st.Started != 3 {
+		t.Fatalf("stats %+v: want a new worker every 2 renders", st)
+	}
+}
+
+func TestGraphvizErrorIsARenderError(t *testing.T) {
+	p := testPool(t, 1, 20*time.Second)
+	_, err := p.Render(context.Background(), SVG, []byte("this is not dot {"))
+	var re *RenderError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %v, want a RenderError", err)
+	}
+	if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+		t.Fatalf("the worker did not survive a bad input: %v", err)
+	}
+}
+
+// TestHostileAttributes: attributes that could reach the network, the disk
+// or a browser never make it past the DOT import into the output.
+func TestHostileAttributes(t *testing.T) {
+	src := `digraph {
+  a [kind=serving, label="Serve", URL="javascript:alert(1)", href="javascript:alert(2)", target="_top"];
+  b [kind=log, image="/etc/passwd", shapefile="/etc/shadow", fontname="/dev/zero", fontpath="/"];
+  c [kind=other, label=<<script>alert(3)</script><img src=x onerror=alert(4)>>];
+  d [kind=other, label="\N \G \l"];
+  graph [fontpath="/", imagepath="/", stylesheet="http://evil.example/x.css"];
+  a -> b [URL="javascript:alert(5)", labelhref="x", edgeURL="y"];
+  b -> c;
+}`
+	g, err := pipeline.ParseDOT([]byte(src), pipeline.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := g.CanonicalDOT()
+	svc := NewService(testPool(t, 1, 20*time.Second), 1<<20)
+	svg, err := svc.Render(context.Background(), SVG, dot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngb, err := svc.Render(context.Background(), PNG, dot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string][]byte{"DOT": dot, "SVG": svg} {
+		low := strings.ToLower(string(out))
+		for _, bad := range []string{"javascript:", "href", "/etc/", "/dev/zero", "fontpath", "imagepath", "stylesheet", "evil.example", "script", "<img", "onerror", "<image", "xlink:href"} {
+			if strings.Contains(low, bad) {
+				t.Errorf("%s contains %q", name, bad)
+			}
+		}
+	}
+	if !bytes.Contains(svg, []byte(">alert(3)<")) {
+		t.Error("the HTML-like label's text is not shown")
+	}
+	if len(pngb) < 100 {
+		t.Error("no PNG")
+	}
+}
+
+// TestPNGDrawsEdgesAndOutlines finds the pixels of a known edge and of a
+// node's outline in the PNG: go-graphviz's own PNG draws neither.
+func TestPNGDrawsEdgesAndOutlines(t *testing.T) {
+	g := &pipeline.Graph{
+		Nodes: []pipeline.Node{{ID: "a", Label: "Source", Kind: pipeline.KindOther}, {ID: "b", Label: "Sink", Kind: pipeline.KindOther}},
+		Edges: []pipeline.Edge{{From: "a", To: "b"}},
+	}
+	dot := g.CanonicalDOT()
+	// The worker draws from this same layout; get it to know where things are.
+	layoutJSON, err := testPool(t, 1, 20*time.Second).Render(context.Background(), layoutFormat, dot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ParseLayout(layoutJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _, _, err := TransformFor(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngb, err := drawPNG(layoutJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(pngb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dark := func(x, y float64) bool {
+		// Any pixel within 1 px of (x, y) clearly darker than the fills.
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				r, g, b, _ := img.At(int(x)+dx, int(y)+dy).RGBA()
+				if (r+g+b)/3 < 0x9000 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	// The edge: the middle of its spline.
+	var edgePts [][2]float64
+	for _, op := range l.Edges[0].Draw {
+		if op.Op == "b" || op.Op == "B" {
+			edgePts = op.Points
+		}
+	}
+	if len(edgePts) < 4 {
+		t.Fatal("the layout has no edge spline")
+	}
+	mid := bezierPoint(edgePts[0], edgePts[1], edgePts[2], edgePts[3], 0.5)
+	ex, ey := tr.Apply(mid[0], mid[1])
+	if !dark(ex, ey) {
+		t.Errorf("no edge pixels at (%.0f, %.0f)", ex, ey)
+	}
+	// A node outline: the middle of the top side of node a's box, and a
+	// point inside the box that must be fill, not line.
+	var box [][2]float64
+	for _, o := range l.Objects {
+		if o.Name == "a" {
+			for _, op := range o.Draw {
+				if op.Op == "P" || op.Op == "p" {
+					box = op.Points
+				}
+			}
+		}
+	}
+	if len(box) < 4 {
+		t.Fatal("node a has no polygon")
+	}
+	minX, maxX, maxY, minY := box[0][0], box[0][0], box[0][1], box[0][1]
+	for _, p := range box {
+		minX, maxX = min(minX, p[0]), max(maxX, p[0])
+		minY, maxY = min(minY, p[1]), max(maxY, p[1])
+	}
+	ox, oy := tr.Apply((minX+maxX)/2, maxY)
+	if !dark(ox, oy) {
+		t.Errorf("no outline pixels at the top of node a (%.0f, %.0f)", ox, oy)
+	}
+	ix, iy := tr.Apply(minX+4, (minY+maxY)/2)
+	if c := color.GrayModel.Convert(img.At(int(ix), int(iy))).(color.Gray); c.Y < 200 {
+		t.Errorf("inside node a at (%.0f, %.0f) is dark (%d): the outline test would pass on anything", ix, iy, c.Y)
+	}
+}
+
+func bezierPoint(p0, p1, p2, p3 [2]float64, t float64) [2]float64 {
+	u := 1 - t
+	var out [2]float64
+	for i := range 2 {
+		out[i] = u*u*u*p0[i] + 3*u*u*t*p1[i] + 3*u*t*t*p2[i] + t*t*t*p3[i]
+	}
+	return out
+}

@@ -1,0 +1,359 @@
+package diagram
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"image/png"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/fogleman/gg"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+)
+
+// Layout is Graphviz's layout of a graph as drawing operations (its "json"
+// output, which carries xdot operations).
+type Layout struct {
+	BB      string   `json:"bb"`
+	Draw    []drawOp `json:"_draw_"`
+	Objects []object `json:"objects"`
+	Edges   []object `json:"edges"`
+}
+
+type object struct {
+	Name   string   `json:"name"`
+	Nodes  []int    `json:"nodes"` // set on subgraphs (clusters)
+	Draw   []drawOp `json:"_draw_"`
+	LDraw  []drawOp `json:"_ldraw_"`
+	HDraw  []drawOp `json:"_hdraw_"`
+	TDraw  []drawOp `json:"_tdraw_"`
+	HLDraw []drawOp `json:"_hldraw_"`
+	TLDraw []drawOp `json:"_tldraw_"`
+	Pos    string   `json:"pos"`
+}
+
+type drawOp struct {
+	Op     string       `json:"op"`
+	Color  string       `json:"color"`
+	Grad   string       `json:"grad"`
+	Stops  []gradStop   `json:"stops"`
+	Style  string       `json:"style"`
+	Size   float64      `json:"size"`
+	Pt     []float64    `json:"pt"`
+	Align  string       `json:"align"`
+	Text   string       `json:"text"`
+	Rect   []float64    `json:"rect"`
+	Points [][2]float64 `json:"points"`
+}
+
+type gradStop struct {
+	Color string `json:"color"`
+}
+
+// ParseLayout reads Graphviz's json output.
+func ParseLayout(b []byte) (*Layout, error) {
+	var l Layout
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, fmt.Errorf("read graphviz layout: %w", err)
+	}
+	return &l, nil
+}
+
+// Bounds returns the layout's bounding box in points.
+func (l *Layout) Bounds() (x0, y0, x1, y1 float64, err error) {
+	parts := strings.Split(l.BB, ",")
+	if len(parts) != 4 {
+		return 0, 0, 0, 0, fmt.Errorf("bad bounding box %q", l.BB)
+	}
+	var v [4]float64
+	for i, p := range parts {
+		if v[i], err = strconv.ParseFloat(p, 64); err != nil {
+			return 0, 0, 0, 0, err
+		}
+	}
+	return v[0], v[1], v[2], v[3], nil
+}
+
+// PNG drawing parameters.
+const (
+	pngScale   = 1.5    // pixels per point
+	pngPad     = 8.0    // pixels around the drawing
+	pngMaxSide = 6000.0 // pixels; larger layouts are scaled down
+)
+
+// Transform maps layout points (y up) to PNG pixels (y down).
+type Transform struct {
+	Scale, X0, Y1, Pad float64
+}
+
+// Apply returns the pixel of the layout point (x, y).
+func (t Transform) Apply(x, y float64) (float64, float64) {
+	return (x-t.X0)*t.Scale + t.Pad, (t.Y1-y)*t.Scale + t.Pad
+}
+
+// TransformFor returns the transform drawPNG uses for a layout.
+func TransformFor(l *Layout) (Transform, int, int, error) {
+	x0, y0, x1, y1, err := l.Bounds()
+	if err != nil {
+		return Transform{}, 0, 0, err
+	}
+	w, h := x1-x0, y1-y0
+	if w <= 0 || h <= 0 || math.IsNaN(w+h) || math.IsInf(w+h, 0) {
+		return Transform{}, 0, 0, fmt.Errorf("empty layout")
+	}
+	s := pngScale
+	if side := math.Max(w, h) * s; side > pngMaxSide {
+		s = pngMaxSide / math.Max(w, h)
+	}
+	t := Transform{Scale: s, X0: x0, Y1: y1, Pad: pngPad}
+	return t, int(math.Ceil(w*s + 2*pngPad)), int(math.Ceil(h*s + 2*pngPad)), nil
+}
+
+var (
+	fontOnce sync.Once
+	fontData *opentype.Font
+	fontErr  error
+	faces    sync.Map // size in tenths of a pixel -> font.Face
+)
+
+func face(px float64) (font.Face, error) {
+	fontOnce.Do(func() { fontData, fontErr = opentype.Parse(goregular.TTF) })
+	if fontErr != nil {
+		return nil, fontErr
+	}
+	key := int(px*10 + 0.5)
+	if f, ok := faces.Load(key); ok {
+		return f.(font.Face), nil
+	}
+	f, err := opentype.NewFace(fontData, &opentype.FaceOptions{Size: float64(key) / 10, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		return nil, err
+	}
+	faces.Store(key, f)
+	return f, nil
+}
+
+// drawPNG draws Graphviz's layout, given as its json output, into a PNG:
+// clusters, edges with their arrowheads, nodes with their outlines, and all
+// labels.
+func drawPNG(layoutJSON []byte) ([]byte, error) {
+	l, err := ParseLayout(layoutJSON)
+	if err != nil {
+		return nil, err
+	}
+	t, w, h, err := TransformFor(l)
+	if err != nil {
+		return nil, err
+	}
+	dc := gg.NewContext(w, h)
+	dc.SetColor(color.White)
+	dc.Clear()
+	p := &painter{dc: dc, t: t}
+	p.ops(l.Draw)
+	// Clusters first, then edges, then nodes on top, then labels.
+	for _, o := range l.Objects {
+		if o.Nodes != nil || strings.HasPrefix(o.Name, "cluster") {
+			p.ops(o.Draw)
+			p.ops(o.LDraw)
+		}
+	}
+	for _, e := range l.Edges {
+		p.ops(e.Draw)
+		p.ops(e.HDraw)
+		p.ops(e.TDraw)
+	}
+	for _, o := range l.Objects {
+		if o.Nodes == nil && !strings.HasPrefix(o.Name, "cluster") {
+			p.ops(o.Draw)
+			p.ops(o.LDraw)
+		}
+	}
+	for _, e := range l.Edges {
+		p.ops(e.LDraw)
+		p.ops(e.HLDraw)
+		p.ops(e.TLDraw)
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, dc.Image()); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// painter draws xdot operations with the state they carry.
+type painter struct {
+	dc       *gg.Context
+	t        Transform
+	pen      color.Color
+	fill     color.Color
+	fontSize float64
+	err      error
+}
+
+func (p *painter) ops(ops []drawOp) {
+	// Each object's operations start from Graphviz's defaults.
+	p.pen, p.fill, p.fontSize = color.Black, color.Black, 14
+	p.dc.SetLineWidth(1 * p.t.Scale)
+	p.dc.SetDash()
+	for _, op := range ops {
+		p.op(op)
+	}
+}
+
+func (p *painter) path(pts [][2]float64, closed bool) {
+	for i, pt := range pts {
+		x, y := p.t.Apply(pt[0], pt[1])
+		if i == 0 {
+			p.dc.MoveTo(x, y)
+		} else {
+			p.dc.LineTo(x, y)
+		}
+	}
+	if closed {
+		p.dc.ClosePath()
+	}
+}
+
+func (p *painter) bezier(pts [][2]float64, closed bool) {
+	if len(pts) == 0 {
+		return
+	}
+	x, y := p.t.Apply(pts[0][0], pts[0][1])
+	p.dc.MoveTo(x, y)
+	for i := 1; i+2 < len(pts); i += 3 {
+		x1, y1 := p.t.Apply(pts[i][0], pts[i][1])
+		x2, y2 := p.t.Apply(pts[i+1][0], pts[i+1][1])
+		x3, y3 := p.t.Apply(pts[i+2][0], pts[i+2][1])
+		p.dc.CubicTo(x1, y1, x2, y2, x3, y3)
+	}
+	if closed {
+		p.dc.ClosePath()
+	}
+}
+
+// fillAndStroke fills the current path with the fill colour when filled,
+// then strokes it with the pen colour.
+func (p *painter) fillAndStroke(filled bool) {
+	if filled {
+		p.dc.SetColor(p.fill)
+		p.dc.FillPreserve()
+	}
+	p.dc.SetColor(p.pen)
+	p.dc.Stroke()
+}
+
+func (p *painter) op(op drawOp) {
+	s := p.t.Scale
+	switch op.Op {
+	case "c":
+		p.pen = parseColor(op.Color, op.Stops)
+	case "C":
+		p.fill = parseColor(op.Color, op.Stops)
+	case "S":
+		p.style(op.Style)
+	case "F":
+		if op.Size > 0 {
+			p.fontSize = op.Size
+		}
+	case "E", "e":
+		if len(op.Rect) == 4 {
+			x, y := p.t.Apply(op.Rect[0], op.Rect[1])
+			p.dc.NewSubPath()
+			p.dc.DrawEllipse(x, y, op.Rect[2]*s, op.Rect[3]*s)
+			p.fillAndStroke(op.Op == "E")
+		}
+	case "P", "p":
+		if len(op.Points) > 1 {
+			p.dc.NewSubPath()
+			p.path(op.Points, true)
+			p.fillAndStroke(op.Op == "P")
+		}
+	case "L":
+		if len(op.Points) > 1 {
+			p.dc.NewSubPath()
+			p.path(op.Points, false)
+			p.fillAndStroke(false)
+		}
+	case "B", "b":
+		// Graphviz's json output swaps xdot's letters: there "b" is the
+		// unfilled spline of an edge and "B" a filled one.
+		if len(op.Points) > 3 {
+			p.dc.NewSubPath()
+			p.bezier(op.Points, op.Op == "B")
+			p.fillAndStroke(op.Op == "B")
+		}
+	case "T":
+		if len(op.Pt) == 2 && op.Text != "" {
+			f, err := face(p.fontSize * s)
+			if err != nil {
+				p.err = err
+				return
+			}
+			p.dc.SetFontFace(f)
+			p.dc.SetColor(p.pen)
+			x, y := p.t.Apply(op.Pt[0], op.Pt[1])
+			ax := 0.5
+			switch op.Align {
+			case "l":
+				ax = 0
+			case "r":
+				ax = 1
+			}
+			p.dc.DrawStringAnchored(op.Text, x, y, ax, 0)
+		}
+	}
+}
+
+func (p *painter) style(st string) {
+	s := p.t.Scale
+	switch {
+	case st == "dashed":
+		p.dc.SetDash(5*s, 3*s)
+	case st == "dotted":
+		p.dc.SetDash(1*s, 2.5*s)
+	case st == "solid":
+		p.dc.SetDash()
+	case st == "bold":
+		p.dc.SetLineWidth(2 * s)
+	case strings.HasPrefix(st, "setlinewidth(") && strings.HasSuffix(st, ")"):
+		if w, err := strconv.ParseFloat(st[len("setlinewidth("):len(st)-1], 64); err == nil && w >= 0 && w < 50 {
+			p.dc.SetLineWidth(w * s)
+		}
+	}
+}
+
+// parseColor reads "#rrggbb" or "#rrggbbaa" (or a gradient's first stop).
+func parseColor(c string, stops []gradStop) color.Color {
+	if c == "" && len(stops) > 0 {
+		c = stops[0].Color
+	}
+	switch strings.ToLower(c) {
+	case "", "black":
+		return color.Black
+	case "white":
+		return color.White
+	case "none", "transparent":
+		return color.Transparent
+	}
+	if len(c) != 7 && len(c) != 9 || c[0] != '#' {
+		return color.Black
+	}
+	v, err := strconv.ParseUint(c[1:], 16, 32)
+	if err != nil {
+		return color.Black
+	}
+	if len(c) == 7 {
+		return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
+	}
+	return color.NRGBA{R: uint8(v >> 24), G: uint8(v >> 16), B: uint8(v >> 8), A: uint8(v)}
+}

@@ -1,0 +1,266 @@
+package diagram
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Errors of a render.
+var (
+	// ErrTimeout means the render passed its deadline; its worker was killed.
+	ErrTimeout = errors.New("the diagram took too long to lay out and was stopped")
+	// ErrClosed means the pool was closed.
+	ErrClosed = errors.New("the diagram service is shut down")
+)
+
+// RenderError is Graphviz refusing the input; the worker is fine.
+type RenderError struct{ Msg string }
+
+func (e *RenderError) Error() string { return e.Msg }
+
+// PoolOptions configure a worker pool.
+type PoolOptions struct {
+	// Command returns the command that starts one worker, which must run
+	// RunWorker on its stdin and stdout.
+	Command func() *exec.Cmd
+	// Size is the number of workers (default 1).
+	Size int
+	// Timeout is the deadline of one render (default 5s).
+	Timeout time.Duration
+	// MaxRenders recycles a worker after that many renders (default 200).
+	MaxRenders int
+	// MaxRSS recycles a worker whose resident memory passes it, in bytes
+	// (default 256 MiB).
+	MaxRSS int64
+}
+
+// Pool runs renders in worker processes, one render at a time each.
+type Pool struct {
+	opts  PoolOptions
+	slots chan *worker // a nil slot is a worker yet to start
+	mu    sync.Mutex
+	all   map[*worker]bool
+	done  chan struct{}
+	once  sync.Once
+
+	statsMu sync.Mutex
+	stats   PoolStats
+}
+
+// PoolStats counts what the pool did.
+type PoolStats struct {
+	Renders  int64
+	Started  int64
+	Timeouts int64
+	Recycled int64
+	Crashed  int64
+}
+
+type worker struct {
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	stdout  *bufio.Reader
+	renders int
+	exited  chan struct{}
+}
+
+// NewPool returns a pool; workers start on first use.
+func NewPool(o PoolOptions) *Pool {
+	if o.Size < 1 {
+		o.Size = 1
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.MaxRenders <= 0 {
+		o.MaxRenders = 200
+	}
+	if o.MaxRSS <= 0 {
+		o.MaxRSS = 256 << 20
+	}
+	p := &Pool{opts: o, slots: make(chan *worker, o.Size), all: map[*worker]bool{}, done: make(chan struct{})}
+	for range o.Size {
+		p.slots <- nil
+	}
+	return p
+}
+
+// Stats returns what the pool has done so far.
+func (p *Pool) Stats() PoolStats {
+	p.statsMu.Lock()
+	defer p.statsMu.Unlock()
+	return p.stats
+}
+
+func (p *Pool) count(f func(*PoolStats)) {
+	p.statsMu.Lock()
+	f(&p.stats)
+	p.statsMu.Unlock()
+}
+
+func (p *Pool) start() (*worker, error) {
+	cmd := p.opts.Command()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Stderr == nil {
+		cmd.Stderr = io.Discard
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start render worker: %w", err)
+	}
+	w := &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout), exited: make(chan struct{})}
+	go func() {
+		cmd.Wait()
+		close(w.exited)
+	}()
+	p.mu.Lock()
+	p.all[w] = true
+	p.mu.Unlock()
+	p.count(func(s *PoolStats) { s.Started++ })
+	return w, nil
+}
+
+// stop ends a worker: it closes its input so it exits, and kills it if it
+// does not.
+func (p *Pool) stop(w *worker, kill bool) {
+	if w == nil {
+		return
+	}
+	p.mu.Lock()
+	delete(p.all, w)
+	p.mu.Unlock()
+	w.stdin.Close()
+	if kill {
+		w.cmd.Process.Kill()
+		<-w.exited
+		return
+	}
+	select {
+	case <-w.exited:
+	case <-time.After(2 * time.Second):
+		w.cmd.Process.Kill()
+		<-w.exited
+	}
+}
+
+// rss returns the worker's resident memory in bytes, or 0 when unknown.
+func (w *worker) rss() int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(w.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+type result struct {
+	status  byte
+	payload []byte
+	err     error
+}
+
+// Render lays out dot in a worker and returns the image. A render past the
+// pool's deadline, or whose ctx ends, kills its worker, which is replaced.
+func (p *Pool) Render(ctx context.Context, f Format, dot []byte) ([]byte, error) {
+	select {
+	case <-p.done:
+		return nil, ErrClosed
+	default:
+	}
+	var w *worker
+	select {
+	case w = <-p.slots:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-p.done:
+		return nil, ErrClosed
+	}
+	if w == nil {
+		var err error
+		if w, err = p.start(); err != nil {
+			p.slots <- nil
+			return nil, err
+		}
+	}
+	res := make(chan result, 1)
+	go func() {
+		var r result
+		if r.err = writeFrame(w.stdin, byte(f), dot); r.err == nil {
+			r.status, r.payload, r.err = readFrame(w.stdout)
+		}
+		res <- r
+	}()
+	timer := time.NewTimer(p.opts.Timeout)
+	defer timer.Stop()
+	select {
+	case r := <-res:
+		if r.err != nil {
+			// The worker died or broke the protocol: replace it.
+			p.stop(w, true)
+			p.slots <- nil
+			p.count(func(s *PoolStats) { s.Crashed++ })
+			return nil, fmt.Errorf("the render worker failed: %w", r.err)
+		}
+		w.renders++
+		p.count(func(s *PoolStats) { s.Renders++ })
+		if w.renders >= p.opts.MaxRenders || w.rss() > p.opts.MaxRSS {
+			p.stop(w, false)
+			p.slots <- nil
+			p.count(func(s *PoolStats) { s.Recycled++ })
+		} else {
+			p.slots <- w
+		}
+		if r.status != statusOK {
+			return nil, &RenderError{Msg: string(r.payload)}
+		}
+		return r.payload, nil
+	case <-timer.C:
+		p.stop(w, true)
+		<-res
+		p.slots <- nil
+		p.count(func(s *PoolStats) { s.Timeouts++ })
+		return nil, ErrTimeout
+	case <-ctx.Done():
+		p.stop(w, true)
+		<-res
+		p.slots <- nil
+		return nil, ctx.Err()
+	}
+}
+
+// Close stops every worker.
+func (p *Pool) Close() error {
+	p.once.Do(func() {
+		close(p.done)
+		p.mu.Lock()
+		ws := make([]*worker, 0, len(p.all))
+		for w := range p.all {
+			ws = append(ws, w)
+		}
+		p.mu.Unlock()
+		for _, w := range ws {
+			p.stop(w, true)
+		}
+	})
+	return nil
+}

@@ -1,0 +1,153 @@
+// Package diagram turns canonical DOT into SVG and PNG. Graphviz (compiled to
+// WebAssembly by go-graphviz) runs only in worker processes, one render at a
+// time each, behind a pool that enforces deadlines and recycles workers, and
+// an LRU cache. The package takes DOT bytes and knows nothing of designs.
+package diagram
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"testing/fstest"
+
+	"github.com/goccy/go-graphviz"
+)
+
+// Format is an output format.
+type Format byte
+
+// The formats a worker renders.
+const (
+	SVG Format = 's'
+	PNG Format = 'p'
+	// layoutFormat is Graphviz's layout as json, for tests of the drawing.
+	layoutFormat Format = 'j'
+)
+
+// String returns the format's file extension.
+func (f Format) String() string {
+	switch f {
+	case SVG:
+		return "svg"
+	case PNG:
+		return "png"
+	}
+	return fmt.Sprintf("format(%d)", byte(f))
+}
+
+// ParseFormat returns the format named by ext ("svg" or "png").
+func ParseFormat(ext string) (Format, bool) {
+	switch ext {
+	case "svg":
+		return SVG, true
+	case "png":
+		return PNG, true
+	}
+	return 0, false
+}
+
+// Protocol, on the worker's stdin and stdout. A request is the format byte,
+// the length of the DOT as 4 big-endian bytes, and the DOT. A response is a
+// status byte (statusOK or statusError), a 4-byte length, and the image or
+// the error message.
+const (
+	statusOK    byte = 0
+	statusError byte = 1
+	maxFrame         = 64 << 20
+)
+
+func writeFrame(w io.Writer, head byte, payload []byte) error {
+	var h [5]byte
+	h[0] = head
+	binary.BigEndian.PutUint32(h[1:], uint32(len(payload)))
+	if _, err := w.Write(h[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(payload)
+	return err
+}
+
+func readFrame(r io.Reader) (byte, []byte, error) {
+	var h [5]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return 0, nil, err
+	}
+	n := binary.BigEndian.Uint32(h[1:])
+	if n > maxFrame {
+		return 0, nil, fmt.Errorf("frame of %d bytes is too large", n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return 0, nil, err
+	}
+	return h[0], b, nil
+}
+
+// RunWorker serves render requests from r to w until r ends. Graphviz sees
+// an empty file system, so no attribute can make it read a host file.
+func RunWorker(r io.Reader, w io.Writer) error {
+	graphviz.SetFileSystem(fstest.MapFS{})
+	ctx := context.Background()
+	gv, err := graphviz.New(ctx)
+	if err != nil {
+		return fmt.Errorf("start graphviz: %w", err)
+	}
+	defer gv.Close()
+	in := bufio.NewReader(r)
+	out := bufio.NewWriter(w)
+	for {
+		format, dot, err := readFrame(in)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		img, rerr := render(ctx, gv, Format(format), dot)
+		if rerr != nil {
+			err = writeFrame(out, statusError, []byte(rerr.Error()))
+		} else {
+			err = writeFrame(out, statusOK, img)
+		}
+		if err == nil {
+			err = out.Flush()
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// render lays out dot with Graphviz and returns the image.
+func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte) ([]byte, error) {
+	g, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		return nil, fmt.Errorf("graphviz could not read the DOT: %v", err)
+	}
+	defer g.Close()
+	var buf bytes.Buffer
+	switch f {
+	case SVG:
+		if err := gv.Render(ctx, g, graphviz.SVG, &buf); err != nil {
+			return nil, fmt.Errorf("graphviz: %v", err)
+		}
+		return buf.Bytes(), nil
+	case PNG:
+		// Graphviz's own PNG output in WebAssembly draws no outlines and no
+		// edges, so take its layout as drawing operations and draw them here.
+		if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
+			return nil, fmt.Errorf("graphviz: %v", err)
+		}
+		return drawPNG(buf.Bytes())
+	case layoutFormat:
+		if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
+			return nil, fmt.Errorf("graphviz: %v", err)
+		}
+		return buf.Bytes(), nil
+	}
+	return nil, fmt.Errorf("unknown format %q", byte(f))
+}

@@ -1,0 +1,329 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/pipeline"
+)
+
+// Renderer draws canonical DOT as an image.
+type Renderer interface {
+	Render(ctx context.Context, f diagram.Format, dot []byte) ([]byte, error)
+}
+
+// svgCSP is the policy of every user-derived SVG served as a file: no
+// script, no external loads, sandboxed.
+const svgCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+// writeImage sends a rendered pipeline in the format named by ext.
+func (s *Server) writeImage(c echo.Context, g *pipeline.Graph, ext, filename string) error {
+	dot := g.CanonicalDOT()
+	h := c.Response().Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, max-age=60")
+	if c.QueryParam("download") != "" && filename != "" {
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, filename, ext))
+	}
+	if ext == "dot" {
+		return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", dot)
+	}
+	f, ok := diagram.ParseFormat(ext)
+	if !ok {
+		return &appError{Status: http.StatusBadRequest, Message: "The format must be svg, png or dot."}
+	}
+	if s.diagrams == nil {
+		return &appError{Status: http.StatusServiceUnavailable, Message: "Diagram rendering is not available on this server."}
+	}
+	img, err := s.diagrams.Render(c.Request().Context(), f, dot)
+	if err != nil {
+		return renderError(err)
+	}
+	if f == diagram.SVG {
+		h.Set("Content-Security-Policy", svgCSP)
+		return c.Blob(http.StatusOK, "image/svg+xml", img)
+	}
+	return c.Blob(http.StatusOK, "image/png", img)
+}
+
+// renderError turns a render failure into what the user is told.
+func renderError(err error) error {
+	var re *diagram.RenderError
+	switch {
+	case errors.As(err, &re):
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "Graphviz could not draw this graph: " + re.Msg}
+	case errors.Is(err, diagram.ErrTimeout):
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out and was stopped. Make it smaller or simpler."}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &appError{Status: http.StatusServiceUnavailable, Message: "The diagram could not be drawn in time. Try again in a moment."}
+	}
+	return err
+}
+
+// handleRender draws posted DOT text, for anyone, rate-limited per address.
+func (s *Server) handleRender(c echo.Context) error {
+	if !s.renderLimit.allow(c.RealIP()) {
+		return &appError{Status: http.StatusTooManyRequests, Message: "Too many renders from your address. Wait a minute and try again."}
+	}
+	ext := c.QueryParam("format")
+	if ext == "" {
+		ext = "svg"
+	}
+	if ext != "svg" && ext != "png" && ext != "dot" {
+		return badRequest("The format must be svg, png or dot.")
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, pipeline.MaxDOTBytes+1))
+	if err != nil {
+		return err
+	}
+	g, err := pipeline.ParseDOT(body, pipeline.DefaultLimits)
+	if err != nil {
+		return pipelineError(err)
+	}
+	return s.writeImage(c, g, ext, "")
+}
+
+// pipelineError describes a DOT or graph problem as a 4xx with its line.
+func pipelineError(err error) error {
+	var le *pipeline.LimitError
+	var ps pipeline.Problems
+	switch {
+	case errors.As(err, &le):
+		status := http.StatusUnprocessableEntity
+		if le.What == "bytes" {
+			status = http.StatusRequestEntityTooLarge
+		}
+		return &appError{Status: status, Message: "Too large: " + le.Error() + "."}
+	case errors.As(err, &ps):
+		msgs := make([]string, 0, len(ps))
+		for _, p := range ps {
+			msgs = append(msgs, p.Error())
+		}
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "The pipeline has problems: " + strings.Join(msgs, "; "), Fields: map[string]string{"pipeline": strings.Join(msgs, "\n")}}
+	}
+	return err
+}
+
+// checkRequest is the body of POST /api/v1/pipeline/check: DOT text or a graph.
+type checkRequest struct {
+	DOT   *string         `json:"dot"`
+	Graph *pipeline.Graph `json:"graph"`
+}
+
+// checkResponse is the graph in both forms, or the problems found.
+type checkResponse struct {
+	Graph    *pipeline.Graph    `json:"graph,omitempty"`
+	DOT      string             `json:"dot,omitempty"`
+	Problems []pipeline.Problem `json:"problems"`
+}
+
+// handlePipelineCheck converts between the table and DOT, reporting every
+// problem with its line, for the editor's live preview and its switch.
+func (s *Server) handlePipelineCheck(c echo.Context) error {
+	var req checkRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	var g *pipeline.Graph
+	var err error
+	switch {
+	case req.DOT != nil:
+		g, err = pipeline.ParseDOT([]byte(*req.DOT), pipeline.DefaultLimits)
+	case req.Graph != nil:
+		g, err = req.Graph, req.Graph.Validate(pipeline.DefaultLimits)
+	default:
+		return badRequest("Send {\"dot\": TEXT} or {\"graph\": GRAPH}.")
+	}
+	resp := checkResponse{Problems: []pipeline.Problem{}}
+	var ps pipeline.Problems
+	var le *pipeline.LimitError
+	switch {
+	case errors.As(err, &ps):
+		resp.Problems = ps
+	case errors.As(err, &le):
+		resp.Problems = []pipeline.Problem{{Where: "graph", Message: le.Error()}}
+	case err != nil:
+		return err
+	default:
+		canon := g.Canonical()
+		resp.Graph, resp.DOT = g, string(canon.CanonicalDOT())
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// handleDesignPipeline serves the design's pipeline as svg, png or dot.
+func (s *Server) handleDesignPipeline(ext string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := s.ownDesign(c)
+		if err != nil {
+			return err
+		}
+		return s.writeImage(c, &d.Pipeline, ext, "design-"+itoa(d.ID)+"-pipeline")
+	}
+}
+
+// The editor names pipeline inputs "p.nodes.N.id", "p.edges.N.from", and
+// "p.dot" with "p.mode" = "dot" when the DOT text is the one to save.
+const (
+	nodePrefix = "p.nodes."
+	edgePrefix = "p.edges."
+)
+
+// pipelineForm is the pipeline part of the editor form, as posted.
+type pipelineForm struct {
+	Present bool // the form has a pipeline editor at all
+	Mode    string
+	DOT     string
+	Graph   pipeline.Graph
+}
+
+// parsePipelineForm reads the pipeline from the editor form: the DOT text
+// when the editor was in DOT mode, the table otherwise. The error is about
+// the pipeline the user gave; the form is returned either way, to show again.
+func parsePipelineForm(form url.Values) (pipelineForm, error) {
+	pf := pipelineForm{Present: form.Has("p.mode"), Mode: form.Get("p.mode"), DOT: strings.ReplaceAll(form.Get("p.dot"), "\r\n", "\n")}
+	if pf.Mode == "dot" {
+		g, err := pipeline.ParseDOT([]byte(pf.DOT), pipeline.DefaultLimits)
+		if err != nil {
+			return pf, err
+		}
+		pf.Graph = *g
+		return pf, nil
+	}
+	pf.Mode = "table"
+	for _, r := range formRows(form, nodePrefix, []string{"id", "label", "kind", "stage"}) {
+		if r["id"] == "" && r["label"] == "" {
+			continue
+		}
+		kind := r["kind"]
+		if kind == "" {
+			kind = string(pipeline.KindOther)
+		}
+		pf.Graph.Nodes = append(pf.Graph.Nodes, pipeline.Node{ID: r["id"], Label: r["label"], Kind: pipeline.Kind(kind), Stage: pipeline.Stage(r["stage"])})
+	}
+	for _, r := range formRows(form, edgePrefix, []string{"from", "to", "label"}) {
+		if r["from"] == "" && r["to"] == "" {
+			continue
+		}
+		pf.Graph.Edges = append(pf.Graph.Edges, pipeline.Edge{From: r["from"], To: r["to"], Label: r["label"]})
+	}
+	return pf, pf.Graph.Validate(pipeline.DefaultLimits)
+}
+
+// problemText lists pipeline problems one per line, for the editor.
+func problemText(err error) string {
+	var le *pipeline.LimitError
+	var ps pipeline.Problems
+	switch {
+	case errors.As(err, &le):
+		return le.Error()
+	case errors.As(err, &ps):
+		msgs := make([]string, len(ps))
+		for i, p := range ps {
+			msgs[i] = p.Error()
+		}
+		return strings.Join(msgs, "\n")
+	}
+	return err.Error()
+}
+
+// pipelineView is the pipeline editor: the table with blank rows to add
+// to, the DOT text, and the preview.
+type pipelineView struct {
+	Mode   string
+	Nodes  []pipeline.Node
+	Edges  []pipeline.Edge
+	DOT    string
+	Error  string
+	Empty  bool
+	Kinds  []pipeline.Kind
+	Stages []pipeline.Stage
+	Legend []legendItem
+}
+
+type legendItem struct {
+	Kind pipeline.Kind
+	Used bool
+}
+
+// blankNodes and blankEdges are the empty rows the table offers.
+const (
+	blankNodes = 3
+	blankEdges = 3
+)
+
+func newPipelineView(pf pipelineForm, errText string) pipelineView {
+	g := pf.Graph
+	v := pipelineView{Mode: pf.Mode, DOT: pf.DOT, Error: errText, Empty: len(g.Nodes) == 0, Kinds: pipeline.Kinds, Stages: pipeline.Stages}
+	if v.Mode == "" {
+		v.Mode = "table"
+	}
+	if errText == "" || v.Mode == "table" {
+		v.DOT = string(g.CanonicalDOT())
+	}
+	v.Nodes = append(slices.Clone(g.Nodes), make([]pipeline.Node, blankNodes)...)
+	v.Edges = append(slices.Clone(g.Edges), make([]pipeline.Edge, blankEdges)...)
+	used := map[pipeline.Kind]bool{}
+	for _, n := range g.Nodes {
+		used[n.Kind] = true
+	}
+	for _, k := range pipeline.Kinds {
+		v.Legend = append(v.Legend, legendItem{Kind: k, Used: used[k]})
+	}
+	return v
+}
+
+// formRows collects inputs named prefix+"N.column", trimmed, in row order.
+func formRows(form url.Values, prefix string, cols []string) []map[string]string {
+	rows := map[int]map[string]string{}
+	for k, vs := range form {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		idx, col, ok := strings.Cut(rest, ".")
+		i, err := strconv.Atoi(idx)
+		if !ok || err != nil || i < 0 || i > 4*pipeline.DefaultLimits.MaxEdges || !slices.Contains(cols, col) {
+			continue
+		}
+		if rows[i] == nil {
+			rows[i] = map[string]string{}
+		}
+		rows[i][col] = strings.TrimSpace(vs[0])
+	}
+	idxs := make([]int, 0, len(rows))
+	for i := range rows {
+		idxs = append(idxs, i)
+	}
+	slices.Sort(idxs)
+	out := make([]map[string]string, len(idxs))
+	for j, i := range idxs {
+		out[j] = rows[i]
+	}
+	return out
+}
+
+// kindsCSS colours the legend's swatches as the diagram colours the nodes.
+var kindsCSS = func() []byte {
+	var b strings.Builder
+	for _, k := range pipeline.Kinds {
+		st := pipeline.Styles[k]
+		fmt.Fprintf(&b, ".kind-%s { background: %s; border-color: %s; }\n", k, st.Fill, st.Line)
+	}
+	return []byte(b.String())
+}()
+
+func handleKindsCSS(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", kindsCSS)
+}
