@@ -55,6 +55,7 @@ type Case struct {
 
 	Rubric    *rubric.Rubric  `yaml:"-" json:"-"`
 	Concepts  rubric.Concepts `yaml:"-" json:"-"` // shared concepts and the case's own
+	Engine    *rubric.Engine  `yaml:"-" json:"-"` // the rubric compiled, to check designs
 	Reference *design.Design  `yaml:"-" json:"-"`
 }
 

@@ -176,6 +176,9 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
+	for _, c := range cat.Cases {
+		c.Engine = rubric.NewEngine(c.Rubric, c.Concepts, cat.Template)
+	}
 	sort.Slice(cat.Cases, func(i, j int) bool { return cat.Cases[i].Title < cat.Cases[j].Title })
 	return cat, nil
 }

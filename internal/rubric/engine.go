@@ -3,6 +3,7 @@ package rubric
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -202,6 +203,12 @@ func (e *Engine) conceptName(id string) string {
 	return strings.ReplaceAll(id, "_", " ")
 }
 
+// Describe says in words what check c looks for, as the rubric page shows it
+// before an attempt.
+func (e *Engine) Describe(c *Check) string {
+	return e.run(c, &parsed{d: &design.Design{Sections: design.Answers{}}, fields: map[string][]sentence{}}).Label
+}
+
 // run evaluates one check.
 func (e *Engine) run(c *Check, p *parsed) CheckResult {
 	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field}
@@ -380,6 +387,7 @@ func (e *Engine) listHas(c *Check, p *parsed, cr *CheckResult) {
 	for col, want := range c.Where {
 		conds = append(conds, col+" = "+want)
 	}
+	slices.Sort(conds)
 	where := e.fieldLabel(c.Section, c.Field)
 	cr.Label = fmt.Sprintf("%s has at least %d row(s) with %s", where, min, strings.Join(conds, ", "))
 	n := 0

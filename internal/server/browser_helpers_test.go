@@ -26,6 +26,9 @@ func chromiumPath() string {
 	return ""
 }
 
+// browserCtx is a context that drives a browser tab.
+type browserCtx = context.Context
+
 // newBrowser starts a headless Chromium for one test and returns a context
 // that drives a tab of it, with a deadline.
 func newBrowser(t *testing.T) context.Context {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/rubric"
 )
 
 // caseView is a case with its Markdown rendered once, at start.
@@ -18,7 +19,46 @@ type caseView struct {
 	Questions  []questionView
 	Hints      map[string]template.HTML
 	Sources    []catalog.Source
+	RubricView []rubricDimension
+	AutoShare  int // percent of points checked automatically
 	sourceNum  map[string]int
+}
+
+// rubricDimension is one dimension of a case's published rubric.
+type rubricDimension struct {
+	Name   string
+	Points int
+	Items  []rubricItem
+}
+
+type rubricItem struct {
+	ID     string
+	Title  string
+	Points int
+	Levels []string
+	Checks []string // what the automatic checks look for, in words
+}
+
+func newRubricView(c *catalog.Case) []rubricDimension {
+	var out []rubricDimension
+	for _, dim := range rubric.Dimensions {
+		d := rubricDimension{Name: dim}
+		for _, it := range c.Rubric.Items {
+			if it.Dimension != dim {
+				continue
+			}
+			ri := rubricItem{ID: it.ID, Title: it.Title, Points: it.Points, Levels: it.Levels}
+			for i := range it.Checks {
+				ri.Checks = append(ri.Checks, c.Engine.Describe(&it.Checks[i]))
+			}
+			d.Items = append(d.Items, ri)
+			d.Points += it.Points
+		}
+		if len(d.Items) > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 type questionView struct {
@@ -37,6 +77,10 @@ func newCaseView(c *catalog.Case, cat *catalog.Catalog) *caseView {
 	}
 	for k, h := range c.Hints {
 		v.Hints[k] = renderMarkdown(h)
+	}
+	if c.Rubric != nil && c.Engine != nil {
+		v.RubricView = newRubricView(c)
+		v.AutoShare = int(100*c.Rubric.AutomaticShare() + 0.5)
 	}
 	return v
 }

@@ -151,6 +151,9 @@ func (s *Server) handleDesignEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Status != design.StatusDraft {
+		return s.renderPage(c, http.StatusOK, "view", s.viewPage(d))
+	}
 	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline}))
 }
 
@@ -237,6 +240,9 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 		p := s.editor(saved, saved.Title, saved.Sections, raw, fe, pf)
 		p.Message = "Saved, except the pipeline: fix the problems shown beside it and save again."
 		return s.renderPage(c, http.StatusUnprocessableEntity, "design", p)
+	}
+	if form.Get("do") == "check" {
+		return c.Redirect(http.StatusSeeOther, "/designs/"+itoa(d.ID)+"/report")
 	}
 	s.sessions.Put(c.Request().Context(), "flash", "Saved.")
 	return c.Redirect(http.StatusSeeOther, "/designs/"+strconv.FormatInt(d.ID, 10))

@@ -13,16 +13,31 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/casebench/casebench/cases"
 	"github.com/casebench/casebench/internal/auth"
 	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/diagram"
 	"github.com/casebench/casebench/internal/server"
 	"github.com/casebench/casebench/internal/store"
 	"github.com/casebench/casebench/internal/store/storetest"
 )
+
+var (
+	diagramsOnce sync.Once
+	testDiagrams *diagram.Service
+)
+
+// diagrams returns one render service shared by the tests of this package.
+func diagrams() *diagram.Service {
+	diagramsOnce.Do(func() {
+		testDiagrams = diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 2, Timeout: 20 * time.Second}), 32<<20)
+	})
+	return testDiagrams
+}
 
 var (
 	catOnce sync.Once
@@ -62,6 +77,7 @@ func newAppOn(t *testing.T, st *store.Store, opts ...appOption) *app {
 	o := server.Options{
 		Catalog: bundled(t), Store: st, Sessions: st.SessionStore(0),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginPerMin: 1000,
+		Diagrams: diagrams(), RenderPerMin: 10000,
 	}
 	for _, f := range opts {
 		f(&o)

@@ -19,7 +19,7 @@ import (
 
 // pageCSP allows only our own scripts, styles and images: no inline script.
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries. Handlers that
 // serve user-derived files may replace the CSP with a stricter one.

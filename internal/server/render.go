@@ -51,12 +51,27 @@ var funcs = template.FuncMap{
 		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
 	},
 	"humanize": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"deref": func(p any) any {
+		switch v := p.(type) {
+		case *int:
+			if v != nil {
+				return *v
+			}
+			return 0
+		case *float64:
+			if v != nil {
+				return *v
+			}
+			return 0.0
+		}
+		return p
+	},
 }
 
 func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}}
 	v.bufs.New = func() any { return new(bytes.Buffer) }
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
@@ -66,7 +81,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
 		t, err := template.Must(base.Clone()).ParseFS(fsys, f)
@@ -75,7 +90,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/casebench/casebench/internal/auth"
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/rubric"
 	"github.com/casebench/casebench/internal/store"
 	"github.com/casebench/casebench/web"
 )
@@ -33,6 +34,9 @@ type Store interface {
 	ListDesigns(ctx context.Context, userID int64) ([]store.Summary, error)
 	UpdateDesign(ctx context.Context, userID, id int64, u store.Update) (*design.Design, error)
 	DeleteDesign(ctx context.Context, userID, id int64) error
+	SubmitDesign(ctx context.Context, userID, id, version int64, rep *rubric.Report) (*design.Design, error)
+	CopyDesign(ctx context.Context, userID, id int64, title string) (*design.Design, error)
+	Reports(ctx context.Context, designID int64) ([]store.StoredReport, error)
 }
 
 // Options are what a Server is built from.
@@ -131,6 +135,7 @@ func New(o Options) (*Server, error) {
 	// Stateless tools that use no cookie need no CSRF check.
 	e.POST("/api/v1/render", s.handleRender)
 	e.POST("/api/v1/pipeline/check", s.handlePipelineCheck)
+	e.POST("/api/v1/check", s.apiCheck)
 
 	// Everything below knows the user: from a bearer token, or from the
 	// session cookie, whose forms and requests are CSRF-checked.
@@ -172,6 +177,9 @@ func (s *Server) routesPages(g *echo.Group) {
 	d.GET("/:id", s.handleDesignEdit)
 	d.POST("/:id", s.handleDesignSave)
 	d.POST("/:id/delete", s.handleDesignDelete)
+	d.GET("/:id/report", s.handleReport)
+	d.POST("/:id/submit", s.handleSubmit)
+	d.POST("/:id/attempt", s.handleNewAttempt)
 	s.routesPipeline(d)
 }
 
@@ -191,6 +199,8 @@ func (s *Server) routesAPI(g *echo.Group) {
 	d.GET("/:id", s.apiDesignGet)
 	d.PUT("/:id", s.apiDesignPut)
 	d.DELETE("/:id", s.apiDesignDelete)
+	d.POST("/:id/submit", s.apiSubmit)
+	d.GET("/:id/report", s.apiReport)
 	s.routesPipeline(d)
 }
 

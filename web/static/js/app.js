@@ -45,7 +45,7 @@
       pending = false;
       show('Saving…', 'saving');
       var body = new URLSearchParams(new FormData(form));
-      fetch(form.action, {
+      fetch(form.getAttribute('action'), {
         method: 'POST', body: body, credentials: 'same-origin',
         headers: { 'Accept': 'application/json', 'X-CSRF-Token': token() }
       }).then(function (r) {

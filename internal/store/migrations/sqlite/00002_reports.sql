@@ -1,0 +1,16 @@
+-- +goose Up
+CREATE TABLE reports (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    design_id      INTEGER NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+    rubric_version INTEGER NOT NULL,
+    score          REAL NOT NULL,
+    reason         TEXT NOT NULL,
+    data           TEXT NOT NULL,
+    created_at     TIMESTAMP NOT NULL
+);
+CREATE INDEX reports_design_idx ON reports (design_id, id);
+CREATE INDEX designs_case_status_idx ON designs (case_slug, status);
+
+-- +goose Down
+DROP INDEX designs_case_status_idx;
+DROP TABLE reports;
