@@ -8,6 +8,8 @@
 //	casebench user role NAME ROLE
 //	casebench cases lint [DIR]
 //	casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot
+//	casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]
+//	casebench rescore [--case SLUG]
 package main
 
 import (
@@ -55,6 +57,9 @@ Commands:
   user role NAME ROLE    set NAME's role: member or mentor
   cases lint [DIR]   check case packs (default: cases)
   render IN.dot -o OUT.svg|.png|.dot   draw a pipeline offline
+  check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]
+                 score a design against its case's rubric; exit 1 below N
+  rescore [--case SLUG]   re-score submitted designs after a rubric change
 
 Every command takes --db (a SQLite file, default casebench.db, or a
 postgres:// URL). Flags may also come from CASEBENCH_* variables, e.g.
@@ -74,6 +79,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runMigrate(ctx, args, e)
 	case "user":
 		return runUser(ctx, args, e)
+	case "check":
+		return runCheck(ctx, args, e)
+	case "rescore":
+		return runRescore(ctx, args, e)
 	case "render":
 		return runRender(ctx, args, e)
 	case "render-worker":

@@ -3,11 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/store"
 )
 
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -121,5 +128,116 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil || !strings.Contains(out.String(), "up to date") {
 		t.Fatalf("CASEBENCH_DB was not used: %v, %q", err, out)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	e, out, _ := testEnv("")
+	if err := run(context.Background(), []string{"check", "../../cases/fraud-account-sharing/reference.json", "--min-score", "75"}, e); err != nil {
+		t.Fatalf("the reference is below 75: %v", err)
+	}
+	if !strings.Contains(out.String(), "strong") || !strings.Contains(out.String(), "met ") {
+		t.Fatalf("text report:\n%s", out)
+	}
+	e, out, _ = testEnv("")
+	err := run(context.Background(), []string{"check", "../../cases/fraud-account-sharing/reference.json", "--case", "cdn-cache-fill", "--format", "json", "--min-score", "50"}, e)
+	if err == nil || !strings.Contains(err.Error(), "below the minimum") {
+		t.Fatalf("an off-topic design passed --min-score 50: %v", err)
+	}
+	var rep struct {
+		Score      float64
+		Dimensions map[string]float64
+		Items      []struct {
+			ID     string
+			Level  *int
+			Checks []any
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Items) == 0 || rep.Items[0].ID == "" {
+		t.Fatalf("JSON report: %v\n%.300s", err, out)
+	}
+	e, _, _ = testEnv("")
+	if err := run(context.Background(), []string{"check", "nope.json"}, e); err == nil {
+		t.Fatal("a missing file passed")
+	}
+}
+
+func TestRescoreKeepsTheOldScore(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "cb.db")
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Migrate(ctx)
+	u, _ := st.CreateUser(ctx, "ann", "x", auth.RoleMember)
+	cat, err := catalog.Load(os.DirFS("../../cases"), "cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := cat.Case("search-discovery")
+	d := &design.Design{OwnerID: u.ID, Case: k.Slug, Title: "t", Sections: k.Reference.Sections, Pipeline: k.Reference.Pipeline}
+	st.CreateDesign(ctx, d)
+	if _, err := st.SubmitDesign(ctx, u.ID, d.ID, d.Version, k.Engine.Check(k.Slug, d)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	// Same rubric: nothing to do.
+	e, out, _ := testEnv("")
+	if err := run(ctx, []string{"rescore", "--db", db}, e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "re-scored 0 design(s); 1 already") {
+		t.Fatalf("output %q", out)
+	}
+	// A new rubric version: the design is re-scored, the old report kept.
+	dir := t.TempDir()
+	os.CopyFS(dir, os.DirFS("../../cases"))
+	rf := filepath.Join(dir, "search-discovery", "rubric.yaml")
+	b, _ := os.ReadFile(rf)
+	os.WriteFile(rf, []byte(strings.Replace(string(b), "version: 1", "version: 2", 1)), 0o644)
+	e, out, _ = testEnv("")
+	if err := run(ctx, []string{"rescore", "--db", db, "--cases", dir, "--case", "search-discovery"}, e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "v1 100.0 -> v2 100.0") {
+		t.Fatalf("output %q", out)
+	}
+	st, _ = store.Open(ctx, db)
+	defer st.Close()
+	reps, _ := st.Reports(ctx, d.ID)
+	if len(reps) != 2 || reps[0].RubricVersion != 1 || reps[1].RubricVersion != 2 || reps[1].Reason != "rescore" {
+		t.Fatalf("reports %+v", reps)
+	}
+}
+
+func TestMain(m *testing.M) {
+	diagram.MaybeRunWorker()
+	os.Exit(m.Run())
+}
+
+func TestRenderCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"svg", "png", "dot"} {
+		out := filepath.Join(dir, "p."+ext)
+		e, stdout, _ := testEnv("")
+		if err := run(context.Background(), []string{"render", "../../internal/diagram/testdata/typical15.dot", "-o", out}, e); err != nil {
+			t.Fatalf("render %s: %v", ext, err)
+		}
+		b, _ := os.ReadFile(out)
+		want := map[string]string{"svg": "<svg", "png": "\x89PNG", "dot": "digraph pipeline"}[ext]
+		if !strings.Contains(string(b[:min(len(b), 400)]), want) || !strings.Contains(stdout.String(), "15 nodes") {
+			t.Errorf("%s: %q / %q", ext, b[:min(len(b), 40)], stdout)
+		}
+	}
+	e, _, _ := testEnv("")
+	bad := filepath.Join(dir, "bad.dot")
+	os.WriteFile(bad, []byte("digraph {\n a -> \n}"), 0o644)
+	if err := run(context.Background(), []string{"render", bad, "-o", filepath.Join(dir, "x.svg")}, e); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("bad DOT: %v", err)
+	}
+	if err := run(context.Background(), []string{"render", bad, "-o", filepath.Join(dir, "x.gif")}, e); err == nil {
+		t.Fatal("a .gif output was accepted")
 	}
 }

@@ -122,6 +122,11 @@ func (l *loader) readYAML(file string, v any) (yamlDoc, bool) {
 		l.fail(file, 1, "", "cannot read: %v", errors.Unwrap(err))
 		return yamlDoc{}, false
 	}
+	return l.decodeYAML(file, b, v)
+}
+
+// decodeYAML decodes the YAML text b of file strictly into v.
+func (l *loader) decodeYAML(file string, b []byte, v any) (yamlDoc, bool) {
 	if len(b) > MaxFileBytes {
 		l.fail(file, 1, "", "file is larger than %d bytes", MaxFileBytes)
 		return yamlDoc{}, false
@@ -464,4 +469,22 @@ func LoadTemplate(fsys fs.FS, root string) (*design.Template, error) {
 		return nil, l.errs
 	}
 	return t, nil
+}
+
+// ParseRubric reads and validates the rubric YAML text b (named file in
+// errors) against the template and concepts. It returns the rubric, or
+// Errors with lines.
+func ParseRubric(file string, b []byte, t *design.Template, concepts rubric.Concepts) (*rubric.Rubric, error) {
+	l := &loader{}
+	var r rubric.Rubric
+	doc, ok := l.decodeYAML(file, b, &r)
+	if ok {
+		for _, p := range r.Validate(t, concepts) {
+			l.fail(file, doc.line(p.Path), fieldName(p.Path), "%s", trimFieldPrefix(p.Message))
+		}
+	}
+	if len(l.errs) > 0 {
+		return nil, l.errs
+	}
+	return &r, nil
 }

@@ -90,15 +90,19 @@ type Engine struct {
 	template *design.Template
 	phrases  map[string][]phrase // concept id to its phrases
 	names    map[string]string   // concept id to its name
+	// firstWords are the first words of every phrase: the only words a
+	// design's index needs.
+	firstWords map[string]bool
 }
 
 // NewEngine compiles r with its concepts and the template.
 func NewEngine(r *Rubric, concepts Concepts, t *design.Template) *Engine {
-	e := &Engine{rubric: r, template: t, phrases: map[string][]phrase{}, names: map[string]string{}}
+	e := &Engine{rubric: r, template: t, phrases: map[string][]phrase{}, names: map[string]string{}, firstWords: map[string]bool{}}
 	for id, ps := range concepts {
 		for _, p := range ps {
 			if ph := newPhrase(p); len(ph.words) > 0 {
 				e.phrases[id] = append(e.phrases[id], ph)
+				e.firstWords[ph.words[0]] = true
 			}
 		}
 		if len(ps) > 0 {
@@ -115,21 +119,68 @@ func (e *Engine) Rubric() *Rubric { return e.rubric }
 type parsed struct {
 	d      *design.Design
 	fields map[string][]sentence // "section.field" to its sentences
+	index  map[string][]loc      // word (and its singular) to where it is written in prose
+}
+
+// loc is a word of a written sentence.
+type loc struct {
+	section, field string
+	sent           *sentence
+	tok            int
+	order          int // position in the design, in template order
 }
 
 func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, fields: map[string][]sentence{}}
+	p := &parsed{d: d, fields: map[string][]sentence{}, index: map[string][]loc{}}
+	order := 0
 	for _, sec := range e.template.Sections {
 		for _, f := range sec.Fields {
 			if f.Type != design.TypeText {
 				continue
 			}
-			if txt := d.Sections.Get(sec.ID, f.ID).Text; txt != "" {
-				p.fields[sec.ID+"."+f.ID] = parseText(txt)
+			txt := d.Sections.Get(sec.ID, f.ID).Text
+			if txt == "" {
+				continue
+			}
+			sents := parseText(txt)
+			p.fields[sec.ID+"."+f.ID] = sents
+			for si := range sents {
+				s := &sents[si]
+				if !s.prose {
+					continue
+				}
+				for ti, t := range s.tokens {
+					order++
+					if e.firstWords[t.word] {
+						p.index[t.word] = append(p.index[t.word], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
+					}
+					if w := t.word; len(w) > 1 && w[len(w)-1] == 's' {
+						for _, stem := range singulars(w) {
+							if e.firstWords[stem] {
+								p.index[stem] = append(p.index[stem], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
+							}
+						}
+					}
+				}
 			}
 		}
 	}
 	return p
+}
+
+// singulars returns what a plural word may be the plural of.
+func singulars(w string) []string {
+	var out []string
+	if strings.HasSuffix(w, "ies") && len(w) > 3 {
+		out = append(out, w[:len(w)-3]+"y")
+	}
+	if strings.HasSuffix(w, "es") && len(w) > 2 {
+		out = append(out, w[:len(w)-2])
+	}
+	if strings.HasSuffix(w, "s") && len(w) > 1 {
+		out = append(out, w[:len(w)-1])
+	}
+	return out
 }
 
 // Check scores d and explains every point given or withheld.
@@ -332,37 +383,57 @@ func (e *Engine) mentions(c *Check, p *parsed, cr *CheckResult) {
 }
 
 // findConcept looks for concept id in the text fields of sections, in
-// written sentences, and returns the first credited mention, or the first
-// denied one.
+// written sentences, and returns the first credited mention (in the order
+// of sections, then of the design), or the first denied one.
 func (e *Engine) findConcept(id string, sections []string, p *parsed) (Evidence, *Evidence, bool) {
-	var deniedAt *Evidence
-	for _, sid := range sections {
-		sec, ok := e.template.Section(sid)
-		if !ok {
-			continue
+	rank := make(map[string]int, len(sections))
+	for i, sid := range sections {
+		if _, ok := rank[sid]; !ok {
+			rank[sid] = i
 		}
-		for _, f := range sec.Fields {
-			for _, s := range p.fields[sid+"."+f.ID] {
-				if !s.prose {
-					continue
+	}
+	var best, firstDenied *loc
+	var bestN, deniedN int
+	before := func(a *loc, b *loc) bool {
+		if b == nil {
+			return true
+		}
+		if ra, rb := rank[a.section], rank[b.section]; ra != rb {
+			return ra < rb
+		}
+		return a.order < b.order
+	}
+	for _, ph := range e.phrases[id] {
+		n := len(ph.words)
+		cands := p.index[ph.words[0]]
+		for ci := range cands {
+			l := &cands[ci]
+			if _, ok := rank[l.section]; !ok || !ph.at(l.sent.tokens, l.tok) {
+				continue
+			}
+			if denied(l.sent.tokens, l.tok, n) {
+				if before(l, firstDenied) {
+					firstDenied, deniedN = l, n
 				}
-				for _, ph := range e.phrases[id] {
-					for _, i := range ph.find(s.tokens) {
-						n := len(ph.words)
-						ev := Evidence{Section: sid, Field: f.ID, Words: s.text[s.tokens[i].start:s.tokens[i+n-1].end], Excerpt: excerpt(s.text)}
-						if denied(s.tokens, i, n) {
-							if deniedAt == nil {
-								deniedAt = &ev
-							}
-							continue
-						}
-						return ev, nil, true
-					}
-				}
+				continue
+			}
+			if before(l, best) {
+				best, bestN = l, n
 			}
 		}
 	}
-	return Evidence{}, deniedAt, false
+	evidence := func(l *loc, n int) Evidence {
+		s := l.sent
+		return Evidence{Section: l.section, Field: l.field, Words: s.text[s.tokens[l.tok].start:s.tokens[l.tok+n-1].end], Excerpt: excerpt(s.text)}
+	}
+	if best != nil {
+		return evidence(best, bestN), nil, true
+	}
+	if firstDenied != nil {
+		ev := evidence(firstDenied, deniedN)
+		return Evidence{}, &ev, false
+	}
+	return Evidence{}, nil, false
 }
 
 func excerpt(s string) string {

@@ -42,21 +42,29 @@ func setOf(words string) map[string]bool {
 // stay inside words ("a/b", "don't"); hyphens split them, so that
 // "cold-start" and "cold start" read the same.
 func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '/' || r == '\''
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '/' || r == '\'' || r == '’'
 }
 
 // tokenize splits s into lower-case words and counts clause boundaries.
 func tokenize(s string) []token {
-	var toks []token
+	toks := make([]token, 0, len(s)/5+1)
 	clause := 0
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
 			return
 		}
-		w := strings.ToLower(strings.Trim(s[start:end], "/'’"))
-		w = strings.ReplaceAll(w, "’", "'")
-		w = strings.TrimSuffix(w, "'s")
+		w := s[start:end]
+		if hasMark(w) {
+			w = strings.ReplaceAll(strings.Trim(w, "/'’"), "’", "'")
+			w = strings.TrimSuffix(w, "'s")
+		}
+		if hasUpper(w) {
+			w = strings.ToLower(w)
+		}
 		if w != "" {
 			if w == "but" {
 				clause++
@@ -79,6 +87,26 @@ func tokenize(s string) []token {
 	}
 	flush(len(s))
 	return toks
+}
+
+// hasMark reports whether s holds a slash or an apostrophe (straight or curly).
+func hasMark(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '/' || c == '\'' || c == 0xE2 {
+			return true
+		}
+	}
+	return false
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitSentences cuts Markdown text into sentences: by line, then after
@@ -185,6 +213,20 @@ func wordMatches(text, want string, last bool) bool {
 	}
 	rest := text[len(want):]
 	return rest == "s" || rest == "es"
+}
+
+// at reports whether p occurs in toks at index i.
+func (p phrase) at(toks []token, i int) bool {
+	n := len(p.words)
+	if n == 0 || i < 0 || i+n > len(toks) {
+		return false
+	}
+	for j := 0; j < n; j++ {
+		if !wordMatches(toks[i+j].word, p.words[j], j == n-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // find returns the token index of every occurrence of p in toks.

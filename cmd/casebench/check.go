@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/rubric"
+)
+
+// runCheck scores a design JSON file against its case's rubric.
+func runCheck(ctx context.Context, args []string, e env) error {
+	var slug, format string
+	var minScore float64
+	var in string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		in, args = args[0], args[1:]
+	}
+	cfg, rest, err := parseFlags("check", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "case", "", "case slug (default: the design's own case)")
+		fs.StringVar(&format, "format", "text", "text or json")
+		fs.Float64Var(&minScore, "min-score", 0, "exit 1 when the score is below this")
+	})
+	if err != nil {
+		return err
+	}
+	if in == "" && len(rest) == 1 {
+		in = rest[0]
+	} else if in == "" || len(rest) > 0 {
+		return fmt.Errorf("usage: casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]")
+	}
+	if format != "text" && format != "json" {
+		return fmt.Errorf("--format must be text or json")
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, err := design.Decode(f, 4<<20)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	if slug != "" {
+		d.Case = slug
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	k, ok := cat.Case(d.Case)
+	if !ok {
+		return fmt.Errorf("%s: unknown case %q (give --case SLUG)", in, d.Case)
+	}
+	if err := d.Validate(cat.Template, pipeline.DefaultLimits); err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	rep := k.Engine.Check(k.Slug, d)
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(e.stdout, k.Title, rep)
+	}
+	if rep.Score < minScore {
+		return fmt.Errorf("score %.1f is below the minimum %.1f", rep.Score, minScore)
+	}
+	return nil
+}
+
+// printReport writes a report as text: the score, the dimensions, and every
+// item with its checks, evidence and hints.
+func printReport(w io.Writer, title string, r *rubric.Report) {
+	fmt.Fprintf(w, "%s (%s), rubric version %d\n", title, r.Case, r.RubricVersion)
+	fmt.Fprintf(w, "Score %.1f / 100: %s. %.1f of %d automatic points", r.Score, r.Grade, r.Earned, r.Possible)
+	if r.HumanPoints > 0 {
+		fmt.Fprintf(w, "; %d more points are for reviewers", r.HumanPoints)
+	}
+	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w)
+	for _, dim := range rubric.Dimensions {
+		if s, ok := r.Dimensions[dim]; ok {
+			fmt.Fprintf(w, "  %-14s %5.1f\n", dim, s)
+		}
+	}
+	for _, it := range r.Items {
+		fmt.Fprintln(w)
+		if !it.Automatic {
+			fmt.Fprintf(w, "[ ] %s (%s, %d points): needs a reviewer\n", it.Title, it.ID, it.Points)
+			continue
+		}
+		fmt.Fprintf(w, "[%d] %s (%s): %.1f of %d points\n", *it.Level, it.Title, it.ID, it.Earned, it.Points)
+		for _, c := range it.Checks {
+			if c.Met {
+				fmt.Fprintf(w, "    met     %s\n", c.Label)
+				for _, ev := range c.Evidence {
+					switch {
+					case len(ev.Nodes) > 0:
+						fmt.Fprintf(w, "            nodes %s\n", strings.Join(ev.Nodes, " -> "))
+					case ev.Words != "":
+						fmt.Fprintf(w, "            %s.%s: %q\n", ev.Section, ev.Field, ev.Words)
+					}
+				}
+			} else {
+				fmt.Fprintf(w, "    missed  %s\n            hint: %s\n", c.Label, c.Hint)
+			}
+		}
+	}
+	for _, f := range r.Flags {
+		fmt.Fprintf(w, "\nflag (%s): %s\n", f.Item, f.Message)
+	}
+}
+
+// runRescore re-scores submitted designs whose stored report is from
+// another rubric version, keeping the old report beside the new one.
+func runRescore(ctx context.Context, args []string, e env) error {
+	var slug string
+	var all bool
+	cfg, rest, err := parseFlags("rescore", args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "case", "", "only designs of this case")
+		fs.BoolVar(&all, "all", false, "re-score even designs already scored with the current rubric")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("usage: casebench rescore [--case SLUG] [--all]")
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	if slug != "" {
+		if _, ok := cat.Case(slug); !ok {
+			return fmt.Errorf("unknown case %q", slug)
+		}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	designs, err := st.SubmittedDesigns(ctx, slug)
+	if err != nil {
+		return err
+	}
+	changed, same := 0, 0
+	for _, d := range designs {
+		k, ok := cat.Case(d.Case)
+		if !ok {
+			fmt.Fprintf(e.stderr, "design %d: case %q is not in the catalog; skipped\n", d.ID, d.Case)
+			continue
+		}
+		reports, err := st.Reports(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		var last *rubric.Report
+		if len(reports) > 0 {
+			last = reports[len(reports)-1].Report
+		}
+		if last != nil && last.RubricVersion == k.Rubric.Version && !all {
+			same++
+			continue
+		}
+		rep := k.Engine.Check(k.Slug, d)
+		if err := st.AddReport(ctx, d.ID, "rescore", rep); err != nil {
+			return err
+		}
+		changed++
+		if last != nil {
+			fmt.Fprintf(e.stdout, "design %d (%s): v%d %.1f -> v%d %.1f\n", d.ID, d.Case, last.RubricVersion, last.Score, rep.RubricVersion, rep.Score)
+		} else {
+			fmt.Fprintf(e.stdout, "design %d (%s): v%d %.1f\n", d.ID, d.Case, rep.RubricVersion, rep.Score)
+		}
+	}
+	fmt.Fprintf(e.stdout, "re-scored %d design(s); %d already on the current rubric\n", changed, same)
+	return nil
+}
