@@ -162,7 +162,9 @@ func TestAPICheckAndSubmit(t *testing.T) {
 	r = a.api("GET", fmt.Sprintf("/api/v1/designs/%d/report", id), tok, nil)
 	wantStatus(t, r, http.StatusOK)
 	var got struct {
-		History []struct{ RubricVersion int `json:"rubric_version"` }
+		History []struct {
+			RubricVersion int `json:"rubric_version"`
+		}
 	}
 	json.Unmarshal(r.body, &got)
 	if len(got.History) != 1 || got.History[0].RubricVersion != 1 {
