@@ -71,8 +71,9 @@ func summarize(k *catalog.Case) caseSummary {
 }
 
 func (s *Server) apiCases(c echo.Context) error {
-	list := make([]caseSummary, len(s.cat.Cases))
-	for i, k := range s.cat.Cases {
+	cases := filterFrom(c).apply(s.cat.Cases)
+	list := make([]caseSummary, len(cases))
+	for i, k := range cases {
 		list[i] = summarize(k)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"cases": list})

@@ -100,17 +100,65 @@ func (v *caseView) refs(ids []string) []int {
 func (v *caseView) FactRefs(i int) []int { return v.refs(v.Facts[i].Sources) }
 
 type catalogPage struct {
-	Cases      []*catalog.Case
-	Tags       []string
+	Cases        []*catalog.Case
+	Tags         []string
+	Tag          string
+	Difficulty   string
+	Query        string
+	Difficulties []string
+	Total        int
+}
+
+func (catalogPage) PageTitle() string { return "Cases" }
+
+// catalogFilter selects cases by tag, difficulty and words of the title,
+// summary or prompt.
+type catalogFilter struct {
 	Tag        string
 	Difficulty string
 	Query      string
 }
 
-func (catalogPage) PageTitle() string { return "Cases" }
+func filterFrom(c echo.Context) catalogFilter {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	return catalogFilter{Tag: c.QueryParam("tag"), Difficulty: c.QueryParam("difficulty"), Query: q}
+}
+
+// apply returns the cases that match f, in catalog order.
+func (f catalogFilter) apply(cases []*catalog.Case) []*catalog.Case {
+	words := strings.Fields(strings.ToLower(f.Query))
+	var out []*catalog.Case
+	for _, k := range cases {
+		if f.Tag != "" && !slices.Contains(k.Tags, f.Tag) {
+			continue
+		}
+		if f.Difficulty != "" && k.Difficulty != f.Difficulty {
+			continue
+		}
+		text := strings.ToLower(k.Title + " " + k.Summary + " " + k.Prompt + " " + strings.Join(k.Tags, " "))
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 func (s *Server) handleCatalog(c echo.Context) error {
-	return s.renderPage(c, http.StatusOK, "catalog", catalogPage{Cases: s.cat.Cases, Tags: allTags(s.cat)})
+	f := filterFrom(c)
+	return s.renderPage(c, http.StatusOK, "catalog", catalogPage{
+		Cases: f.apply(s.cat.Cases), Tags: allTags(s.cat), Tag: f.Tag, Difficulty: f.Difficulty, Query: f.Query,
+		Difficulties: catalog.Difficulties, Total: len(s.cat.Cases),
+	})
 }
 
 func allTags(cat *catalog.Catalog) []string {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,6 +243,52 @@ func TestLoginIsRateLimited(t *testing.T) {
 	for i := range want {
 		if codes[i] != want[i] {
 			t.Fatalf("login statuses %v, want %v", codes, want)
+		}
+	}
+}
+
+func TestCatalogFilters(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	titles := func(path string) []string {
+		var out []string
+		c.get(path).doc(t).Find(".card h2").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+		return out
+	}
+	if got := titles("/"); len(got) != len(a.cat.Cases) {
+		t.Fatalf("unfiltered: %d cards", len(got))
+	}
+	for _, tc := range []struct {
+		path string
+		want func(slug string) bool
+	}{
+		{"/?tag=ranking", func(slug string) bool { k, _ := a.cat.Case(slug); return slices.Contains(k.Tags, "ranking") }},
+		{"/?difficulty=medium", func(slug string) bool { k, _ := a.cat.Case(slug); return k.Difficulty == "medium" }},
+		{"/?q=BANDIT", func(slug string) bool {
+			k, _ := a.cat.Case(slug)
+			return strings.Contains(strings.ToLower(k.Title+k.Summary+k.Prompt+strings.Join(k.Tags, " ")), "bandit")
+		}},
+	} {
+		var want []string
+		for _, k := range a.cat.Cases {
+			if tc.want(k.Slug) {
+				want = append(want, k.Title)
+			}
+		}
+		got := titles(tc.path)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", tc.path, got, want)
+		}
+	}
+	if got := titles("/?q=zzzqqq"); len(got) != 0 {
+		t.Errorf("nonsense query matched %v", got)
+	}
+	r := a.api("GET", "/api/v1/cases?tag=ranking", "", nil)
+	var list struct{ Cases []struct{ Tags []string } }
+	r.json(t, &list)
+	for _, k := range list.Cases {
+		if !slices.Contains(k.Tags, "ranking") {
+			t.Errorf("API filter returned %v", k.Tags)
 		}
 	}
 }
