@@ -125,13 +125,20 @@ func (l *loader) readYAML(file string, v any) (yamlDoc, bool) {
 	return l.decodeYAML(file, b, v)
 }
 
-// decodeYAML decodes the YAML text b of file strictly into v.
-func (l *loader) decodeYAML(file string, b []byte, v any) (yamlDoc, bool) {
+// decodeYAML decodes the YAML text b of file strictly into v. The YAML
+// library has panicked on malformed input: that is reported as an error.
+func (l *loader) decodeYAML(file string, b []byte, v any) (doc yamlDoc, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			l.fail(file, 1, "", "the YAML cannot be read (the parser failed: %v)", r)
+			doc, ok = yamlDoc{file: file}, false
+		}
+	}()
 	if len(b) > MaxFileBytes {
 		l.fail(file, 1, "", "file is larger than %d bytes", MaxFileBytes)
 		return yamlDoc{}, false
 	}
-	doc := yamlDoc{file: file}
+	doc = yamlDoc{file: file}
 	if f, err := parser.ParseBytes(b, 0); err == nil {
 		doc.ast = f
 	}

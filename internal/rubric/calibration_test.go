@@ -87,3 +87,25 @@ func TestCalibration(t *testing.T) {
 	}
 	t.Log(table.String())
 }
+
+// TestHeldOut scores designs written without seeing the rubrics, as a check
+// that the scores generalise beyond the calibration set: each case's
+// held-out strong design grades strong and well above its held-out medium.
+func TestHeldOut(t *testing.T) {
+	cat := loadCases(t)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n%-30s %8s %8s\n", "case", "strong", "medium")
+	for _, k := range cat.Cases {
+		dir := filepath.Join("testdata", "holdout", k.Slug)
+		strong := k.Engine.Check(k.Slug, readDesign(t, filepath.Join(dir, "strong.json")))
+		medium := k.Engine.Check(k.Slug, readDesign(t, filepath.Join(dir, "medium.json")))
+		fmt.Fprintf(&table, "%-30s %8.1f %8.1f\n", k.Slug, strong.Score, medium.Score)
+		if strong.Grade != rubric.GradeStrong {
+			t.Errorf("%s: the held-out strong design grades %s (%.1f)", k.Slug, strong.Grade, strong.Score)
+		}
+		if medium.Score > strong.Score-30 {
+			t.Errorf("%s: held-out medium %.1f is not well below held-out strong %.1f", k.Slug, medium.Score, strong.Score)
+		}
+	}
+	t.Log(table.String())
+}

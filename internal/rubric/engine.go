@@ -93,16 +93,18 @@ type Engine struct {
 	// firstWords are the first words of every phrase: the only words a
 	// design's index needs.
 	firstWords map[string]bool
+	byFirst    map[string][]phrase // first word to the phrases it starts
 }
 
 // NewEngine compiles r with its concepts and the template.
 func NewEngine(r *Rubric, concepts Concepts, t *design.Template) *Engine {
-	e := &Engine{rubric: r, template: t, phrases: map[string][]phrase{}, names: map[string]string{}, firstWords: map[string]bool{}}
+	e := &Engine{rubric: r, template: t, phrases: map[string][]phrase{}, names: map[string]string{}, firstWords: map[string]bool{}, byFirst: map[string][]phrase{}}
 	for id, ps := range concepts {
 		for _, p := range ps {
 			if ph := newPhrase(p); len(ph.words) > 0 {
 				e.phrases[id] = append(e.phrases[id], ph)
 				e.firstWords[ph.words[0]] = true
+				e.byFirst[ph.words[0]] = append(e.byFirst[ph.words[0]], ph)
 			}
 		}
 		if len(ps) > 0 {
@@ -114,6 +116,44 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template) *Engine {
 
 // Rubric returns the rubric the engine scores against.
 func (e *Engine) Rubric() *Rubric { return e.rubric }
+
+// Terse notes: a sentence with few function words still counts as written
+// when it has at least terseMinWords words, is not a comma list, and at most
+// terseMaxConcept of its words belong to concept phrases: "A/B test
+// randomised by account, 2-4 weeks (covers weekly patterns)" is a note; a
+// run of rubric words is not.
+const (
+	terseMinWords   = 6
+	terseMaxConcept = 0.4
+)
+
+func (e *Engine) terse(s *sentence) bool {
+	n := len(s.tokens)
+	if n < terseMinWords || listLike(s.text, s.tokens) {
+		return false
+	}
+	covered := make([]bool, n)
+	for i, t := range s.tokens {
+		cands := e.byFirst[t.word]
+		for _, st := range stems(t.word) {
+			cands = append(cands, e.byFirst[st]...)
+		}
+		for _, ph := range cands {
+			if ph.at(s.tokens, i) {
+				for j := i; j < i+len(ph.words); j++ {
+					covered[j] = true
+				}
+			}
+		}
+	}
+	c := 0
+	for _, b := range covered {
+		if b {
+			c++
+		}
+	}
+	return float64(c)/float64(n) <= terseMaxConcept
+}
 
 // parsed is a design's text, split into sentences once per check run.
 type parsed struct {
@@ -134,18 +174,27 @@ func (e *Engine) parse(d *design.Design) *parsed {
 	p := &parsed{d: d, fields: map[string][]sentence{}, index: map[string][]loc{}}
 	order := 0
 	for _, sec := range e.template.Sections {
-		for _, f := range sec.Fields {
-			if f.Type != design.TypeText {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			var sents []sentence
+			switch f.Type {
+			case design.TypeText:
+				txt := d.Sections.Get(sec.ID, f.ID).Text
+				if txt == "" {
+					continue
+				}
+				sents = parseText(txt)
+				p.fields[sec.ID+"."+f.ID] = sents
+			case design.TypeList:
+				sents = rowSentences(f, d.Sections.Get(sec.ID, f.ID).Rows)
+			default:
 				continue
 			}
-			txt := d.Sections.Get(sec.ID, f.ID).Text
-			if txt == "" {
-				continue
-			}
-			sents := parseText(txt)
-			p.fields[sec.ID+"."+f.ID] = sents
 			for si := range sents {
 				s := &sents[si]
+				if !s.prose && e.terse(s) {
+					s.prose = true
+				}
 				if !s.prose {
 					continue
 				}
@@ -154,8 +203,8 @@ func (e *Engine) parse(d *design.Design) *parsed {
 					if e.firstWords[t.word] {
 						p.index[t.word] = append(p.index[t.word], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
 					}
-					if w := t.word; len(w) > 1 && w[len(w)-1] == 's' {
-						for _, stem := range singulars(w) {
+					if w := t.word; len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'g' || w[len(w)-1] == 'd') {
+						for _, stem := range stems(w) {
 							if e.firstWords[stem] {
 								p.index[stem] = append(p.index[stem], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
 							}
@@ -168,17 +217,23 @@ func (e *Engine) parse(d *design.Design) *parsed {
 	return p
 }
 
-// singulars returns what a plural word may be the plural of.
-func singulars(w string) []string {
-	var out []string
-	if strings.HasSuffix(w, "ies") && len(w) > 3 {
-		out = append(out, w[:len(w)-3]+"y")
-	}
-	if strings.HasSuffix(w, "es") && len(w) > 2 {
-		out = append(out, w[:len(w)-2])
-	}
-	if strings.HasSuffix(w, "s") && len(w) > 1 {
-		out = append(out, w[:len(w)-1])
+// rowSentences turns each row of a list, whose first column is filled,
+// into one structured sentence ("Take fraction; offline; +2%"): a row is a
+// statement of the design, not prose, and counts as written.
+func rowSentences(f *design.Field, rows []design.Row) []sentence {
+	var out []sentence
+	for _, r := range rows {
+		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
+			continue
+		}
+		cells := make([]string, 0, len(f.Columns))
+		for _, c := range f.Columns {
+			if v := strings.TrimSpace(r[c.ID]); v != "" {
+				cells = append(cells, v)
+			}
+		}
+		text := strings.Join(cells, "; ")
+		out = append(out, sentence{text: text, tokens: tokenize(text), prose: true})
 	}
 	return out
 }

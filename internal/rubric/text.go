@@ -59,8 +59,14 @@ func tokenize(s string) []token {
 		}
 		w := s[start:end]
 		if hasMark(w) {
-			w = strings.ReplaceAll(strings.Trim(w, "/'’"), "’", "'")
-			w = strings.TrimSuffix(w, "'s")
+			w = strings.ReplaceAll(w, "’", "'")
+			for {
+				t := strings.TrimSuffix(strings.Trim(w, "/'"), "'s")
+				if t == w {
+					break
+				}
+				w = t
+			}
 		}
 		if hasUpper(w) {
 			w = strings.ToLower(w)
@@ -154,8 +160,13 @@ const (
 // isProse reports whether a sentence reads as written text rather than a
 // list of keywords.
 func isProse(text string, toks []token) bool {
-	if len(toks) < minProseWords {
-		return false
+	return len(toks) >= minProseWords && !listLike(text, toks) && functionShare(toks) >= minFunctionShare
+}
+
+// functionShare returns the share of toks that are function words.
+func functionShare(toks []token) float64 {
+	if len(toks) == 0 {
+		return 0
 	}
 	fn := 0
 	for _, t := range toks {
@@ -163,14 +174,14 @@ func isProse(text string, toks []token) bool {
 			fn++
 		}
 	}
-	if float64(fn)/float64(len(toks)) < minFunctionShare {
-		return false
-	}
+	return float64(fn) / float64(len(toks))
+}
+
+// listLike reports whether a sentence is a run of short comma-separated
+// items ("retention, cold start, A/B test, CUPED").
+func listLike(text string, toks []token) bool {
 	commas := strings.Count(text, ",") + strings.Count(text, "|")
-	if commas >= 3 && float64(len(toks))/float64(commas+1) < 3.5 {
-		return false
-	}
-	return true
+	return commas >= 3 && float64(len(toks))/float64(commas+1) < 3.5
 }
 
 // parseText splits text into sentences with their words.
@@ -205,14 +216,45 @@ func wordMatches(text, want string, last bool) bool {
 	if text == want {
 		return true
 	}
-	if !last || len(text) <= len(want) || !strings.HasPrefix(text, want) {
-		if last && strings.HasSuffix(want, "y") && text == want[:len(want)-1]+"ies" {
-			return true
-		}
+	if !last || len(text) <= len(want) {
 		return false
 	}
-	rest := text[len(want):]
-	return rest == "s" || rest == "es"
+	for _, st := range stems(text) {
+		if st == want {
+			return true
+		}
+	}
+	return false
+}
+
+// stems returns the words that text may be an inflection of: a plural
+// ("policies", "caches"), a gerund or a past form ("caching", "logged" is
+// not handled: doubled consonants are left alone).
+func stems(w string) []string {
+	n := len(w)
+	if n < 3 {
+		return nil
+	}
+	var out []string
+	switch w[n-1] {
+	case 's':
+		out = append(out, w[:n-1])
+		if strings.HasSuffix(w, "es") {
+			out = append(out, w[:n-2])
+		}
+		if strings.HasSuffix(w, "ies") {
+			out = append(out, w[:n-3]+"y")
+		}
+	case 'g':
+		if strings.HasSuffix(w, "ing") && n > 5 {
+			out = append(out, w[:n-3], w[:n-3]+"e")
+		}
+	case 'd':
+		if strings.HasSuffix(w, "ed") && n > 4 {
+			out = append(out, w[:n-2], w[:n-1])
+		}
+	}
+	return out
 }
 
 // at reports whether p occurs in toks at index i.

@@ -48,8 +48,10 @@ func TestPhraseFind(t *testing.T) {
 		{"policy", "The policies differ per country.", 1},
 		{"bandit", "Bandits explore.", 1},
 		{"a/b test", "Then an A/B test on retention.", 1},
-		{"rank", "The ranking stage orders titles.", 0}, // whole words only
-		{"cache", "We cached nothing.", 0},              // no stemming beyond plurals
+		{"rank", "The rankings stage orders titles.", 0}, // whole words, one inflection only
+		{"cache", "The cacheless path.", 0},
+		{"cache", "We cached the rows and keep caching.", 2},
+		{"rebuffer", "Rebuffering doubled.", 1},
 		{"ndcg", "NDCG@10 rises.", 1},
 		{"member", "Each member's history matters.", 1},
 	} {

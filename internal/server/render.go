@@ -51,6 +51,14 @@ var funcs = template.FuncMap{
 		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
 	},
 	"humanize": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"pct": func(x float64) float64 { return 100 * x },
+	"seq": func(a, b int) []int {
+		var out []int
+		for i := a; i <= b; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
 	"deref": func(p any) any {
 		switch v := p.(type) {
 		case *int:
@@ -90,7 +98,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}
@@ -105,8 +113,9 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 
 // layoutData is what every page template receives.
 type layoutData struct {
-	Title string
-	User  *auth.User
+	Title  string
+	User   *auth.User
+	Counts *reviewCounts
 	CSRF  string
 	Flash string
 	Page  any
@@ -137,6 +146,9 @@ func (s *Server) renderPage(c echo.Context, status int, name string, page any) e
 		title = t.PageTitle()
 	}
 	data := layoutData{Title: title, User: currentUser(c), Page: page}
+	if data.User != nil {
+		data.Counts = s.countsFor(c, data.User)
+	}
 	data.CSRF, _ = c.Get("csrf").(string)
 	if c.Request().Method == http.MethodGet {
 		data.Flash = s.sessions.PopString(c.Request().Context(), "flash")

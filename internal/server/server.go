@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -50,7 +51,8 @@ type Options struct {
 	BodyLimit    string
 	ExtractIP    echo.IPExtractor
 	SessionLife  time.Duration
-	Diagrams     Renderer // nil: diagrams are not drawn
+	Reviews      ReviewStore // default: Store, when it implements ReviewStore
+	Diagrams     Renderer    // nil: diagrams are not drawn
 	RenderPerMin int      // renders per minute per address on POST /api/v1/render
 }
 
@@ -67,6 +69,7 @@ type Server struct {
 
 	diagrams    Renderer
 	renderLimit *limiter
+	reviews     ReviewStore
 }
 
 // New builds the application: it parses every template (a missing or
@@ -90,6 +93,13 @@ func New(o Options) (*Server, error) {
 	if o.RenderPerMin == 0 {
 		o.RenderPerMin = 120
 	}
+	if o.Reviews == nil {
+		rs, ok := o.Store.(ReviewStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support peer review")
+		}
+		o.Reviews = rs
+	}
 	v, err := newViews(web.Templates, o.Catalog)
 	if err != nil {
 		return nil, err
@@ -110,7 +120,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
-		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute),
+		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews,
 	}
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
@@ -180,7 +190,21 @@ func (s *Server) routesPages(g *echo.Group) {
 	d.GET("/:id/report", s.handleReport)
 	d.POST("/:id/submit", s.handleSubmit)
 	d.POST("/:id/attempt", s.handleNewAttempt)
+	d.GET("/:id/reviews", s.handleDesignReviews)
+	d.POST("/:id/reviews/:rid/helpfulness", s.handleRate)
+	d.POST("/:id/rulings", s.handleSettle)
 	s.routesPipeline(d)
+
+	r := g.Group("/reviews", s.requireUser)
+	r.GET("", s.handleQueue)
+	r.GET("/calibrate/:slug", s.handleCalibrateForm)
+	r.POST("/calibrate/:slug", s.handleCalibrate)
+	r.GET("/calibrate/:slug/pipeline.svg", s.handleReferencePipeline)
+	r.GET("/:id", s.handleReviewPage)
+	r.POST("/:id", s.handleReviewSubmit)
+	r.GET("/:id/pipeline.svg", s.handleReviewPipeline)
+	g.GET("/profile", s.handleProfile, s.requireUser)
+	g.GET("/mentor", s.handleMentor, s.requireUser)
 }
 
 // routesPipeline serves a design's pipeline as an image or DOT.
@@ -201,7 +225,13 @@ func (s *Server) routesAPI(g *echo.Group) {
 	d.DELETE("/:id", s.apiDesignDelete)
 	d.POST("/:id/submit", s.apiSubmit)
 	d.GET("/:id/report", s.apiReport)
+	d.POST("/:id/reviews", s.apiReviewSubmit)
+	d.GET("/:id/reviews", s.apiDesignReviews)
+	d.POST("/:id/rulings", s.apiSettle)
 	s.routesPipeline(d)
+	g.GET("/review-queue", s.apiQueue, s.requireUser)
+	g.POST("/calibrations/:slug", s.apiCalibrate, s.requireUser)
+	g.POST("/reviews/:rid/helpfulness", s.apiRate, s.requireUser)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {
