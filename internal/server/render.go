@@ -51,7 +51,7 @@ var funcs = template.FuncMap{
 		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
 	},
 	"humanize": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"pct": func(x float64) float64 { return 100 * x },
+	"pct":      func(x float64) float64 { return 100 * x },
 	"seq": func(a, b int) []int {
 		var out []int
 		for i := a; i <= b; i++ {
@@ -116,9 +116,9 @@ type layoutData struct {
 	Title  string
 	User   *auth.User
 	Counts *reviewCounts
-	CSRF  string
-	Flash string
-	Page  any
+	CSRF   string
+	Flash  string
+	Page   any
 }
 
 // Render implements echo.Renderer for layoutData.

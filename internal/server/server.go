@@ -53,7 +53,7 @@ type Options struct {
 	SessionLife  time.Duration
 	Reviews      ReviewStore // default: Store, when it implements ReviewStore
 	Diagrams     Renderer    // nil: diagrams are not drawn
-	RenderPerMin int      // renders per minute per address on POST /api/v1/render
+	RenderPerMin int         // renders per minute per address on POST /api/v1/render
 }
 
 // Server is the casebench web application.
