@@ -197,6 +197,20 @@ func (a *app) api(method, path, token string, body any) *response {
 	return (&client{t: a.t, app: a, http: http.DefaultClient}).do(req)
 }
 
+// tokenFor returns a new API token for an existing user.
+func (a *app) tokenFor(name string) string {
+	a.t.Helper()
+	u, err := a.store.UserByName(a.t.Context(), name)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	tok, err := a.store.CreateToken(a.t.Context(), u.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return tok
+}
+
 // token makes a user directly in the store and returns an API token for it.
 func (a *app) token(name string) string {
 	a.t.Helper()

@@ -443,7 +443,10 @@ func (s *Server) handleReviewSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if role != review.ReviewerBefore {
+	switch role {
+	case review.Author, review.Mentor:
+		return reviewError(store.ErrForbidden, k.Slug)
+	case review.ReviewerAfter:
 		return reviewError(store.ErrExists, k.Slug)
 	}
 	form, err := c.FormParams()
@@ -573,8 +576,11 @@ func (s *Server) apiReviewSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if role == review.Author {
+	switch role {
+	case review.Author, review.Mentor:
 		return reviewError(store.ErrForbidden, k.Slug)
+	case review.ReviewerAfter:
+		return reviewError(store.ErrExists, k.Slug)
 	}
 	var req levelsRequest
 	if err := decodeJSON(c, &req); err != nil {
