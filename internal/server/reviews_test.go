@@ -32,7 +32,7 @@ func TestReviewFlowPages(t *testing.T) {
 
 	bob := a.signup("bob")
 	q := bob.get("/reviews").doc(t)
-	if q.Find(`a[href="/reviews/calibrate/` + k.Slug + `"]`).Length() != 1 {
+	if q.Find(`a[href="/reviews/calibrate/`+k.Slug+`"]`).Length() != 1 {
 		t.Fatal("the queue does not ask bob to calibrate first")
 	}
 	if !strings.Contains(bob.get("/designs").doc(t).Find(".badge.waiting").Text(), "1") {
