@@ -58,6 +58,9 @@ func tokenize(s string) []token {
 			return
 		}
 		w := s[start:end]
+		if hasUpper(w) {
+			w = strings.ToLower(w)
+		}
 		if hasMark(w) {
 			w = strings.ReplaceAll(w, "’", "'")
 			for {
@@ -67,9 +70,6 @@ func tokenize(s string) []token {
 				}
 				w = t
 			}
-		}
-		if hasUpper(w) {
-			w = strings.ToLower(w)
 		}
 		if w != "" {
 			if w == "but" {
