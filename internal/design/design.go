@@ -136,25 +136,53 @@ type Design struct {
 	Title     string         `json:"title"`
 	Status    Status         `json:"status"`
 	Mode      Mode           `json:"mode"`
-	Version   int64          `json:"version"`
+	Version   int64          `json:"version,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`
 	Sections  Answers        `json:"sections"`
 	Pipeline  pipeline.Graph `json:"pipeline"`
+	Interview *Interview     `json:"interview,omitempty"`
+	FollowUps []FollowUp     `json:"follow_ups,omitempty"`
 
 	OwnerID int64 `json:"-"`
 }
 
-// Content is the part of a design that its author edits: the answers and the
-// pipeline. The store keeps it as one JSON document.
-type Content struct {
-	Sections Answers        `json:"sections"`
-	Pipeline pipeline.Graph `json:"pipeline"`
+// Interview is the clock of a design written in interview mode.
+type Interview struct {
+	StartedAt time.Time      `json:"started_at"`
+	Minutes   int            `json:"minutes"`
+	Seconds   map[string]int `json:"section_seconds,omitempty"` // time spent in each section
 }
 
-// Content returns the editable part of d.
+// Deadline returns when the interview's time is up.
+func (iv *Interview) Deadline() time.Time {
+	return iv.StartedAt.Add(time.Duration(iv.Minutes) * time.Minute)
+}
+
+// FollowUp is the answer to one of the case's follow-up questions, asked
+// after submission.
+type FollowUp struct {
+	Question   string    `json:"question"`
+	Answer     string    `json:"answer"`
+	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// FollowUpMax is the longest follow-up answer, in characters.
+const FollowUpMax = 4000
+
+// Content is the part of a design that changes after it is created: the
+// answers, the pipeline, the interview clock and the follow-up answers. The
+// store keeps it as one JSON document.
+type Content struct {
+	Sections  Answers        `json:"sections"`
+	Pipeline  pipeline.Graph `json:"pipeline"`
+	Interview *Interview     `json:"interview,omitempty"`
+	FollowUps []FollowUp     `json:"follow_ups,omitempty"`
+}
+
+// Content returns the changing part of d.
 func (d *Design) Content() Content {
-	return Content{Sections: d.Sections, Pipeline: d.Pipeline}
+	return Content{Sections: d.Sections, Pipeline: d.Pipeline, Interview: d.Interview, FollowUps: d.FollowUps}
 }
 
 // Text returns the text of sectionID.fieldID, or the cells of its rows

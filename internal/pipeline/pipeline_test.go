@@ -81,3 +81,28 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("a label over the limit: %v", err)
 	}
 }
+
+func TestCompare(t *testing.T) {
+	ref := graph("app>srv", "srv>log", "log>etl", "etl>train", "train>reg", "reg>srv")
+	mine := &Graph{
+		Nodes: []Node{{ID: "srv", Kind: KindServing, Stage: StageOnline}, {ID: "log", Kind: KindLog, Stage: StageOffline}, {ID: "train", Kind: KindTraining, Stage: StageOffline}, {ID: "mon", Kind: KindMonitor}},
+		Edges: []Edge{{From: "srv", To: "log"}, {From: "log", To: "train"}, {From: "srv", To: "mon"}},
+	}
+	d := Compare(mine, ref)
+	if !slices.Equal(d.MissingKinds, []Kind{KindClient, KindETL, KindFeatureStore, KindRegistry}) {
+		t.Errorf("missing kinds %v", d.MissingKinds)
+	}
+	if !slices.Contains(d.ExtraPlacements, "serving in online") || !slices.Contains(d.MissingPlacements, "serving in offline") {
+		t.Errorf("placements %v / %v", d.MissingPlacements, d.ExtraPlacements)
+	}
+	// log → etl is missing as a kind flow, but log → training is there by a path in mine.
+	if !slices.Contains(d.MissingPaths, "log → etl") || slices.Contains(d.MissingPaths, "serving → log") || !slices.Contains(d.MissingPaths, "registry → serving") {
+		t.Errorf("missing paths %v", d.MissingPaths)
+	}
+	if !slices.Equal(d.ExtraPaths, []string{"serving → monitor"}) { // log → training exists in ref by a path
+		t.Errorf("extra paths %v", d.ExtraPaths)
+	}
+	if !Compare(ref, ref).Empty() {
+		t.Error("a pipeline differs from itself")
+	}
+}

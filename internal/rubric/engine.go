@@ -190,31 +190,40 @@ func (e *Engine) parse(d *design.Design) *parsed {
 			default:
 				continue
 			}
-			for si := range sents {
-				s := &sents[si]
-				if !s.prose && e.terse(s) {
-					s.prose = true
-				}
-				if !s.prose {
-					continue
-				}
-				for ti, t := range s.tokens {
-					order++
-					if e.firstWords[t.word] {
-						p.index[t.word] = append(p.index[t.word], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
-					}
-					if w := t.word; len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'g' || w[len(w)-1] == 'd') {
-						for _, stem := range stems(w) {
-							if e.firstWords[stem] {
-								p.index[stem] = append(p.index[stem], loc{section: sec.ID, field: f.ID, sent: s, tok: ti, order: order})
-							}
-						}
+			p.indexSentences(e, sec.ID, f.ID, sents, &order)
+		}
+	}
+	// Follow-up answers, given after submission, are trade-off discussion.
+	for _, fu := range d.FollowUps {
+		p.indexSentences(e, "tradeoffs", "follow_ups", parseText(fu.Answer), &order)
+	}
+	return p
+}
+
+// indexSentences adds the words of written sentences to the index.
+func (p *parsed) indexSentences(e *Engine, section, field string, sents []sentence, order *int) {
+	for si := range sents {
+		s := &sents[si]
+		if !s.prose && e.terse(s) {
+			s.prose = true
+		}
+		if !s.prose {
+			continue
+		}
+		for ti, t := range s.tokens {
+			*order++
+			if e.firstWords[t.word] {
+				p.index[t.word] = append(p.index[t.word], loc{section: section, field: field, sent: s, tok: ti, order: *order})
+			}
+			if w := t.word; len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'g' || w[len(w)-1] == 'd') {
+				for _, stem := range stems(w) {
+					if e.firstWords[stem] {
+						p.index[stem] = append(p.index[stem], loc{section: section, field: field, sent: s, tok: ti, order: *order})
 					}
 				}
 			}
 		}
 	}
-	return p
 }
 
 // rowSentences turns each row of a list, whose first column is filled,

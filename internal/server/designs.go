@@ -79,6 +79,7 @@ func (s *Server) handleDesignList(c echo.Context) error {
 type newDesignForm struct {
 	Case  string `form:"case" json:"case"`
 	Title string `form:"title" json:"title"`
+	Mode  string `form:"mode" json:"mode"`
 }
 
 // newDesign validates f and stores a new, empty design for the user.
@@ -95,10 +96,21 @@ func (s *Server) newDesign(ctx context.Context, userID int64, f newDesignForm) (
 	if msg := design.ValidateTitle(title); msg != "" && ok {
 		fe["title"] = msg
 	}
+	mode := design.Mode(f.Mode)
+	switch mode {
+	case "":
+		mode = design.ModePractice
+	case design.ModePractice, design.ModeInterview:
+	default:
+		fe["mode"] = "Choose practice or interview."
+	}
 	if len(fe) > 0 {
 		return nil, fe
 	}
-	d := &design.Design{OwnerID: userID, Case: k.Slug, Title: title, Sections: design.Answers{}, Pipeline: pipeline.Graph{}}
+	d := &design.Design{OwnerID: userID, Case: k.Slug, Title: title, Mode: mode, Sections: design.Answers{}, Pipeline: pipeline.Graph{}}
+	if mode == design.ModeInterview {
+		d.Interview = &design.Interview{StartedAt: time.Now().UTC().Truncate(time.Second), Minutes: k.Minutes, Seconds: map[string]int{}}
+	}
 	if err := s.store.CreateDesign(ctx, d); err != nil {
 		return nil, err
 	}
@@ -127,14 +139,17 @@ func (s *Server) handleDesignCreate(c echo.Context) error {
 }
 
 type editorPage struct {
-	Design   *design.Design
-	Case     *caseView
-	Title    string
-	Sections []editorSection
-	Pipeline pipelineView
-	Errors   design.FieldErrors
-	Message  string
-	Conflict bool
+	Design       *design.Design
+	Case         *caseView
+	Title        string
+	Sections     []editorSection
+	Pipeline     pipelineView
+	Errors       design.FieldErrors
+	Message      string
+	Conflict     bool
+	Interviewing bool
+	Clock        *clockView
+	Seconds      map[string]int
 }
 
 func (p editorPage) PageTitle() string { return p.Title }
@@ -142,8 +157,18 @@ func (p editorPage) PageTitle() string { return p.Title }
 // editor builds the editor page of d with the given values and errors.
 func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors, pf pipelineForm) editorPage {
 	cv := s.views.cases[d.Case]
-	return editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
-		Pipeline: newPipelineView(pf, fe["pipeline"]), Errors: fe}
+	p := editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
+		Pipeline: newPipelineView(pf, fe["pipeline"]), Errors: fe, Interviewing: interviewing(d), Clock: newClock(d.Interview, time.Now())}
+	if d.Interview != nil {
+		p.Seconds = d.Interview.Seconds
+	}
+	if p.Interviewing {
+		// Hints stay hidden until the design is submitted.
+		for i := range p.Sections {
+			p.Sections[i].Hint = ""
+		}
+	}
+	return p
 }
 
 func (s *Server) handleDesignEdit(c echo.Context) error {
@@ -220,7 +245,9 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 	if pipelineMsg != "" {
 		graph = d.Pipeline
 	}
-	content := design.Content{Sections: a, Pipeline: graph}
+	content := d.Content()
+	content.Sections, content.Pipeline = a, graph
+	content.Interview = mergeTiming(d.Interview, form, time.Now())
 	saved, err := s.store.UpdateDesign(c.Request().Context(), currentUser(c).ID, d.ID, store.Update{Version: version, Title: &title, Content: &content})
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -241,7 +268,7 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 		p.Message = "Saved, except the pipeline: fix the problems shown beside it and save again."
 		return s.renderPage(c, http.StatusUnprocessableEntity, "design", p)
 	}
-	if form.Get("do") == "check" {
+	if form.Get("do") == "check" && !interviewing(saved) {
 		return c.Redirect(http.StatusSeeOther, "/designs/"+itoa(d.ID)+"/report")
 	}
 	s.sessions.Put(c.Request().Context(), "flash", "Saved.")

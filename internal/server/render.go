@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,11 +43,18 @@ type views struct {
 }
 
 var funcs = template.FuncMap{
-	"markdown": renderMarkdown,
-	"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-	"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"join":     strings.Join,
-	"add":      func(a, b int) int { return a + b },
+	"markdown":  renderMarkdown,
+	"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"isodate":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"clocktime": func(t time.Time) string { return t.UTC().Format("15:04") },
+	"duration": func(sec int) string {
+		if sec < 60 {
+			return strconv.Itoa(sec) + " s"
+		}
+		return strconv.Itoa(sec/60) + " min " + strconv.Itoa(sec%60) + " s"
+	},
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
 	"title": func(s string) string {
 		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
 	},
@@ -98,7 +106,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}

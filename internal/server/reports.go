@@ -138,10 +138,16 @@ func (p reportPage) PageTitle() string { return "Report: " + p.Design.Title }
 
 // handleReport shows the rubric report of a design: computed now for a
 // draft, the stored ones for a submitted design.
+// errInterviewCheck refuses Check during an interview.
+var errInterviewCheck = &appError{Status: http.StatusForbidden, Message: "In interview mode, Check and hints stay hidden until you submit, as in a real round."}
+
 func (s *Server) handleReport(c echo.Context) error {
 	d, err := s.ownDesign(c)
 	if err != nil {
 		return err
+	}
+	if interviewing(d) {
+		return errInterviewCheck
 	}
 	rep, k, err := s.check(d)
 	if err != nil {
@@ -293,6 +299,9 @@ func (s *Server) apiReport(c echo.Context) error {
 	d, err := s.ownDesign(c)
 	if err != nil {
 		return err
+	}
+	if interviewing(d) {
+		return errInterviewCheck
 	}
 	rep, _, err := s.check(d)
 	if err != nil {

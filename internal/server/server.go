@@ -51,7 +51,8 @@ type Options struct {
 	BodyLimit    string
 	ExtractIP    echo.IPExtractor
 	SessionLife  time.Duration
-	Reviews      ReviewStore // default: Store, when it implements ReviewStore
+	Reviews      ReviewStore   // default: Store, when it implements ReviewStore
+	Practice     PracticeStore // default: Store, when it implements PracticeStore
 	Diagrams     Renderer    // nil: diagrams are not drawn
 	RenderPerMin int         // renders per minute per address on POST /api/v1/render
 }
@@ -70,6 +71,7 @@ type Server struct {
 	diagrams    Renderer
 	renderLimit *limiter
 	reviews     ReviewStore
+	practice    PracticeStore
 }
 
 // New builds the application: it parses every template (a missing or
@@ -100,6 +102,13 @@ func New(o Options) (*Server, error) {
 		}
 		o.Reviews = rs
 	}
+	if o.Practice == nil {
+		ps, ok := o.Store.(PracticeStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support practice")
+		}
+		o.Practice = ps
+	}
 	v, err := newViews(web.Templates, o.Catalog)
 	if err != nil {
 		return nil, err
@@ -120,7 +129,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
-		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews,
+		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 	}
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
@@ -193,7 +202,14 @@ func (s *Server) routesPages(g *echo.Group) {
 	d.GET("/:id/reviews", s.handleDesignReviews)
 	d.POST("/:id/reviews/:rid/helpfulness", s.handleRate)
 	d.POST("/:id/rulings", s.handleSettle)
+	d.GET("/:id/followups", s.handleFollowUps)
+	d.POST("/:id/followups", s.handleFollowUpAnswer)
+	d.GET("/:id/compare", s.handleCompare)
+	d.GET("/:id/reference.svg", s.handleReferenceImage)
+	d.POST("/import", s.handleImport)
+	s.routesExport(d)
 	s.routesPipeline(d)
+	g.GET("/progress", s.handleProgress, s.requireUser)
 
 	r := g.Group("/reviews", s.requireUser)
 	r.GET("", s.handleQueue)
@@ -205,6 +221,13 @@ func (s *Server) routesPages(g *echo.Group) {
 	r.GET("/:id/pipeline.svg", s.handleReviewPipeline)
 	g.GET("/profile", s.handleProfile, s.requireUser)
 	g.GET("/mentor", s.handleMentor, s.requireUser)
+}
+
+// routesExport serves a design as Markdown, JSON and a zip bundle.
+func (s *Server) routesExport(g *echo.Group) {
+	for _, ext := range []string{"md", "json", "zip"} {
+		g.GET("/:id/export."+ext, s.handleExport(ext))
+	}
 }
 
 // routesPipeline serves a design's pipeline as an image or DOT.
@@ -228,6 +251,8 @@ func (s *Server) routesAPI(g *echo.Group) {
 	d.POST("/:id/reviews", s.apiReviewSubmit)
 	d.GET("/:id/reviews", s.apiDesignReviews)
 	d.POST("/:id/rulings", s.apiSettle)
+	d.POST("/import", s.apiImport)
+	s.routesExport(d)
 	s.routesPipeline(d)
 	g.GET("/review-queue", s.apiQueue, s.requireUser)
 	g.POST("/calibrations/:slug", s.apiCalibrate, s.requireUser)

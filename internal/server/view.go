@@ -63,8 +63,11 @@ func (s *Server) newDesignView(d *design.Design) designView {
 
 type viewPage struct {
 	designView
+	Times []timeSpent
 }
 
 func (p viewPage) PageTitle() string { return p.Design.Title }
 
-func (s *Server) viewPage(d *design.Design) viewPage { return viewPage{s.newDesignView(d)} }
+func (s *Server) viewPage(d *design.Design) viewPage {
+	return viewPage{designView: s.newDesignView(d), Times: s.timesSpent(d)}
+}

@@ -42,7 +42,7 @@ func (r *designRow) design() (*design.Design, error) {
 		Format: design.Format, ID: r.ID, OwnerID: r.UserID, Case: r.CaseSlug, Title: r.Title,
 		Status: design.Status(r.Status), Mode: design.Mode(r.Mode), Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Sections: c.Sections, Pipeline: c.Pipeline,
+		Sections: c.Sections, Pipeline: c.Pipeline, Interview: c.Interview, FollowUps: c.FollowUps,
 	}, nil
 }
 
@@ -150,7 +150,7 @@ func (s *Store) UpdateDesign(ctx context.Context, userID, id int64, u Update) (*
 			d.Title = *u.Title
 		}
 		if u.Content != nil {
-			d.Sections, d.Pipeline = u.Content.Sections, u.Content.Pipeline
+			d.Sections, d.Pipeline, d.Interview, d.FollowUps = u.Content.Sections, u.Content.Pipeline, u.Content.Interview, u.Content.FollowUps
 		}
 		content, err := encodeContent(d)
 		if err != nil {

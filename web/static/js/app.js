@@ -53,7 +53,7 @@
       }).then(function (res) {
         inflight = false;
         if (res.status === 200) {
-          version.value = res.body.version;
+          document.querySelectorAll('input[name=version]').forEach(function (v) { v.value = res.body.version; });
           clearErrors();
           if (res.body.pipeline_error) {
             show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString() + ', except the pipeline: see its problems.', 'error');
@@ -274,11 +274,56 @@
     showPane(mode());
   }
 
+  // The interview clock counts down to the server's deadline, so a reload
+  // shows the same time left.
+  function clock(el) {
+    var deadline = Date.parse(el.getAttribute('data-deadline'));
+    var offset = Date.parse(el.getAttribute('data-now')) - Date.now();
+    var out = document.getElementById('clock-time');
+    function tick() {
+      var left = Math.round((deadline - (Date.now() + offset)) / 1000);
+      if (left <= 0) {
+        out.textContent = 'Time is up: submit when ready';
+        el.classList.add('over');
+        return;
+      }
+      var m = Math.floor(left / 60), s = left % 60;
+      out.textContent = m + ':' + (s < 10 ? '0' : '') + s + ' left';
+      if (left <= 300) el.classList.add('soon');
+      setTimeout(tick, 1000 - (Date.now() % 1000));
+    }
+    tick();
+  }
+
+  // Time per section: the section the user works in gets the seconds, while
+  // the page is visible and the user was active in the last minute.
+  function timing(form) {
+    var inputs = {};
+    form.querySelectorAll('input[data-timing]').forEach(function (i) { inputs[i.getAttribute('data-timing')] = i; });
+    if (!Object.keys(inputs).length) return;
+    var active = null, last = 0;
+    form.addEventListener('focusin', function (e) {
+      var sec = e.target.closest('[data-section]');
+      if (sec) { active = sec.getAttribute('data-section'); last = Date.now(); }
+    });
+    form.addEventListener('input', function () { last = Date.now(); });
+    setInterval(function () {
+      if (!active || !inputs[active] || document.visibilityState !== 'visible' || Date.now() - last > 60000) return;
+      inputs[active].value = String(Number(inputs[active].value || 0) + 1);
+    }, 1000);
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     document.documentElement.classList.add('js');
+    var clockEl = document.getElementById('clock');
+    if (clockEl) clock(clockEl);
     var form = document.querySelector('form[data-autosave]');
-    if (form) autosave(form);
+    if (form) { autosave(form); timing(form); }
     addRows();
+    document.querySelectorAll('.js-print').forEach(function (a) {
+      a.hidden = false;
+      a.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
+    });
     var fs = document.querySelector('fieldset[data-pipeline]');
     if (fs) pipelineEditor(fs);
   });
