@@ -525,4 +525,3 @@ func (s *Server) apiImport(c echo.Context) error {
 	}
 	return writeDesign(c, http.StatusCreated, d)
 }
-

@@ -53,8 +53,8 @@ type Options struct {
 	SessionLife  time.Duration
 	Reviews      ReviewStore   // default: Store, when it implements ReviewStore
 	Practice     PracticeStore // default: Store, when it implements PracticeStore
-	Diagrams     Renderer    // nil: diagrams are not drawn
-	RenderPerMin int         // renders per minute per address on POST /api/v1/render
+	Diagrams     Renderer      // nil: diagrams are not drawn
+	RenderPerMin int           // renders per minute per address on POST /api/v1/render
 }
 
 // Server is the casebench web application.
