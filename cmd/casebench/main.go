@@ -10,6 +10,8 @@
 //	casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot
 //	casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]
 //	casebench rescore [--case SLUG]
+//	casebench export ID [--format md|json|zip] [-o FILE]
+//	casebench import FILE --user NAME
 package main
 
 import (
@@ -60,6 +62,8 @@ Commands:
   check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]
                  score a design against its case's rubric; exit 1 below N
   rescore [--case SLUG]   re-score submitted designs after a rubric change
+  export ID [--format md|json|zip] [-o FILE]   export a design
+  import FILE --user NAME   import a design JSON file; prints its new id
 
 Every command takes --db (a SQLite file, default casebench.db, or a
 postgres:// URL). Flags may also come from CASEBENCH_* variables, e.g.
@@ -85,6 +89,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runRescore(ctx, args, e)
 	case "render":
 		return runRender(ctx, args, e)
+	case "export":
+		return runExport(ctx, args, e)
+	case "import":
+		return runImport(ctx, args, e)
 	case "render-worker":
 		return diagram.RunWorker(e.stdin, e.stdout)
 	case "cases":

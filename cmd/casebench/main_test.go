@@ -241,3 +241,56 @@ func TestRenderCommand(t *testing.T) {
 		t.Fatal("a .gif output was accepted")
 	}
 }
+
+func TestImportExportCommands(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "cb.db")
+	e, _, _ := testEnv("correct horse battery\n")
+	if err := run(ctx, []string{"user", "add", "--db", db, "ann"}, e); err != nil {
+		t.Fatal(err)
+	}
+	e, out, errb := testEnv("")
+	if err := run(ctx, []string{"import", "../../cases/cdn-cache-fill/reference.json", "--db", db, "--user", "ann"}, e); err != nil {
+		t.Fatalf("import: %v %s", err, errb)
+	}
+	id := strings.TrimSpace(out.String())
+	if _, err := strconv.Atoi(id); err != nil {
+		t.Fatalf("import printed %q, not an id", out)
+	}
+	dir := t.TempDir()
+	js1 := filepath.Join(dir, "1.json")
+	e, _, _ = testEnv("")
+	if err := run(ctx, []string{"export", id, "--db", db, "--format", "json", "-o", js1}, e); err != nil {
+		t.Fatal(err)
+	}
+	e, out, _ = testEnv("")
+	run(ctx, []string{"import", js1, "--db", db, "--user", "ann"}, e)
+	id2 := strings.TrimSpace(out.String())
+	e, out, _ = testEnv("")
+	if err := run(ctx, []string{"export", id2, "--db", db}, e); err != nil {
+		t.Fatal(err)
+	}
+	b1, _ := os.ReadFile(js1)
+	if !bytes.Equal(b1, out.Bytes()) {
+		t.Fatal("export, import, export through the command line is not byte-identical")
+	}
+	zf := filepath.Join(dir, "d.zip")
+	e, _, _ = testEnv("")
+	if err := run(ctx, []string{"export", id, "--db", db, "--format", "zip", "-o", zf}, e); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(zf); err != nil || st.Size() < 1000 {
+		t.Fatalf("zip: %v", err)
+	}
+	e, out, _ = testEnv("")
+	if err := run(ctx, []string{"export", id, "--db", db, "--format", "md"}, e); err != nil || !strings.Contains(out.String(), "## Rubric report") {
+		t.Fatalf("md export: %v", err)
+	}
+	e, _, _ = testEnv("")
+	if err := run(ctx, []string{"export", "999", "--db", db}, e); err == nil {
+		t.Fatal("exporting a missing design worked")
+	}
+	if err := run(ctx, []string{"import", js1, "--db", db, "--user", "nobody"}, e); err == nil {
+		t.Fatal("import for an unknown user worked")
+	}
+}
