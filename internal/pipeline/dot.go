@@ -84,6 +84,36 @@ func quote(s string) string {
 	return b.String()
 }
 
+// wrapWidth is the longest line of a drawn label, in characters; longer
+// labels break at spaces so that diagrams stay compact.
+const wrapWidth = 22
+
+// quoteWrapped is quote with the label broken into lines at single spaces,
+// each break written as DOT's \n. ParseDOT turns each break back into the
+// space it replaced.
+func quoteWrapped(s string) string {
+	words := strings.Split(s, " ")
+	var lines []string
+	line := ""
+	for i, w := range words {
+		switch {
+		case i == 0:
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth && line != "" && w != "":
+			lines = append(lines, line)
+			line = w
+		default:
+			line += " " + w
+		}
+	}
+	lines = append(lines, line)
+	q := make([]string, len(lines))
+	for i, l := range lines {
+		q[i] = strings.TrimSuffix(strings.TrimPrefix(quote(l), `"`), `"`)
+	}
+	return `"` + strings.Join(q, `\n`) + `"`
+}
+
 // anchorPrefix starts the ids of the invisible nodes that order the stages;
 // user ids cannot start with it, and ParseDOT drops such nodes.
 const anchorPrefix = "__stage_"
@@ -113,6 +143,12 @@ func unquote(v string) string {
 					b.WriteByte(in[i+1])
 					i++
 					continue
+				case 'n', 'l', 'r':
+					// A Graphviz line break: the canonical DOT wraps labels
+					// at spaces, so a break reads back as a space.
+					b.WriteByte(' ')
+					i++
+					continue
 				case '\n':
 					i++
 					continue
@@ -136,7 +172,7 @@ func unquote(v string) string {
 func (g *Graph) CanonicalDOT() []byte {
 	var b bytes.Buffer
 	b.WriteString("digraph pipeline {\n")
-	b.WriteString("  graph [rankdir=LR, newrank=true, nodesep=0.3, ranksep=0.55, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\"];\n")
+	b.WriteString("  graph [rankdir=LR, newrank=true, nodesep=0.22, ranksep=0.4, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\"];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=\"filled\", penwidth=1.2, margin=\"0.15,0.06\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#4b5563\", fontcolor=\"#374151\", arrowsize=0.7];\n")
 	nodes := slices.Clone(g.Nodes)
@@ -148,7 +184,7 @@ func (g *Graph) CanonicalDOT() []byte {
 		}
 		fmt.Fprintf(&b, "%s%s [", indent, dotID(n.ID))
 		if n.Label != "" {
-			fmt.Fprintf(&b, "label=%s, ", quote(n.Label))
+			fmt.Fprintf(&b, "label=%s, ", quoteWrapped(n.Label))
 		}
 		fmt.Fprintf(&b, "kind=%s", quote(string(n.Kind)))
 		if n.Stage != "" {
@@ -215,7 +251,7 @@ func (g *Graph) CanonicalDOT() []byte {
 		fmt.Fprintf(&b, "  %s -> %s", dotID(e.From), dotID(e.To))
 		var attrs []string
 		if e.Label != "" {
-			attrs = append(attrs, "label="+quote(e.Label))
+			attrs = append(attrs, "label="+quoteWrapped(e.Label))
 		}
 		if from, to := stageOf[e.From], stageOf[e.To]; from > 0 && to > 0 && from > to {
 			attrs = append(attrs, "constraint=false")
