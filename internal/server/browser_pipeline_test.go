@@ -96,7 +96,7 @@ func TestBrowserPipelineEditor(t *testing.T) {
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: &tr}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, "click the SVG export", chromedp.Click(css(`.exports a[href$="pipeline.svg?download=1"]`)))
+	do(t, ctx, "click the SVG export", chromedp.ScrollIntoView(css(`.exports a[href$="pipeline.svg?download=1"]`)), chromedp.Evaluate[chromedp.Void](`document.querySelector(".exports a[href$=\"pipeline.svg?download=1\"]").click()`))
 	var file string
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		m, _ := filepath.Glob(filepath.Join(dir, "design-*-pipeline.svg"))

@@ -238,7 +238,7 @@
         row.querySelectorAll('input, select').forEach(function (el) {
           el.name = el.name.replace(/\.\d+\.([a-z_]+)$/, '.' + i + '.$1');
           var col = el.name.split('.').pop();
-          el.value = item && item[col] ? item[col] : (el.tagName === 'SELECT' && col === 'kind' ? 'other' : '');
+          el.value = item && item[col] ? item[col] : '';
         });
         row.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
         body.appendChild(row);
