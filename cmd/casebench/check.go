@@ -18,22 +18,13 @@ import (
 func runCheck(ctx context.Context, args []string, e env) error {
 	var slug, format string
 	var minScore float64
-	var in string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		in, args = args[0], args[1:]
-	}
-	cfg, rest, err := parseFlags("check", args, e, func(fs *flag.FlagSet) {
+	cfg, in, err := parseOneArg("check", args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&slug, "case", "", "case slug (default: the design's own case)")
 		fs.StringVar(&format, "format", "text", "text or json")
 		fs.Float64Var(&minScore, "min-score", 0, "exit 1 when the score is below this")
-	})
+	}, "usage: casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]")
 	if err != nil {
 		return err
-	}
-	if in == "" && len(rest) == 1 {
-		in = rest[0]
-	} else if in == "" || len(rest) > 0 {
-		return fmt.Errorf("usage: casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]")
 	}
 	if format != "text" && format != "json" {
 		return fmt.Errorf("--format must be text or json")

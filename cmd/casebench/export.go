@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/config"
@@ -23,21 +22,12 @@ import (
 // runExport writes design ID as md, json or zip, to -o or stdout.
 func runExport(ctx context.Context, args []string, e env) error {
 	var format, out string
-	var idArg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		idArg, args = args[0], args[1:]
-	}
-	cfg, rest, err := parseFlags("export", args, e, func(fs *flag.FlagSet) {
+	cfg, idArg, err := parseOneArg("export", args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "json", "md, json or zip")
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-	})
+	}, "usage: casebench export ID --format md|json|zip [-o FILE]")
 	if err != nil {
 		return err
-	}
-	if idArg == "" && len(rest) == 1 {
-		idArg = rest[0]
-	} else if idArg == "" || len(rest) > 0 {
-		return fmt.Errorf("usage: casebench export ID --format md|json|zip [-o FILE]")
 	}
 	id, err := strconv.ParseInt(idArg, 10, 64)
 	if err != nil || id <= 0 {
@@ -146,19 +136,13 @@ func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catal
 // runImport stores a design JSON file for a user and prints its new id.
 func runImport(ctx context.Context, args []string, e env) error {
 	var user string
-	var in string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		in, args = args[0], args[1:]
-	}
-	cfg, rest, err := parseFlags("import", args, e, func(fs *flag.FlagSet) {
+	cfg, in, err := parseOneArg("import", args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&user, "user", "", "the user who will own the design")
-	})
+	}, "usage: casebench import FILE --user NAME")
 	if err != nil {
 		return err
 	}
-	if in == "" && len(rest) == 1 {
-		in = rest[0]
-	} else if in == "" || len(rest) > 0 || user == "" {
+	if user == "" {
 		return fmt.Errorf("usage: casebench import FILE --user NAME")
 	}
 	cat, err := loadCatalog(cfg)

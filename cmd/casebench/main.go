@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/casebench/casebench/internal/config"
@@ -127,4 +128,24 @@ func parseFlags(name string, args []string, e env, extra func(*flag.FlagSet)) (c
 		return cfg, nil, err
 	}
 	return cfg, fs.Args(), nil
+}
+
+// parseOneArg parses a command that takes one argument, given before or
+// after its flags, and returns the settings and the argument.
+func parseOneArg(name string, args []string, e env, extra func(*flag.FlagSet), usage string) (config.Config, string, error) {
+	var arg string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	cfg, rest, err := parseFlags(name, args, e, extra)
+	if err != nil {
+		return cfg, "", err
+	}
+	if arg == "" && len(rest) == 1 {
+		arg, rest = rest[0], nil
+	}
+	if arg == "" || len(rest) > 0 {
+		return cfg, "", errors.New(usage)
+	}
+	return cfg, arg, nil
 }

@@ -30,20 +30,11 @@ func newDiagrams(cfg config.Config) *diagram.Service {
 func runRender(ctx context.Context, args []string, e env) error {
 	var out string
 	// Accept the input before or after the flags.
-	var in string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		in, args = args[0], args[1:]
-	}
-	cfg, rest, err := parseFlags("render", args, e, func(fs *flag.FlagSet) {
+	cfg, in, err := parseOneArg("render", args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file: .svg, .png or .dot")
-	})
+	}, "usage: casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot")
 	if err != nil {
 		return err
-	}
-	if in == "" && len(rest) == 1 {
-		in = rest[0]
-	} else if len(rest) > 0 || in == "" {
-		return fmt.Errorf("usage: casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot")
 	}
 	if out == "" {
 		return fmt.Errorf("give the output file with -o OUT.svg, OUT.png or OUT.dot")

@@ -443,11 +443,8 @@ func (s *Server) handleReviewSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	switch role {
-	case review.Author, review.Mentor:
-		return reviewError(store.ErrForbidden, k.Slug)
-	case review.ReviewerAfter:
-		return reviewError(store.ErrExists, k.Slug)
+	if err := mayReview(role, k.Slug); err != nil {
+		return err
 	}
 	form, err := c.FormParams()
 	if err != nil {
@@ -576,11 +573,8 @@ func (s *Server) apiReviewSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	switch role {
-	case review.Author, review.Mentor:
-		return reviewError(store.ErrForbidden, k.Slug)
-	case review.ReviewerAfter:
-		return reviewError(store.ErrExists, k.Slug)
+	if err := mayReview(role, k.Slug); err != nil {
+		return err
 	}
 	var req levelsRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -595,6 +589,17 @@ func (s *Server) apiReviewSubmit(c echo.Context) error {
 		return reviewError(err, k.Slug)
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"id": id})
+}
+
+// mayReview refuses a review by the author or a mentor, or a second one.
+func mayReview(role review.Role, slug string) error {
+	switch role {
+	case review.Author, review.Mentor:
+		return reviewError(store.ErrForbidden, slug)
+	case review.ReviewerAfter:
+		return reviewError(store.ErrExists, slug)
+	}
+	return nil
 }
 
 // ---- helpfulness and rulings ----

@@ -128,6 +128,20 @@ func findDesignTx(ctx context.Context, tx *sqlx.Tx, id int64) (*designRow, error
 	return &r, err
 }
 
+// viewerRole loads design id and the role viewerID has towards it.
+func viewerRole(ctx context.Context, tx *sqlx.Tx, viewerID, id int64) (*designRow, review.Role, error) {
+	u, err := findUserTx(ctx, tx, viewerID)
+	if err != nil {
+		return nil, 0, err
+	}
+	r, err := findDesignTx(ctx, tx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	role, err := roleFor(ctx, tx, u, r)
+	return r, role, err
+}
+
 // DesignForReview returns design id as viewerID may read it for review,
 // with the role they have. A draft is only for its author and mentors
 // (ErrNotFound for others). Unless the viewer is the author or a mentor,
@@ -136,15 +150,9 @@ func (s *Store) DesignForReview(ctx context.Context, viewerID, id int64) (*desig
 	var d *design.Design
 	var role review.Role
 	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
-		u, err := findUserTx(ctx, tx, viewerID)
-		if err != nil {
-			return err
-		}
-		r, err := findDesignTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if role, err = roleFor(ctx, tx, u, r); err != nil {
+		var r *designRow
+		var err error
+		if r, role, err = viewerRole(ctx, tx, viewerID, id); err != nil {
 			return err
 		}
 		if role == review.Stranger {
@@ -169,15 +177,8 @@ func (s *Store) ReviewsFor(ctx context.Context, viewerID, id int64) ([]Review, r
 	var out []Review
 	var role review.Role
 	err := s.readTx(ctx, func(tx *sqlx.Tx) error {
-		u, err := findUserTx(ctx, tx, viewerID)
-		if err != nil {
-			return err
-		}
-		r, err := findDesignTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if role, err = roleFor(ctx, tx, u, r); err != nil {
+		var err error
+		if _, role, err = viewerRole(ctx, tx, viewerID, id); err != nil {
 			return err
 		}
 		view := review.ViewFor(role)
