@@ -172,7 +172,7 @@ func unquote(v string) string {
 func (g *Graph) CanonicalDOT() []byte {
 	var b bytes.Buffer
 	b.WriteString("digraph pipeline {\n")
-	b.WriteString("  graph [rankdir=LR, newrank=true, nodesep=0.22, ranksep=0.4, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\"];\n")
+	b.WriteString("  graph [rankdir=LR, nodesep=0.22, ranksep=0.4, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\"];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=\"filled\", penwidth=1.2, margin=\"0.15,0.06\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#4b5563\", fontcolor=\"#374151\", arrowsize=0.7];\n")
 	nodes := slices.Clone(g.Nodes)
@@ -192,11 +192,11 @@ func (g *Graph) CanonicalDOT() []byte {
 		}
 		fmt.Fprintf(&b, ", shape=%s, fillcolor=%s, color=%s];\n", st.Shape, quote(st.Fill), quote(st.Line))
 	}
-	// Each stage is a cluster with an invisible anchor; the anchors, and
-	// invisible edges from every node of a stage to the next stage's
-	// anchor, keep the stages in columns, offline, nearline, online, left
-	// to right. Edges that flow back to an earlier stage do not constrain
-	// the ranks.
+	// Each stage is a cluster with an invisible anchor. The anchors are
+	// chained, the last nodes of a stage lead to the next stage's anchor,
+	// and the anchor leads to its stage's first nodes, so the stages stand
+	// in columns, offline, nearline, online, left to right. Edges that flow
+	// back to an earlier stage do not constrain the ranks.
 	stageOf := map[string]int{}
 	var present []Stage
 	for i, s := range Stages {
@@ -223,16 +223,19 @@ func (g *Graph) CanonicalDOT() []byte {
 			writeNode("  ", n)
 		}
 	}
+	// Only the last nodes of a stage need to lead to the next anchor, and
+	// only the first nodes of a stage need to follow it: the stage's own
+	// edges order the rest. Fewer constraints keep the layout fast.
 	for i := 1; i < len(present); i++ {
 		next := anchorPrefix + string(present[i])
 		fmt.Fprintf(&b, "  %s%s -> %s [style=invis, weight=10];\n", anchorPrefix, present[i-1], next)
 		for _, n := range nodes {
-			if n.Stage == present[i-1] {
+			if n.Stage == present[i-1] && g.endsStage(n, true) {
 				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", dotID(n.ID), next)
 			}
 		}
 		for _, n := range nodes {
-			if n.Stage == present[i] {
+			if n.Stage == present[i] && g.endsStage(n, false) {
 				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", next, dotID(n.ID))
 			}
 		}
@@ -263,6 +266,46 @@ func (g *Graph) CanonicalDOT() []byte {
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
+}
+
+// endsStage reports whether n is a last node of its stage (last true: no
+// edge to another node of the stage) or a first one (last false: no edge
+// from one), or lies on a loop within its stage, where the layout may turn
+// an edge around.
+func (g *Graph) endsStage(n Node, last bool) bool {
+	stage := map[string]Stage{}
+	for _, m := range g.Nodes {
+		stage[m.ID] = m.Stage
+	}
+	same := map[string][]string{}
+	linked := false
+	for _, e := range g.Edges {
+		if stage[e.From] != n.Stage || stage[e.To] != n.Stage || e.From == e.To {
+			continue
+		}
+		same[e.From] = append(same[e.From], e.To)
+		if (last && e.From == n.ID) || (!last && e.To == n.ID) {
+			linked = true
+		}
+	}
+	if !linked {
+		return true
+	}
+	// On a loop: n reaches itself through its stage.
+	seen := map[string]bool{}
+	stack := slices.Clone(same[n.ID])
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id == n.ID {
+			return true
+		}
+		if !seen[id] {
+			seen[id] = true
+			stack = append(stack, same[id]...)
+		}
+	}
+	return false
 }
 
 // Canonical returns g with its nodes sorted by id and edges by their ends.
