@@ -226,16 +226,17 @@ func (g *Graph) CanonicalDOT() []byte {
 	// Only the last nodes of a stage need to lead to the next anchor, and
 	// only the first nodes of a stage need to follow it: the stage's own
 	// edges order the rest. Fewer constraints keep the layout fast.
+	ends := g.stageEnds()
 	for i := 1; i < len(present); i++ {
 		next := anchorPrefix + string(present[i])
 		fmt.Fprintf(&b, "  %s%s -> %s [style=invis, weight=10];\n", anchorPrefix, present[i-1], next)
 		for _, n := range nodes {
-			if n.Stage == present[i-1] && g.endsStage(n, true) {
+			if n.Stage == present[i-1] && ends.last[n.ID] {
 				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", dotID(n.ID), next)
 			}
 		}
 		for _, n := range nodes {
-			if n.Stage == present[i] && g.endsStage(n, false) {
+			if n.Stage == present[i] && ends.first[n.ID] {
 				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", next, dotID(n.ID))
 			}
 		}
@@ -268,44 +269,50 @@ func (g *Graph) CanonicalDOT() []byte {
 	return b.Bytes()
 }
 
-// endsStage reports whether n is a last node of its stage (last true: no
-// edge to another node of the stage) or a first one (last false: no edge
-// from one), or lies on a loop within its stage, where the layout may turn
-// an edge around.
-func (g *Graph) endsStage(n Node, last bool) bool {
-	stage := map[string]Stage{}
-	for _, m := range g.Nodes {
-		stage[m.ID] = m.Stage
+// stageEnds finds, for each node, whether it is a last node of its stage
+// (no edge to another node of the stage), a first one (no edge from one), or
+// lies on a loop within its stage, where the layout may turn an edge around.
+type stageEnds struct {
+	last, first map[string]bool
+}
+
+func (g *Graph) stageEnds() stageEnds {
+	stage := make(map[string]Stage, len(g.Nodes))
+	for _, n := range g.Nodes {
+		stage[n.ID] = n.Stage
 	}
-	same := map[string][]string{}
-	linked := false
+	out := map[string][]string{}
+	hasOut, hasIn := map[string]bool{}, map[string]bool{}
 	for _, e := range g.Edges {
-		if stage[e.From] != n.Stage || stage[e.To] != n.Stage || e.From == e.To {
+		if e.From == e.To || stage[e.From] != stage[e.To] {
 			continue
 		}
-		same[e.From] = append(same[e.From], e.To)
-		if (last && e.From == n.ID) || (!last && e.To == n.ID) {
-			linked = true
-		}
+		out[e.From] = append(out[e.From], e.To)
+		hasOut[e.From], hasIn[e.To] = true, true
 	}
-	if !linked {
-		return true
-	}
-	// On a loop: n reaches itself through its stage.
-	seen := map[string]bool{}
-	stack := slices.Clone(same[n.ID])
-	for len(stack) > 0 {
-		id := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if id == n.ID {
-			return true
+	onLoop := func(id string) bool {
+		seen := map[string]bool{}
+		stack := slices.Clone(out[id])
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if x == id {
+				return true
+			}
+			if !seen[x] {
+				seen[x] = true
+				stack = append(stack, out[x]...)
+			}
 		}
-		if !seen[id] {
-			seen[id] = true
-			stack = append(stack, same[id]...)
-		}
+		return false
 	}
-	return false
+	se := stageEnds{last: map[string]bool{}, first: map[string]bool{}}
+	for _, n := range g.Nodes {
+		loop := hasOut[n.ID] && hasIn[n.ID] && onLoop(n.ID)
+		se.last[n.ID] = !hasOut[n.ID] || loop
+		se.first[n.ID] = !hasIn[n.ID] || loop
+	}
+	return se
 }
 
 // Canonical returns g with its nodes sorted by id and edges by their ends.

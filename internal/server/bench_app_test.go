@@ -17,6 +17,12 @@ var testingProcs = runtime.GOMAXPROCS(0)
 
 // newBenchApp serves casebench on a fresh SQLite file for a benchmark.
 func newBenchApp(b *testing.B) *httptest.Server {
+	srv, _ := newBenchAppStore(b)
+	return srv
+}
+
+// newBenchAppStore is newBenchApp with its store.
+func newBenchAppStore(b *testing.B) (*httptest.Server, *store.Store) {
 	b.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
@@ -35,5 +41,5 @@ func newBenchApp(b *testing.B) *httptest.Server {
 	}
 	srv := httptest.NewServer(s.Handler())
 	b.Cleanup(srv.Close)
-	return srv
+	return srv, st
 }

@@ -20,7 +20,9 @@ type caseView struct {
 	Hints      map[string]template.HTML
 	Sources    []catalog.Source
 	RubricView []rubricDimension
-	AutoShare  int // percent of points checked automatically
+	AutoShare  int           // percent of points checked automatically
+	BodyHTML   template.HTML // the page's body, the same for every visitor, rendered at start
+	CardHTML   template.HTML // the catalog's card of the case, rendered at start
 	sourceNum  map[string]int
 }
 
@@ -101,6 +103,7 @@ func (v *caseView) FactRefs(i int) []int { return v.refs(v.Facts[i].Sources) }
 
 type catalogPage struct {
 	Cases        []*catalog.Case
+	Cards        []template.HTML
 	Tags         []string
 	Tag          string
 	Difficulty   string
@@ -138,27 +141,36 @@ func (f catalogFilter) apply(cases []*catalog.Case) []*catalog.Case {
 		if f.Difficulty != "" && k.Difficulty != f.Difficulty {
 			continue
 		}
-		text := strings.ToLower(k.Title + " " + k.Summary + " " + k.Prompt + " " + strings.Join(k.Tags, " "))
-		ok := true
-		for _, w := range words {
-			if !strings.Contains(text, w) {
-				ok = false
-				break
+		if len(words) > 0 {
+			text := strings.ToLower(k.Title + " " + k.Summary + " " + k.Prompt + " " + strings.Join(k.Tags, " "))
+			if !containsAll(text, words) {
+				continue
 			}
 		}
-		if ok {
-			out = append(out, k)
-		}
+		out = append(out, k)
 	}
 	return out
 }
 
+func containsAll(text string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *Server) handleCatalog(c echo.Context) error {
 	f := filterFrom(c)
-	return s.renderPage(c, http.StatusOK, "catalog", catalogPage{
-		Cases: f.apply(s.cat.Cases), Tags: allTags(s.cat), Tag: f.Tag, Difficulty: f.Difficulty, Query: f.Query,
+	p := catalogPage{
+		Cases: f.apply(s.cat.Cases), Tags: s.views.tags, Tag: f.Tag, Difficulty: f.Difficulty, Query: f.Query,
 		Difficulties: catalog.Difficulties, Total: len(s.cat.Cases),
-	})
+	}
+	for _, k := range p.Cases {
+		p.Cards = append(p.Cards, s.views.cases[k.Slug].CardHTML)
+	}
+	return s.renderPage(c, http.StatusOK, "catalog", p)
 }
 
 func allTags(cat *catalog.Catalog) []string {

@@ -246,10 +246,22 @@ type pipelineView struct {
 	DOT    string
 	Error  string
 	Empty  bool
-	Kinds  []pipeline.Kind
-	Stages []pipeline.Stage
 	Legend []legendItem
+	// KindNames and StageNames are the options of the table's selects.
+	KindNames  []string
+	StageNames []string
 }
+
+var kindNames, stageNames = func() ([]string, []string) {
+	var ks, ss []string
+	for _, k := range pipeline.Kinds {
+		ks = append(ks, string(k))
+	}
+	for _, s := range pipeline.Stages {
+		ss = append(ss, string(s))
+	}
+	return ks, ss
+}()
 
 type legendItem struct {
 	Kind pipeline.Kind
@@ -264,7 +276,7 @@ const (
 
 func newPipelineView(pf pipelineForm, errText string) pipelineView {
 	g := pf.Graph
-	v := pipelineView{Mode: pf.Mode, DOT: pf.DOT, Error: errText, Empty: len(g.Nodes) == 0, Kinds: pipeline.Kinds, Stages: pipeline.Stages}
+	v := pipelineView{Mode: pf.Mode, DOT: pf.DOT, Error: errText, Empty: len(g.Nodes) == 0, KindNames: kindNames, StageNames: stageNames}
 	if v.Mode == "" {
 		v.Mode = "table"
 	}

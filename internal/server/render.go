@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,7 @@ func renderMarkdown(src string) template.HTML {
 type views struct {
 	pages map[string]*template.Template
 	cases map[string]*caseView
+	tags  []string // every tag of the catalog, sorted
 	bufs  sync.Pool
 }
 
@@ -58,8 +60,13 @@ var funcs = template.FuncMap{
 	"title": func(s string) string {
 		return strings.ReplaceAll(strings.ToUpper(s[:min(1, len(s))])+s[min(1, len(s)):], "_", " ")
 	},
-	"humanize": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"pct":      func(x float64) float64 { return 100 * x },
+	"humanize":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"options":   optionsHTML,
+	"listrows":  listRowsHTML,
+	"fieldhtml": fieldHTML,
+	"noderows":  nodeRowsHTML,
+	"edgerows":  edgeRowsHTML,
+	"pct":       func(x float64) float64 { return 100 * x },
 	"seq": func(a, b int) []int {
 		var out []int
 		for i := a; i <= b; i++ {
@@ -112,8 +119,20 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 		}
 	}
 	if cat != nil {
+		v.tags = allTags(cat)
 		for _, c := range cat.Cases {
-			v.cases[c.Slug] = newCaseView(c, cat)
+			cv := newCaseView(c, cat)
+			var b bytes.Buffer
+			if err := v.pages["case"].ExecuteTemplate(&b, "casebody", cv); err != nil {
+				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
+			}
+			cv.BodyHTML = template.HTML(b.String())
+			b.Reset()
+			if err := v.pages["catalog"].ExecuteTemplate(&b, "card", c); err != nil {
+				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
+			}
+			cv.CardHTML = template.HTML(b.String())
+			v.cases[c.Slug] = cv
 		}
 	}
 	return v, nil
@@ -166,3 +185,46 @@ func (s *Server) renderPage(c echo.Context, status int, name string, page any) e
 }
 
 func (e errorPage) PageTitle() string { return http.StatusText(e.Status) }
+
+// optionsHTML writes the <option> elements of a select, with selected
+// marked and underscores shown as spaces. A function rather than a template
+// loop: forms carry hundreds of options and this keeps pages fast. Option
+// lists are few and fixed (the template's, the node kinds), so each
+// (list, selection) pair is built once.
+func optionsHTML(values []string, selected string) template.HTML {
+	if len(values) == 0 {
+		return ""
+	}
+	key := optionsKey{first: &values[0], n: len(values), selected: selected}
+	if h, ok := optionsCache.Load(key); ok {
+		return h.(template.HTML)
+	}
+	var b strings.Builder
+	for _, v := range values {
+		e := template.HTMLEscapeString(v)
+		b.WriteString(`<option value="`)
+		b.WriteString(e)
+		b.WriteString(`"`)
+		if v == selected {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">")
+		b.WriteString(strings.ReplaceAll(e, "_", " "))
+		b.WriteString("</option>")
+	}
+	h := template.HTML(b.String())
+	if slices.Contains(values, selected) || selected == "" {
+		// Only selections among the options are kept, so that stray input
+		// cannot grow the cache.
+		optionsCache.Store(key, h)
+	}
+	return h
+}
+
+type optionsKey struct {
+	first    *string
+	n        int
+	selected string
+}
+
+var optionsCache sync.Map
