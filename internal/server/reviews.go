@@ -482,6 +482,27 @@ type designReviewsPage struct {
 
 func (p designReviewsPage) PageTitle() string { return "Reviews: " + p.Design.Title }
 
+// designReviews gathers what the viewer may see of design d's reviews:
+// the view, the rulings, and the author's name for a mentor.
+func (s *Server) designReviews(c echo.Context, d *design.Design, role review.Role, k *catalog.Case) (reviewsView, []store.Ruling, string, error) {
+	ctx := c.Request().Context()
+	revs, _, err := s.reviews.ReviewsFor(ctx, currentUser(c).ID, d.ID)
+	if err != nil {
+		return reviewsView{}, nil, "", reviewError(err, k.Slug)
+	}
+	rulings, err := s.reviews.Rulings(ctx, d.ID)
+	if err != nil {
+		return reviewsView{}, nil, "", err
+	}
+	author := ""
+	if role == review.Mentor {
+		if owner, err := s.store.UserByID(ctx, d.OwnerID); err == nil {
+			author = owner.Name
+		}
+	}
+	return newReviewsView(k, role, revs, autoLevels(k, d), rulings), rulings, author, nil
+}
+
 func (s *Server) handleDesignReviews(c echo.Context) error {
 	d, role, k, err := s.reviewedDesign(c)
 	if err != nil {
@@ -490,27 +511,16 @@ func (s *Server) handleDesignReviews(c echo.Context) error {
 	if role != review.Author && role != review.Mentor {
 		return c.Redirect(http.StatusSeeOther, "/reviews/"+itoa(d.ID))
 	}
-	ctx := c.Request().Context()
-	revs, _, err := s.reviews.ReviewsFor(ctx, currentUser(c).ID, d.ID)
-	if err != nil {
-		return reviewError(err, k.Slug)
-	}
-	rulings, err := s.reviews.Rulings(ctx, d.ID)
+	v, _, author, err := s.designReviews(c, d, role, k)
 	if err != nil {
 		return err
 	}
 	if role == review.Author {
-		if err := s.reviews.MarkReviewsSeen(ctx, currentUser(c).ID, d.ID); err != nil {
+		if err := s.reviews.MarkReviewsSeen(c.Request().Context(), currentUser(c).ID, d.ID); err != nil {
 			return err
 		}
 	}
-	p := designReviewsPage{Design: d, Case: k, Reviews: newReviewsView(k, role, revs, autoLevels(k, d), rulings)}
-	if role == review.Mentor {
-		if owner, err := s.store.UserByID(ctx, d.OwnerID); err == nil {
-			p.Author = owner.Name
-		}
-	}
-	return s.renderPage(c, http.StatusOK, "design_reviews", p)
+	return s.renderPage(c, http.StatusOK, "design_reviews", designReviewsPage{Design: d, Case: k, Reviews: v, Author: author})
 }
 
 // apiReviewsJSON is a design's reviews as the caller may see them.
@@ -543,27 +553,16 @@ func (s *Server) apiDesignReviews(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	revs, _, err := s.reviews.ReviewsFor(ctx, currentUser(c).ID, d.ID)
-	if err != nil {
-		return reviewError(err, k.Slug)
-	}
-	rulings, err := s.reviews.Rulings(ctx, d.ID)
+	v, rulings, author, err := s.designReviews(c, d, role, k)
 	if err != nil {
 		return err
 	}
-	v := newReviewsView(k, role, revs, autoLevels(k, d), rulings)
-	out := apiReviewsJSON{Role: roleNames[role], Reviews: []apiReview{}, Rulings: rulings}
+	out := apiReviewsJSON{Role: roleNames[role], Author: author, Reviews: []apiReview{}, Rulings: rulings}
 	for _, rc := range v.Reviews {
 		out.Reviews = append(out.Reviews, apiReview{ID: rc.ID, Reviewer: rc.Label, Own: rc.Own, Levels: rc.Levels, Comments: rc.Comments, Comment: rc.Comment, Helpfulness: rc.Helpfulness})
 	}
 	for _, row := range v.Items {
 		out.Items = append(out.Items, summaryJSON{row.ItemSummary})
-	}
-	if role == review.Mentor {
-		if owner, err := s.store.UserByID(ctx, d.OwnerID); err == nil {
-			out.Author = owner.Name
-		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
