@@ -425,15 +425,10 @@ func (s *Server) handleReviewPage(c echo.Context) error {
 		p.Items = formItems(k, reviewForm{})
 		return s.renderPage(c, http.StatusOK, "review", p)
 	}
-	revs, _, err := s.reviews.ReviewsFor(c.Request().Context(), currentUser(c).ID, d.ID)
-	if err != nil {
-		return reviewError(err, k.Slug)
-	}
-	rulings, err := s.reviews.Rulings(c.Request().Context(), d.ID)
+	rv, _, _, err := s.designReviews(c, d, role, k)
 	if err != nil {
 		return err
 	}
-	rv := newReviewsView(k, role, revs, autoLevels(k, d), rulings)
 	p.Reviews = &rv
 	return s.renderPage(c, http.StatusOK, "review", p)
 }
