@@ -296,18 +296,28 @@ func (req levelsRequest) form(items []string) reviewForm {
 	return f
 }
 
+// decodeLevels reads an API request's levels and comments for case k and
+// validates them against its rubric items.
+func decodeLevels(c echo.Context, k *catalog.Case) (reviewForm, error) {
+	var req levelsRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return reviewForm{}, err
+	}
+	f := req.form(itemIDs(k))
+	if len(f.Errors) > 0 {
+		return f, &appError{Status: http.StatusUnprocessableEntity, Message: "Give every rubric item a level from 0 to 3.", Fields: f.Errors}
+	}
+	return f, nil
+}
+
 func (s *Server) apiCalibrate(c echo.Context) error {
 	k, err := s.calibrationCase(c)
 	if err != nil {
 		return err
 	}
-	var req levelsRequest
-	if err := decodeJSON(c, &req); err != nil {
+	f, err := decodeLevels(c, k)
+	if err != nil {
 		return err
-	}
-	f := req.form(itemIDs(k))
-	if len(f.Errors) > 0 {
-		return &appError{Status: http.StatusUnprocessableEntity, Message: "Give every rubric item a level from 0 to 3.", Fields: f.Errors}
 	}
 	res, err := s.calibrate(c.Request().Context(), currentUser(c), k, f)
 	if err != nil {
@@ -570,13 +580,9 @@ func (s *Server) apiReviewSubmit(c echo.Context) error {
 	if err := mayReview(role, k.Slug); err != nil {
 		return err
 	}
-	var req levelsRequest
-	if err := decodeJSON(c, &req); err != nil {
+	f, err := decodeLevels(c, k)
+	if err != nil {
 		return err
-	}
-	f := req.form(itemIDs(k))
-	if len(f.Errors) > 0 {
-		return &appError{Status: http.StatusUnprocessableEntity, Message: "Give every rubric item a level from 0 to 3.", Fields: f.Errors}
 	}
 	id, err := s.reviews.SubmitReview(c.Request().Context(), currentUser(c).ID, d.ID, f.Levels, f.Comments, f.Comment)
 	if err != nil {
