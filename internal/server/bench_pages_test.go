@@ -19,18 +19,7 @@ import (
 //	go test ./internal/server -run '^$' -bench Page -cpuprofile cpu.out
 
 func BenchmarkCasePage(b *testing.B) {
-	srv := newBenchApp(b)
-	h := srv.Config.Handler
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cases/homepage-recommendations", nil))
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
+	benchGet(b, newBenchApp(b).Config.Handler, "/cases/homepage-recommendations", "")
 }
 
 // BenchmarkDesignPage renders the editor of a full design for a signed-in
@@ -62,33 +51,29 @@ func BenchmarkDesignPage(b *testing.B) {
 	for _, ck := range jar.Cookies(su) {
 		cookie += ck.Name + "=" + ck.Value + "; "
 	}
-	h := srv.Config.Handler
-	path := "/designs/" + strconv.FormatInt(d.ID, 10)
+	benchGet(b, srv.Config.Handler, "/designs/"+strconv.FormatInt(d.ID, 10), cookie)
+}
+
+func BenchmarkCatalogPage(b *testing.B) {
+	benchGet(b, newBenchApp(b).Config.Handler, "/", "")
+}
+
+// benchGet measures GET path on h in parallel, sending cookie when set, and
+// fails on any status but 200.
+func benchGet(b *testing.B, h http.Handler, path, cookie string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req := httptest.NewRequest(http.MethodGet, path, nil)
-			req.Header.Set("Cookie", cookie)
+			if cookie != "" {
+				req.Header.Set("Cookie", cookie)
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
-}
-
-func BenchmarkCatalogPage(b *testing.B) {
-	srv := newBenchApp(b)
-	h := srv.Config.Handler
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
+				b.Errorf("GET %s: status %d", path, rec.Code)
+				return
 			}
 		}
 	})
