@@ -17,9 +17,16 @@ import (
 	"github.com/casebench/casebench/internal/store"
 )
 
+// testEnvironment is the environment commands see in tests: only a render
+// deadline far above what a render needs under the race detector on a busy
+// 2-core machine, so that no test depends on speed (the production default
+// is 5s).
+var testEnvironment = map[string]string{"CASEBENCH_RENDER_TIMEOUT": "3m"}
+
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
-	return env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}, &out, &errb
+	getenv := func(k string) string { return testEnvironment[k] }
+	return env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: getenv}, &out, &errb
 }
 
 // copyDir copies the folder src into dst, recursively.
@@ -121,7 +128,7 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 		if k == "CASEBENCH_DB" {
 			return db
 		}
-		return ""
+		return testEnvironment[k]
 	}
 	if err := run(context.Background(), []string{"migrate"}, e); err != nil {
 		t.Fatal(err)

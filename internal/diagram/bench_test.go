@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"testing"
-	"time"
 )
 
 // The budget: rendering the typical 15-node pipeline through the service
@@ -17,7 +16,7 @@ import (
 
 func BenchmarkRenderService(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	pool := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: 20 * time.Second, MaxRenders: 1 << 30})
+	pool := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30})
 	defer pool.Close()
 	if _, err := pool.Render(context.Background(), SVG, dot); err != nil { // start the worker
 		b.Fatal(err)
@@ -32,7 +31,7 @@ func BenchmarkRenderService(b *testing.B) {
 
 func BenchmarkRenderServicePNG(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	pool := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: 20 * time.Second, MaxRenders: 1 << 30})
+	pool := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30})
 	defer pool.Close()
 	if _, err := pool.Render(context.Background(), PNG, dot); err != nil {
 		b.Fatal(err)
@@ -47,7 +46,7 @@ func BenchmarkRenderServicePNG(b *testing.B) {
 
 func BenchmarkRenderCached(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: 20 * time.Second}), 8<<20)
+	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout}), 8<<20)
 	defer svc.Close()
 	if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
 		b.Fatal(err)

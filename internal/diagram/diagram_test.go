@@ -21,6 +21,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// testTimeout is the render deadline of the tests: far above what a render
+// needs under the race detector on a busy 2-core machine, so that no test
+// depends on speed (the production default is 5s).
+const testTimeout = 3 * time.Minute
+
 func testPool(t testing.TB, size int, timeout time.Duration) *Pool {
 	t.Helper()
 	p := NewPool(PoolOptions{Command: SelfCommand, Size: size, Timeout: timeout})
@@ -65,7 +70,7 @@ func golden(t *testing.T, name string, got []byte) {
 // canonical DOT and the same SVG.
 func TestGoldenShuffled(t *testing.T) {
 	g := typical(t)
-	svc := NewService(testPool(t, 1, 10*time.Second), 0)
+	svc := NewService(testPool(t, 1, testTimeout), 0)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 4 {
 		h := pipeline.Graph{Nodes: append([]pipeline.Node(nil), g.Nodes...), Edges: append([]pipeline.Edge(nil), g.Edges...)}
@@ -92,7 +97,7 @@ func TestGoldenShuffled(t *testing.T) {
 }
 
 func TestSVGShowsLabelsAndClusters(t *testing.T) {
-	svc := NewService(testPool(t, 1, 10*time.Second), 1<<20)
+	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
 	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +124,7 @@ func TestSVGShowsLabelsAndClusters(t *testing.T) {
 // TestConcurrentRenders renders from 64 goroutines at once: every render
 // succeeds and the process survives (run under -race).
 func TestConcurrentRenders(t *testing.T) {
-	svc := NewService(testPool(t, 2, 20*time.Second), 1<<20)
+	svc := NewService(testPool(t, 2, testTimeout), 1<<20)
 	g := typical(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -199,6 +204,7 @@ func TestHugeGraph(t *testing.T) {
 	if err != nil && !errors.Is(err, ErrTimeout) {
 		t.Fatalf("want success or ErrTimeout, got %v", err)
 	}
+	pool.opts.Timeout = testTimeout
 	start = time.Now()
 	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
 	if err != nil || !bytes.Contains(svg, []byte("Page builder")) {
@@ -214,7 +220,7 @@ func TestDeadlineKillsWorker(t *testing.T) {
 	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
 	}
-	pool.opts.Timeout = 20 * time.Second
+	pool.opts.Timeout = testTimeout
 	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +230,7 @@ func TestDeadlineKillsWorker(t *testing.T) {
 }
 
 func TestWorkersAreRecycled(t *testing.T) {
-	p := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: 20 * time.Second, MaxRenders: 2})
+	p := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 2})
 	defer p.Close()
 	for range 5 {
 		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
@@ -237,7 +243,7 @@ func TestWorkersAreRecycled(t *testing.T) {
 }
 
 func TestGraphvizErrorIsARenderError(t *testing.T) {
-	p := testPool(t, 1, 20*time.Second)
+	p := testPool(t, 1, testTimeout)
 	_, err := p.Render(context.Background(), SVG, []byte("this is not dot {"))
 	var re *RenderError
 	if !errors.As(err, &re) {
@@ -265,7 +271,7 @@ func TestHostileAttributes(t *testing.T) {
 		t.Fatal(err)
 	}
 	dot := g.CanonicalDOT()
-	svc := NewService(testPool(t, 1, 20*time.Second), 1<<20)
+	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
 	svg, err := svc.Render(context.Background(), SVG, dot)
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +305,7 @@ func TestPNGDrawsEdgesAndOutlines(t *testing.T) {
 	}
 	dot := g.CanonicalDOT()
 	// The worker draws from this same layout; get it to know where things are.
-	layoutJSON, err := testPool(t, 1, 20*time.Second).Render(context.Background(), layoutFormat, dot)
+	layoutJSON, err := testPool(t, 1, testTimeout).Render(context.Background(), layoutFormat, dot)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestBrowserPipelineEditor(t *testing.T) {
 	}
 	do(t, ctx, "click the SVG export", chromedp.ScrollIntoView(css(`.exports a[href$="pipeline.svg?download=1"]`)), chromedp.Evaluate[chromedp.Void](`document.querySelector(".exports a[href$=\"pipeline.svg?download=1\"]").click()`))
 	var file string
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(testWaitTimeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		m, _ := filepath.Glob(filepath.Join(dir, "design-*-pipeline.svg"))
 		if len(m) == 1 {
 			file = m[0]

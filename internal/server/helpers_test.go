@@ -26,6 +26,17 @@ import (
 	"github.com/casebench/casebench/internal/store/storetest"
 )
 
+// Deadlines of the tests: far above what a render, a request or a browser
+// step needs under the race detector on a busy 2-core machine, so that no
+// test depends on speed. The production defaults (5s renders, 20s requests)
+// are not used.
+const (
+	testRenderTimeout  = 3 * time.Minute
+	testRequestTimeout = 5 * time.Minute
+	testBrowserTimeout = 10 * time.Minute
+	testWaitTimeout    = 3 * time.Minute // one wait for a page to change
+)
+
 var (
 	diagramsOnce sync.Once
 	testDiagrams *diagram.Service
@@ -34,7 +45,7 @@ var (
 // diagrams returns one render service shared by the tests of this package.
 func diagrams() *diagram.Service {
 	diagramsOnce.Do(func() {
-		testDiagrams = diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 2, Timeout: 20 * time.Second}), 32<<20)
+		testDiagrams = diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 2, Timeout: testRenderTimeout}), 32<<20)
 	})
 	return testDiagrams
 }
@@ -77,7 +88,7 @@ func newAppOn(t *testing.T, st *store.Store, opts ...appOption) *app {
 	o := server.Options{
 		Catalog: bundled(t), Store: st, Sessions: st.SessionStore(0),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LoginPerMin: 1000,
-		Diagrams: diagrams(), RenderPerMin: 10000,
+		Diagrams: diagrams(), RenderPerMin: 10000, RequestTimeout: testRequestTimeout,
 	}
 	for _, f := range opts {
 		f(&o)

@@ -55,6 +55,8 @@ type Options struct {
 	Practice     PracticeStore // default: Store, when it implements PracticeStore
 	Diagrams     Renderer      // nil: diagrams are not drawn
 	RenderPerMin int           // renders per minute per address on POST /api/v1/render
+	// RequestTimeout bounds the context of every request (default 20s).
+	RequestTimeout time.Duration
 }
 
 // Server is the casebench web application.
@@ -94,6 +96,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.RenderPerMin == 0 {
 		o.RenderPerMin = 120
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 20 * time.Second
 	}
 	if o.Reviews == nil {
 		rs, ok := o.Store.(ReviewStore)
@@ -144,7 +149,7 @@ func New(o Options) (*Server, error) {
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(o.BodyLimit))
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 20 * time.Second}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout}))
 
 	static, _ := fs.Sub(web.Static, "static")
 	assets := e.Group("/static", cacheStatic)
