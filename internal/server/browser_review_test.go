@@ -35,6 +35,9 @@ func TestBrowserPeerReview(t *testing.T) {
 	do(t, ctx, "A writes and submits",
 		chromedp.SendKeys(css(`textarea[name="f.framing.objective"]`), "Decide which ranking changes to ship by their effect on retention, testing many candidates quickly with interleaving first."),
 		chromedp.Click(css(`#check-button`)),
+		// The editor has a submit form too: wait for the report page
+		// itself, or the click may land on the page being replaced.
+		chromedp.WaitVisible(css(`#score`)),
 		chromedp.WaitVisible(css(`form[action$="/submit"] button`)),
 		chromedp.Click(css(`form[action$="/submit"] button`)),
 		chromedp.WaitVisible(css(`.flash`)),
