@@ -93,7 +93,7 @@ func exportMarkdown(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *
 	if err != nil {
 		return err
 	}
-	doc := export.Doc{Design: d, Template: cat.Template, CaseTitle: d.Case, Report: rep, Image: image, DOT: d.Pipeline.CanonicalDOT()}
+	doc := export.Doc{Design: d, Template: cat.Template, CaseTitle: d.Case, Report: rep, Image: image, DOT: []byte(d.Pipeline.SourceDOT())}
 	if k, ok := cat.Case(d.Case); ok {
 		doc.CaseTitle = k.Title
 	}
@@ -129,7 +129,7 @@ func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catal
 	}
 	return export.Zip(b, d.UpdatedAt, []export.File{
 		{Name: "design.md", Data: md.Bytes()}, {Name: "pipeline.svg", Data: svg}, {Name: "pipeline.png", Data: pngb},
-		{Name: "pipeline.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
+		{Name: "pipeline.dot", Data: []byte(d.Pipeline.SourceDOT())}, {Name: "pipeline.canonical.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
 	})
 }
 

@@ -108,16 +108,17 @@ func TestSVGShowsLabelsAndClusters(t *testing.T) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	// Stages run left to right: offline's cluster starts left of online's.
-	off, on := strings.Index(s, ">offline<"), strings.Index(s, ">online<")
-	xOf := func(i int) float64 {
-		j := strings.LastIndex(s[:i], ` x="`)
-		var x float64
-		fmt.Sscanf(s[j+4:], "%g", &x)
-		return x
+	// Stages are lanes from top to bottom: offline's label is above
+	// nearline's, which is above online's.
+	yOf := func(label string) float64 {
+		i := strings.Index(s, label)
+		j := strings.LastIndex(s[:i], ` y="`)
+		var y float64
+		fmt.Sscanf(s[j+4:], "%g", &y)
+		return y
 	}
-	if xOf(off) >= xOf(on) {
-		t.Errorf("offline label at x=%.0f is not left of online at x=%.0f", xOf(off), xOf(on))
+	if off, near, on := yOf(">offline<"), yOf(">nearline<"), yOf(">online<"); !(off < near && near < on) {
+		t.Errorf("lane labels at y=%.0f, %.0f, %.0f: not offline, nearline, online from the top", off, near, on)
 	}
 }
 

@@ -237,7 +237,7 @@ func (s *Server) routesExport(g *echo.Group) {
 
 // routesPipeline serves a design's pipeline as an image or DOT.
 func (s *Server) routesPipeline(g *echo.Group) {
-	for _, ext := range []string{"svg", "png", "dot"} {
+	for _, ext := range []string{"svg", "png", "dot", "canonical.dot"} {
 		g.GET("/:id/pipeline."+ext, s.handleDesignPipeline(ext))
 	}
 }
