@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 
@@ -102,7 +103,7 @@ func exportMarkdown(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *
 
 func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catalog.Catalog, d *design.Design, cfg config.Config) error {
 	cfg.RenderWorkers = 1
-	svc := newDiagrams(cfg)
+	svc := newDiagrams(cfg, slog.Default())
 	defer svc.Close()
 	dot := d.Pipeline.CanonicalDOT()
 	svg, err := svc.Render(ctx, diagram.SVG, dot)

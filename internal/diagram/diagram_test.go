@@ -122,8 +122,8 @@ func TestSVGShowsLabelsAndClusters(t *testing.T) {
 	}
 }
 
-// TestConcurrentRenders renders from 64 goroutines at once: every render
-// succeeds and the process survives (run under -race).
+// TestConcurrentRenders renders from 64 goroutines of 16 clients at once:
+// every render succeeds and the process survives (run under -race).
 func TestConcurrentRenders(t *testing.T) {
 	svc := NewService(testPool(t, 2, testTimeout), 1<<20)
 	g := typical(t)
@@ -140,9 +140,11 @@ func TestConcurrentRenders(t *testing.T) {
 			if i%4 == 0 {
 				f = PNG
 			}
-			img, err := svc.Render(context.Background(), f, h.CanonicalDOT())
-			if err == nil && len(img) < 100 {
-				err = fmt.Errorf("render %d: %d bytes", i, len(img))
+			// 16 clients, 4 renders each at once: within what one client
+			// may have waiting.
+			res, err := svc.Draw(context.Background(), Request{Client: fmt.Sprint("client", i%16), Format: f, DOT: h.CanonicalDOT()})
+			if err == nil && len(res.Image) < 100 {
+				err = fmt.Errorf("render %d: %d bytes", i, len(res.Image))
 			}
 			errs <- err
 		}()
@@ -390,4 +392,41 @@ func bezierPoint(p0, p1, p2, p3 [2]float64, t float64) [2]float64 {
 		out[i] = u*u*u*p0[i] + 3*u*u*t*p1[i] + 3*u*t*t*p2[i] + t*t*t*p3[i]
 	}
 	return out
+}
+
+// TestTimedOutGraphFailsAtOnce: a graph whose layout and cheaper retry
+// both pass the deadline is remembered; asking again costs no render.
+func TestTimedOutGraphFailsAtOnce(t *testing.T) {
+	pool := testPool(t, 1, time.Millisecond)
+	svc := NewService(pool, 1<<20)
+	dot := typical(t).CanonicalDOT()
+	if _, err := svc.Draw(context.Background(), Request{Client: "a", Format: SVG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
+	}
+	st := pool.Stats()
+	if st.Timeouts != 2 {
+		t.Fatalf("stats %+v: want the layout and its cheaper retry to time out", st)
+	}
+	if _, err := svc.Draw(context.Background(), Request{Client: "b", Format: PNG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("repeat: %v, want ErrTimeout", err)
+	}
+	if got := pool.Stats(); got != st {
+		t.Fatalf("the repeat rendered again: %+v, then %+v", st, got)
+	}
+}
+
+// TestCheapLayoutSettings: the retry lays out with straight edges.
+func TestCheapLayoutSettings(t *testing.T) {
+	pool := testPool(t, 1, testTimeout)
+	full, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheap, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(full, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"mclimit": "0.1"`)) {
+		t.Error("the cheaper layout does not set straight edges and a lower mclimit")
+	}
 }

@@ -81,7 +81,7 @@ func quote(s string) string {
 
 // wrapWidth is the longest line of a drawn label, in characters; longer
 // labels break at spaces so that diagrams stay compact.
-const wrapWidth = 22
+const wrapWidth = 28
 
 // quoteWrapped is quote with each line of the label broken at spaces into
 // lines of at most wrapWidth characters, each break written as DOT's \n.
@@ -246,7 +246,7 @@ func (g *Graph) CanonicalDOT() []byte {
 		}
 		for _, n := range nodes {
 			if n.Stage == present[i] && ends.first[n.ID] {
-				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", next, dotID(n.ID))
+				fmt.Fprintf(&b, "  %s -> %s [style=invis, minlen=0];\n", next, dotID(n.ID))
 			}
 		}
 	}

@@ -17,9 +17,18 @@ import (
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
-// Renderer draws canonical DOT as an image.
+// Renderer draws canonical DOT as an image, fairly between clients.
 type Renderer interface {
-	Render(ctx context.Context, f diagram.Format, dot []byte) ([]byte, error)
+	Draw(ctx context.Context, req diagram.Request) (diagram.Result, error)
+}
+
+// clientOf names who asks for a render: the user, or the address when
+// anonymous.
+func clientOf(c echo.Context) string {
+	if u := currentUser(c); u != nil {
+		return "user:" + itoa(u.ID)
+	}
+	return "addr:" + c.RealIP()
 }
 
 // svgCSP is the policy of every user-derived SVG served as a file: no
@@ -50,9 +59,15 @@ func (s *Server) writeImage(c echo.Context, g *pipeline.Graph, ext, filename str
 	if s.diagrams == nil {
 		return &appError{Status: http.StatusServiceUnavailable, Message: "Diagram rendering is not available on this server."}
 	}
-	img, err := s.diagrams.Render(c.Request().Context(), f, dot)
+	res, err := s.diagrams.Draw(c.Request().Context(), diagram.Request{Client: clientOf(c), Format: f, DOT: dot})
 	if err != nil {
 		return renderError(err)
+	}
+	img := res.Image
+	if res.Fallback {
+		h.Set("X-Diagram-Layout", "fallback")
+	} else {
+		h.Set("X-Diagram-Layout", "full")
 	}
 	if f == diagram.SVG {
 		h.Set("Content-Security-Policy", svgCSP)
@@ -68,7 +83,9 @@ func renderError(err error) error {
 	case errors.As(err, &re):
 		return &appError{Status: http.StatusUnprocessableEntity, Message: "Graphviz could not draw this graph: " + re.Msg}
 	case errors.Is(err, diagram.ErrTimeout):
-		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out and was stopped. Make it smaller or simpler."}
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out, even with straight edges, and was stopped. Make it smaller or simpler: fewer edges, or split it in parts."}
+	case errors.Is(err, diagram.ErrBusy):
+		return &appError{Status: http.StatusServiceUnavailable, Message: "Too many diagrams are waiting to be drawn. Try again in a moment."}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &appError{Status: http.StatusServiceUnavailable, Message: "The diagram could not be drawn in time. Try again in a moment."}
 	}
@@ -77,8 +94,8 @@ func renderError(err error) error {
 
 // handleRender draws posted DOT text, for anyone, rate-limited per address.
 func (s *Server) handleRender(c echo.Context) error {
-	if !s.renderLimit.allow(c.RealIP()) {
-		return &appError{Status: http.StatusTooManyRequests, Message: "Too many renders from your address. Wait a minute and try again."}
+	if !s.renderLimit.allow(clientOf(c)) {
+		return &appError{Status: http.StatusTooManyRequests, Message: "Too many renders from you. Wait a minute and try again."}
 	}
 	ext := c.QueryParam("format")
 	if ext == "" {

@@ -392,11 +392,12 @@ func (s *Server) bundle(ctx context.Context, userID int64, d *design.Design) ([]
 		return nil, &appError{Status: http.StatusServiceUnavailable, Message: "Diagram rendering is not available on this server."}
 	}
 	dot := d.Pipeline.CanonicalDOT()
-	svg, err := s.diagrams.Render(ctx, diagram.SVG, dot)
+	client := "user:" + itoa(userID)
+	svg, err := s.diagrams.Draw(ctx, diagram.Request{Client: client, Format: diagram.SVG, DOT: dot})
 	if err != nil {
 		return nil, renderError(err)
 	}
-	pngb, err := s.diagrams.Render(ctx, diagram.PNG, dot)
+	pngb, err := s.diagrams.Draw(ctx, diagram.Request{Client: client, Format: diagram.PNG, DOT: dot})
 	if err != nil {
 		return nil, renderError(err)
 	}
@@ -417,7 +418,7 @@ func (s *Server) bundle(ctx context.Context, userID int64, d *design.Design) ([]
 		return nil, err
 	}
 	return []export.File{
-		{Name: "design.md", Data: md}, {Name: "pipeline.svg", Data: svg}, {Name: "pipeline.png", Data: pngb},
+		{Name: "design.md", Data: md}, {Name: "pipeline.svg", Data: svg.Image}, {Name: "pipeline.png", Data: pngb.Image},
 		{Name: "pipeline.dot", Data: []byte(d.Pipeline.SourceDOT())}, {Name: "pipeline.canonical.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
 	}, nil
 }

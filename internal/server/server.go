@@ -157,7 +157,9 @@ func New(o Options) (*Server, error) {
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/kinds.css", handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
-	e.POST("/api/v1/render", s.handleRender)
+	// The render endpoint reads who asks (token or session) only to share
+	// the renderer fairly; anyone may use it.
+	e.POST("/api/v1/render", s.handleRender, echo.WrapMiddleware(sm.LoadAndSave), s.loadUser)
 	e.POST("/api/v1/pipeline/check", s.handlePipelineCheck)
 	e.POST("/api/v1/check", s.apiCheck)
 
