@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"math/rand/v2"
@@ -428,5 +429,109 @@ func TestCheapLayoutSettings(t *testing.T) {
 	}
 	if bytes.Contains(full, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"mclimit": "0.1"`)) {
 		t.Error("the cheaper layout does not set straight edges and a lower mclimit")
+	}
+}
+
+// inkIn counts the clearly dark pixels of img inside a text op's box.
+func inkIn(img image.Image, tr Transform, op drawOp, size float64) int {
+	x, y := tr.Apply(op.Pt[0], op.Pt[1])
+	w, h := op.Width*tr.Scale, size*tr.Scale
+	x0 := x - w/2
+	n := 0
+	for px := int(x0); px <= int(x0+w); px++ {
+		for py := int(y - h); py <= int(y+2); py++ {
+			r, g, b, _ := img.At(px, py).RGBA()
+			if (r+g+b)/3 < 0x8000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestPNGDrawsEveryScript finds ink where labels in Chinese, Japanese,
+// Arabic, Hebrew, Devanagari and a check mark should be, and checks that
+// the same labels drawn with the embedded Go font alone leave those boxes
+// blank, so that the test can tell.
+func TestPNGDrawsEveryScript(t *testing.T) {
+	labels := map[string]string{"zh": "特征存储", "ja": "モデル学習", "ar": "بيانات", "he": "נתונים", "hi": "प्रशिक्षण", "check": "✓✓✓", "latin": "Ranker"}
+	g := &pipeline.Graph{}
+	for id, l := range labels {
+		g.Nodes = append(g.Nodes, pipeline.Node{ID: id, Label: l, Kind: pipeline.KindOther})
+	}
+	layoutJSON, err := testPool(t, 1, testTimeout).Render(context.Background(), layoutFormat, g.CanonicalDOT())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ParseLayout(layoutJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _, _, err := TransformFor(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draw := func() image.Image {
+		b, err := drawPNG(layoutJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	ink := func(img image.Image) map[string]int {
+		out := map[string]int{}
+		for _, o := range l.Objects {
+			size := 14.0
+			for _, op := range o.LDraw {
+				if op.Op == "F" {
+					size = op.Size
+				}
+				if op.Op == "T" {
+					out[o.Name] += inkIn(img, tr, op, size)
+				}
+			}
+		}
+		return out
+	}
+	got := ink(draw())
+	for id := range labels {
+		if got[id] < 20 {
+			t.Errorf("label %s (%q): %d dark pixels; the PNG drops its text (fonts: Debian's fonts-dejavu-core, fonts-lohit-deva, fonts-droid-fallback)", id, labels[id], got[id])
+		}
+	}
+	all := fonts
+	fonts = all[len(all)-1:] // the embedded Go font alone
+	defer func() { fonts = all }()
+	faces.Clear()
+	defer faces.Clear()
+	if bare := ink(draw()); bare["zh"] >= 20 || bare["latin"] < 20 {
+		t.Errorf("with the Go font alone the Chinese label has %d dark pixels and the Latin one %d: the ink test does not tell", bare["zh"], bare["latin"])
+	}
+}
+
+// TestEmptyAndTinyGraphs: an empty or one-node pipeline draws as a valid
+// SVG and PNG, so that exports never fail on them.
+func TestEmptyAndTinyGraphs(t *testing.T) {
+	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
+	for name, g := range map[string]*pipeline.Graph{
+		"empty": {},
+		"one":   {Nodes: []pipeline.Node{{ID: "a", Kind: pipeline.KindOther}}},
+	} {
+		svg, err := svc.Render(context.Background(), SVG, g.CanonicalDOT())
+		if err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s: SVG %v", name, err)
+		}
+		b, err := svc.Render(context.Background(), PNG, g.CanonicalDOT())
+		if err != nil {
+			t.Errorf("%s: PNG %v", name, err)
+			continue
+		}
+		if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() < 1 {
+			t.Errorf("%s: not a PNG: %v", name, err)
+		}
 	}
 }
