@@ -20,9 +20,16 @@ type Note struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Message string `json:"message"`
+	// Fix is DOT that would mend what the note says, when there is one.
+	Fix string `json:"fix,omitempty"`
 }
 
-func (n Note) String() string { return fmt.Sprintf("%d:%d: %s", n.Line, n.Column, n.Message) }
+func (n Note) String() string {
+	if n.Fix != "" {
+		return fmt.Sprintf("%d:%d: %s; for example: %s", n.Line, n.Column, n.Message, n.Fix)
+	}
+	return fmt.Sprintf("%d:%d: %s", n.Line, n.Column, n.Message)
+}
 
 // ParseDOT reads DOT text into a graph, as ImportDOT does, without the notes.
 func ParseDOT(src []byte, lim Limits) (*Graph, error) {
@@ -66,10 +73,10 @@ func ImportDOT(src []byte, lim Limits) (g *Graph, notes []Note, err error) {
 		}
 		return nil, nil, err
 	}
-	if f.more != nil {
-		return nil, nil, Problems{{Where: "graph", Line: f.more.Line, Column: f.more.Column, Message: "a second graph starts here; give one graph per pipeline"}}
-	}
 	im := newImporter(f, lim)
+	if f.more != nil {
+		im.note(*f.more, "a second graph starts here; only the first is read")
+	}
 	if latin1 {
 		im.note(f.pos, "the text is not UTF-8: read as Latin-1, as Graphviz does")
 	}
@@ -401,7 +408,7 @@ func (im *importer) nodeAttr(i int, a dotAttr) {
 		k := Kind(strings.ToLower(val))
 		if !ValidKind(k) {
 			fix := fmt.Sprintf("%s [kind=%s]", dotName(info.name), closestKind(val))
-			im.problem(a.val.pos, fix, "node %s: unknown kind %q; the kinds are %s", dotName(info.name), val, kindList())
+			im.notes.addFix(a.val.pos, fmt.Sprintf("node %s: %q is not a pipeline kind, so the node counts as other; the kinds are %s", dotName(info.name), val, kindList()), "kind "+val, fix)
 			return
 		}
 		info.n.Kind = k
@@ -409,7 +416,7 @@ func (im *importer) nodeAttr(i int, a dotAttr) {
 		s := Stage(strings.ToLower(val))
 		if s != "" && !ValidStage(s) {
 			fix := fmt.Sprintf("%s [stage=%s]", dotName(info.name), closestStage(val))
-			im.problem(a.val.pos, fix, "node %s: unknown stage %q (offline, nearline or online)", dotName(info.name), val)
+			im.notes.addFix(a.val.pos, fmt.Sprintf("node %s: %q is not a stage (offline, nearline or online), so the node has none", dotName(info.name), val), "stage "+val, fix)
 			return
 		}
 		info.n.Stage, info.explicit = s, true
@@ -510,13 +517,21 @@ func (im *importer) edgeStmt(st *dotEdgeStmt, sc *scope) {
 		}
 		return
 	}
-	for _, op := range st.ops {
+	for k, op := range st.ops {
+		fix := ""
+		if len(ends[k]) > 0 && len(ends[k+1]) > 0 {
+			a, b := dotName(im.infos[ends[k][0]].name), dotName(im.infos[ends[k+1][0]].name)
+			fix = a + " -> " + b
+			if !im.f.directed {
+				fix = a + " -- " + b
+			}
+		}
 		if op.kind == tLine && im.f.directed {
-			im.problem(op.pos, "", "'--' is an undirected edge, but this is a digraph: write -> (or start the text with graph instead of digraph)")
+			im.problem(op.pos, fix, "'--' is an undirected edge, but this is a digraph: write -> (or start the text with graph instead of digraph)")
 			return
 		}
 		if op.kind == tArrow && !im.f.directed {
-			im.problem(op.pos, "", "'->' is a directed edge, but this is an undirected graph: write -- (or start the text with digraph instead of graph)")
+			im.problem(op.pos, fix, "'->' is a directed edge, but this is an undirected graph: write -- (or start the text with digraph instead of graph)")
 			return
 		}
 	}
@@ -600,10 +615,7 @@ func (im *importer) edgeAttrs(e *Edge, a, b int, attrs []dotAttr) {
 				im.notes.add(at.val.pos, "HTML labels keep their text; their formatting is left out", "html label")
 				continue
 			}
-			e.Label = cleanLabel(plainLabel(decodeLabel(val, subst)))
-			if n := utf8.RuneCountInString(e.Label); n > im.lim.MaxLabel && im.labelOff == nil {
-				im.labelOff = &LimitError{What: "label", Got: n, Limit: im.lim.MaxLabel, Pos: at.val.pos}
-			}
+			e.Label = im.cut(cleanLabel(plainLabel(decodeLabel(val, subst))), at.val.pos)
 			continue
 		}
 		im.presentational(m, at, "edge", subst)
@@ -630,12 +642,10 @@ func (im *importer) finish() {
 				}
 			}
 			n.Label = cleanLabel(plainLabel(info.label))
-			if aligned(info.label) {
+			if aligned(info.label) && utf8.RuneCountInString(n.Label) <= im.lim.MaxLabel {
 				info.attrs["label"] = encodeLabel(info.label)
 			}
-			if c := utf8.RuneCountInString(n.Label); c > im.lim.MaxLabel && im.labelOff == nil {
-				im.labelOff = &LimitError{What: "label", Got: c, Limit: im.lim.MaxLabel, Pos: info.labelPos}
-			}
+			n.Label = im.cut(n.Label, info.labelPos)
 			if n.Label == info.name && !aligned(info.label) {
 				n.Label = ""
 			}
@@ -668,6 +678,17 @@ func (im *importer) finish() {
 		}
 		e.Attrs = m.String()
 	}
+}
+
+// cut shortens a label over the limit to the limit, ending it with …,
+// with a note.
+func (im *importer) cut(label string, at Pos) string {
+	r := []rune(label)
+	if len(r) <= im.lim.MaxLabel {
+		return label
+	}
+	im.notes.add(at, fmt.Sprintf("a label of %d characters is cut to %d", len(r), im.lim.MaxLabel), "")
+	return strings.TrimSpace(string(r[:im.lim.MaxLabel-1])) + "…"
 }
 
 // limits reports the first limit the graph passes, where it passes it.
@@ -761,7 +782,16 @@ type noteSet struct {
 type noteGroup struct {
 	first Pos
 	msg   string
+	fix   string
 	count int
+}
+
+// addFix adds a note with DOT that would mend what it says.
+func (ns *noteSet) addFix(at Pos, msg, group, fix string) {
+	ns.add(at, msg, group)
+	if g := ns.by[group]; g != nil && g.fix == "" {
+		g.fix = fix
+	}
 }
 
 func (ns *noteSet) add(at Pos, msg, group string) {
@@ -791,7 +821,7 @@ func (ns *noteSet) list() []Note {
 		if g.count > 1 {
 			msg = fmt.Sprintf("%s (%d times; the first here)", msg, g.count)
 		}
-		out = append(out, Note{Line: g.first.Line, Column: g.first.Column, Message: msg})
+		out = append(out, Note{Line: g.first.Line, Column: g.first.Column, Message: msg, Fix: g.fix})
 	}
 	return out
 }
