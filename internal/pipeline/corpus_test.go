@@ -126,4 +126,3 @@ func sorted(m map[string]int) []kv {
 	sort.Slice(out, func(i, j int) bool { return out[i].n > out[j].n || out[i].n == out[j].n && out[i].k < out[j].k })
 	return out
 }
-
