@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 
@@ -93,7 +94,7 @@ func exportMarkdown(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *
 	if err != nil {
 		return err
 	}
-	doc := export.Doc{Design: d, Template: cat.Template, CaseTitle: d.Case, Report: rep, Image: image, DOT: d.Pipeline.CanonicalDOT()}
+	doc := export.Doc{Design: d, Template: cat.Template, CaseTitle: d.Case, Report: rep, Image: image, DOT: []byte(d.Pipeline.SourceDOT())}
 	if k, ok := cat.Case(d.Case); ok {
 		doc.CaseTitle = k.Title
 	}
@@ -102,7 +103,7 @@ func exportMarkdown(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *
 
 func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catalog.Catalog, d *design.Design, cfg config.Config) error {
 	cfg.RenderWorkers = 1
-	svc := newDiagrams(cfg)
+	svc := newDiagrams(cfg, slog.Default())
 	defer svc.Close()
 	dot := d.Pipeline.CanonicalDOT()
 	svg, err := svc.Render(ctx, diagram.SVG, dot)
@@ -129,7 +130,7 @@ func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catal
 	}
 	return export.Zip(b, d.UpdatedAt, []export.File{
 		{Name: "design.md", Data: md.Bytes()}, {Name: "pipeline.svg", Data: svg}, {Name: "pipeline.png", Data: pngb},
-		{Name: "pipeline.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
+		{Name: "pipeline.dot", Data: []byte(d.Pipeline.SourceDOT())}, {Name: "pipeline.canonical.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
 	})
 }
 

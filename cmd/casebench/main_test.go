@@ -1,9 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -288,6 +291,39 @@ func TestImportExportCommands(t *testing.T) {
 	}
 	if st, err := os.Stat(zf); err != nil || st.Size() < 1000 {
 		t.Fatalf("zip: %v", err)
+	}
+	// An empty pipeline exports too: the zip holds a valid empty diagram.
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, []byte(`{"format": "casebench.design/v1", "case": "cdn-cache-fill", "title": "Empty", "status": "draft", "mode": "practice",
+  "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "sections": {}, "pipeline": {"nodes": [], "edges": []}}`), 0o644)
+	e, out, errb = testEnv("")
+	if err := run(ctx, []string{"import", empty, "--db", db, "--user", "ann"}, e); err != nil {
+		t.Fatalf("import the empty design: %v %s", err, errb)
+	}
+	ez := filepath.Join(dir, "empty.zip")
+	e, _, _ = testEnv("")
+	if err := run(ctx, []string{"export", strings.TrimSpace(out.String()), "--db", db, "--format", "zip", "-o", ez}, e); err != nil {
+		t.Fatalf("zip of an empty pipeline: %v", err)
+	}
+	zr, err := zip.OpenReader(ez)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		switch f.Name {
+		case "pipeline.png":
+			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+				t.Errorf("the empty pipeline's PNG: %v", err)
+			}
+		case "pipeline.svg":
+			if !bytes.Contains(b, []byte("<svg")) {
+				t.Errorf("the empty pipeline's SVG: %.100s", b)
+			}
+		}
 	}
 	e, out, _ = testEnv("")
 	if err := run(ctx, []string{"export", id, "--db", db, "--format", "md"}, e); err != nil || !strings.Contains(out.String(), "## Rubric report") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,17 +17,18 @@ import (
 
 // newDiagrams returns the render service: a pool of worker processes of
 // this same binary, one per CPU unless configured, with a cache in front.
-func newDiagrams(cfg config.Config) *diagram.Service {
+func newDiagrams(cfg config.Config, log *slog.Logger) *diagram.Service {
 	n := cfg.RenderWorkers
 	if n == 0 {
 		n = runtime.NumCPU()
 	}
-	pool := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: n, Timeout: cfg.RenderTimeout})
-	return diagram.NewService(pool, 64<<20)
+	pool := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: n, Timeout: cfg.RenderTimeout, Logger: log})
+	return diagram.NewServiceWith(pool, diagram.ServiceOptions{CacheBytes: 64 << 20, Logger: log})
 }
 
 // runRender draws a DOT file offline: casebench render IN.dot -o OUT.svg
-// (.png or .dot, by extension).
+// (.png, or .dot for the canonical DOT Graphviz is fed, by extension).
+// What the import left out is listed on stderr, one line each.
 func runRender(ctx context.Context, args []string, e env) error {
 	var out string
 	// Accept the input before or after the flags.
@@ -47,15 +49,18 @@ func runRender(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	g, err := pipeline.ParseDOT(src, pipeline.DefaultLimits)
+	g, notes, err := pipeline.ImportDOT(src, pipeline.DefaultLimits)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(e.stderr, "%s:%s\n", in, n)
 	}
 	dot := g.CanonicalDOT()
 	img := dot
 	if ext != "dot" {
 		cfg.RenderWorkers = 1
-		svc := newDiagrams(cfg)
+		svc := newDiagrams(cfg, newLogger(cfg, e))
 		defer svc.Close()
 		f, _ := diagram.ParseFormat(ext)
 		if img, err = svc.Render(ctx, f, dot); err != nil {

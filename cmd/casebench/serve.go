@@ -71,11 +71,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	diagrams := newDiagrams(cfg)
+	diagrams := newDiagrams(cfg, log)
 	defer diagrams.Close()
 	srv, err := server.New(server.Options{
 		Catalog: cat, Store: st, Sessions: st.SessionStore(5 * time.Minute), Logger: log,
-		Secure: cfg.Secure(), LoginPerMin: cfg.LoginPerMin, Diagrams: diagrams,
+		Secure: cfg.Secure(), LoginPerMin: cfg.LoginPerMin, Diagrams: diagrams, RenderPerMin: cfg.RenderPerMin,
 	})
 	if err != nil {
 		return err

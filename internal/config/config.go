@@ -21,6 +21,7 @@ type Config struct {
 	LogLevel      string        // debug, info, warn, error
 	RenderWorkers int           // diagram worker processes; 0 means one per CPU
 	RenderTimeout time.Duration // deadline of one diagram render
+	RenderPerMin  int           // renders per minute per client on POST /api/v1/render
 	LoginPerMin   int           // login attempts per minute per address
 }
 
@@ -31,6 +32,7 @@ func Default() Config {
 		DB:            "casebench.db",
 		LogLevel:      "info",
 		RenderTimeout: 5 * time.Second,
+		RenderPerMin:  120,
 		LoginPerMin:   10,
 	}
 }
@@ -54,7 +56,8 @@ func (c *Config) settings() []setting {
 		{"tls-key", "serve HTTPS with this key file", &c.TLSKey},
 		{"log-level", "debug, info, warn or error", &c.LogLevel},
 		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
-		{"render-timeout", "deadline of one diagram render", &c.RenderTimeout},
+		{"render-timeout", "deadline of one diagram render (a layout past it is tried once more with straight edges)", &c.RenderTimeout},
+		{"render-per-minute", "diagram renders allowed per minute per user, or per address when anonymous", &c.RenderPerMin},
 		{"login-per-minute", "login attempts allowed per minute per address", &c.LoginPerMin},
 	}
 }
@@ -125,6 +128,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--render-workers must be 0 or more")
 	case c.RenderTimeout <= 0:
 		return fmt.Errorf("--render-timeout must be positive")
+	case c.RenderPerMin < 1:
+		return fmt.Errorf("--render-per-minute must be at least 1")
 	case c.LoginPerMin < 1:
 		return fmt.Errorf("--login-per-minute must be at least 1")
 	}

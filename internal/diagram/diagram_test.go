@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"math/rand/v2"
@@ -108,21 +109,22 @@ func TestSVGShowsLabelsAndClusters(t *testing.T) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	// Stages run left to right: offline's cluster starts left of online's.
-	off, on := strings.Index(s, ">offline<"), strings.Index(s, ">online<")
-	xOf := func(i int) float64 {
-		j := strings.LastIndex(s[:i], ` x="`)
-		var x float64
-		fmt.Sscanf(s[j+4:], "%g", &x)
-		return x
+	// Stages are lanes from top to bottom: offline's label is above
+	// nearline's, which is above online's.
+	yOf := func(label string) float64 {
+		i := strings.Index(s, label)
+		j := strings.LastIndex(s[:i], ` y="`)
+		var y float64
+		fmt.Sscanf(s[j+4:], "%g", &y)
+		return y
 	}
-	if xOf(off) >= xOf(on) {
-		t.Errorf("offline label at x=%.0f is not left of online at x=%.0f", xOf(off), xOf(on))
+	if off, near, on := yOf(">offline<"), yOf(">nearline<"), yOf(">online<"); !(off < near && near < on) {
+		t.Errorf("lane labels at y=%.0f, %.0f, %.0f: not offline, nearline, online from the top", off, near, on)
 	}
 }
 
-// TestConcurrentRenders renders from 64 goroutines at once: every render
-// succeeds and the process survives (run under -race).
+// TestConcurrentRenders renders from 64 goroutines of 16 clients at once:
+// every render succeeds and the process survives (run under -race).
 func TestConcurrentRenders(t *testing.T) {
 	svc := NewService(testPool(t, 2, testTimeout), 1<<20)
 	g := typical(t)
@@ -139,9 +141,11 @@ func TestConcurrentRenders(t *testing.T) {
 			if i%4 == 0 {
 				f = PNG
 			}
-			img, err := svc.Render(context.Background(), f, h.CanonicalDOT())
-			if err == nil && len(img) < 100 {
-				err = fmt.Errorf("render %d: %d bytes", i, len(img))
+			// 16 clients, 4 renders each at once: within what one client
+			// may have waiting.
+			res, err := svc.Draw(context.Background(), Request{Client: fmt.Sprint("client", i%16), Format: f, DOT: h.CanonicalDOT()})
+			if err == nil && len(res.Image) < 100 {
+				err = fmt.Errorf("render %d: %d bytes", i, len(res.Image))
 			}
 			errs <- err
 		}()
@@ -389,4 +393,145 @@ func bezierPoint(p0, p1, p2, p3 [2]float64, t float64) [2]float64 {
 		out[i] = u*u*u*p0[i] + 3*u*u*t*p1[i] + 3*u*t*t*p2[i] + t*t*t*p3[i]
 	}
 	return out
+}
+
+// TestTimedOutGraphFailsAtOnce: a graph whose layout and cheaper retry
+// both pass the deadline is remembered; asking again costs no render.
+func TestTimedOutGraphFailsAtOnce(t *testing.T) {
+	pool := testPool(t, 1, time.Millisecond)
+	svc := NewService(pool, 1<<20)
+	dot := typical(t).CanonicalDOT()
+	if _, err := svc.Draw(context.Background(), Request{Client: "a", Format: SVG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
+	}
+	st := pool.Stats()
+	if st.Timeouts != 2 {
+		t.Fatalf("stats %+v: want the layout and its cheaper retry to time out", st)
+	}
+	if _, err := svc.Draw(context.Background(), Request{Client: "b", Format: PNG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("repeat: %v, want ErrTimeout", err)
+	}
+	if got := pool.Stats(); got != st {
+		t.Fatalf("the repeat rendered again: %+v, then %+v", st, got)
+	}
+}
+
+// TestCheapLayoutSettings: the retry lays out with straight edges.
+func TestCheapLayoutSettings(t *testing.T) {
+	pool := testPool(t, 1, testTimeout)
+	full, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheap, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(full, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"splines": "line"`)) || !bytes.Contains(cheap, []byte(`"mclimit": "0.1"`)) {
+		t.Error("the cheaper layout does not set straight edges and a lower mclimit")
+	}
+}
+
+// inkIn counts the clearly dark pixels of img inside a text op's box.
+func inkIn(img image.Image, tr Transform, op drawOp, size float64) int {
+	x, y := tr.Apply(op.Pt[0], op.Pt[1])
+	w, h := op.Width*tr.Scale, size*tr.Scale
+	x0 := x - w/2
+	n := 0
+	for px := int(x0); px <= int(x0+w); px++ {
+		for py := int(y - h); py <= int(y+2); py++ {
+			r, g, b, _ := img.At(px, py).RGBA()
+			if (r+g+b)/3 < 0x8000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestPNGDrawsEveryScript finds ink where labels in Chinese, Japanese,
+// Arabic, Hebrew, Devanagari and a check mark should be, and checks that
+// the same labels drawn with the embedded Go font alone leave those boxes
+// blank, so that the test can tell.
+func TestPNGDrawsEveryScript(t *testing.T) {
+	labels := map[string]string{"zh": "特征存储", "ja": "モデル学習", "ar": "بيانات", "he": "נתונים", "hi": "प्रशिक्षण", "check": "✓✓✓", "latin": "Ranker"}
+	g := &pipeline.Graph{}
+	for id, l := range labels {
+		g.Nodes = append(g.Nodes, pipeline.Node{ID: id, Label: l, Kind: pipeline.KindOther})
+	}
+	layoutJSON, err := testPool(t, 1, testTimeout).Render(context.Background(), layoutFormat, g.CanonicalDOT())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ParseLayout(layoutJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _, _, err := TransformFor(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draw := func() image.Image {
+		b, err := drawPNG(layoutJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	ink := func(img image.Image) map[string]int {
+		out := map[string]int{}
+		for _, o := range l.Objects {
+			size := 14.0
+			for _, op := range o.LDraw {
+				if op.Op == "F" {
+					size = op.Size
+				}
+				if op.Op == "T" {
+					out[o.Name] += inkIn(img, tr, op, size)
+				}
+			}
+		}
+		return out
+	}
+	got := ink(draw())
+	for id := range labels {
+		if got[id] < 20 {
+			t.Errorf("label %s (%q): %d dark pixels; the PNG drops its text (fonts: Debian's fonts-dejavu-core, fonts-lohit-deva, fonts-droid-fallback)", id, labels[id], got[id])
+		}
+	}
+	all := fonts
+	fonts = all[len(all)-1:] // the embedded Go font alone
+	defer func() { fonts = all }()
+	faces.Clear()
+	defer faces.Clear()
+	if bare := ink(draw()); bare["zh"] >= 20 || bare["latin"] < 20 {
+		t.Errorf("with the Go font alone the Chinese label has %d dark pixels and the Latin one %d: the ink test does not tell", bare["zh"], bare["latin"])
+	}
+}
+
+// TestEmptyAndTinyGraphs: an empty or one-node pipeline draws as a valid
+// SVG and PNG, so that exports never fail on them.
+func TestEmptyAndTinyGraphs(t *testing.T) {
+	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
+	for name, g := range map[string]*pipeline.Graph{
+		"empty": {},
+		"one":   {Nodes: []pipeline.Node{{ID: "a", Kind: pipeline.KindOther}}},
+	} {
+		svg, err := svc.Render(context.Background(), SVG, g.CanonicalDOT())
+		if err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s: SVG %v", name, err)
+		}
+		b, err := svc.Render(context.Background(), PNG, g.CanonicalDOT())
+		if err != nil {
+			t.Errorf("%s: PNG %v", name, err)
+			continue
+		}
+		if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() < 1 {
+			t.Errorf("%s: not a PNG: %v", name, err)
+		}
+	}
 }

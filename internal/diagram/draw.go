@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 )
 
 // Layout is Graphviz's layout of a graph as drawing operations (its "json"
@@ -48,6 +51,7 @@ type drawOp struct {
 	Pt     []float64    `json:"pt"`
 	Align  string       `json:"align"`
 	Text   string       `json:"text"`
+	Width  float64      `json:"width"`
 	Rect   []float64    `json:"rect"`
 	Points [][2]float64 `json:"points"`
 }
@@ -104,9 +108,11 @@ func TransformFor(l *Layout) (Transform, int, int, error) {
 		return Transform{}, 0, 0, err
 	}
 	w, h := x1-x0, y1-y0
-	if w <= 0 || h <= 0 || math.IsNaN(w+h) || math.IsInf(w+h, 0) {
-		return Transform{}, 0, 0, fmt.Errorf("empty layout")
+	if math.IsNaN(w+h) || math.IsInf(w+h, 0) || w < 0 || h < 0 {
+		return Transform{}, 0, 0, fmt.Errorf("bad bounding box %q", l.BB)
 	}
+	// An empty graph is a small blank picture.
+	w, h = max(w, 1), max(h, 1)
 	s := pngScale
 	if side := math.Max(w, h) * s; side > pngMaxSide {
 		s = pngMaxSide / math.Max(w, h)
@@ -115,28 +121,112 @@ func TransformFor(l *Layout) (Transform, int, int, error) {
 	return t, int(math.Ceil(w*s + 2*pngPad)), int(math.Ceil(h*s + 2*pngPad)), nil
 }
 
+// fontFiles are the fonts PNG text is drawn with, in order of preference
+// for each character: DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew,
+// symbols such as ✓), Lohit Devanagari, and Droid Sans Fallback (Chinese,
+// Japanese, Korean), from Debian's fonts-dejavu-core, fonts-lohit-deva and
+// fonts-droid-fallback. The embedded Go font stands in for any that is
+// missing.
+var fontFiles = []string{
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+	"/usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf",
+	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+}
+
 var (
 	fontOnce sync.Once
-	fontData *opentype.Font
+	fonts    []*opentype.Font
 	fontErr  error
-	faces    sync.Map // size in tenths of a pixel -> font.Face
+	faces    sync.Map // faceKey -> font.Face
 )
 
-func face(px float64) (font.Face, error) {
-	fontOnce.Do(func() { fontData, fontErr = opentype.Parse(goregular.TTF) })
-	if fontErr != nil {
-		return nil, fontErr
+type faceKey struct {
+	font int
+	size int // tenths of a pixel
+}
+
+// loadFonts reads the fonts that exist, then the embedded Go font.
+func loadFonts() {
+	for _, path := range fontFiles {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if f, err := opentype.Parse(b); err == nil {
+			fonts = append(fonts, f)
+		}
 	}
-	key := int(px*10 + 0.5)
+	var goFont *opentype.Font
+	if goFont, fontErr = opentype.Parse(goregular.TTF); fontErr == nil {
+		fonts = append(fonts, goFont)
+	}
+}
+
+func face(index int, px float64) (font.Face, error) {
+	key := faceKey{index, int(px*10 + 0.5)}
 	if f, ok := faces.Load(key); ok {
 		return f.(font.Face), nil
 	}
-	f, err := opentype.NewFace(fontData, &opentype.FaceOptions{Size: float64(key) / 10, DPI: 72, Hinting: font.HintingFull})
+	f, err := opentype.NewFace(fonts[index], &opentype.FaceOptions{Size: float64(key.size) / 10, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		return nil, err
 	}
 	faces.Store(key, f)
 	return f, nil
+}
+
+// textRun is a stretch of text drawn with one font.
+type textRun struct {
+	font int
+	text string
+}
+
+// runs splits text into runs, each character in the first font that has
+// it, and puts right-to-left stretches (Arabic, Hebrew) in display order.
+func runs(text string) []textRun {
+	var out []textRun
+	var buf sfnt.Buffer
+	for _, r := range visualOrder(text) {
+		pick := len(fonts) - 1
+		for i, f := range fonts {
+			if gi, err := f.GlyphIndex(&buf, r); err == nil && gi != 0 {
+				pick = i
+				break
+			}
+		}
+		if n := len(out); n > 0 && (out[n-1].font == pick || r == ' ') {
+			out[n-1].text += string(r)
+			continue
+		}
+		out = append(out, textRun{font: pick, text: string(r)})
+	}
+	return out
+}
+
+func isRTL(r rune) bool {
+	return r >= 0x0590 && r <= 0x08FF || r >= 0xFB1D && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFF
+}
+
+// visualOrder reverses each stretch of right-to-left characters (with the
+// spaces between them), a simple reading of the bidirectional algorithm
+// that is right for labels of one direction or of whole words.
+func visualOrder(text string) []rune {
+	rs := []rune(text)
+	for i := 0; i < len(rs); {
+		if !isRTL(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for k := i; k < len(rs) && (isRTL(rs[k]) || rs[k] == ' '); k++ {
+			if isRTL(rs[k]) {
+				j = k
+			}
+		}
+		slices.Reverse(rs[i : j+1])
+		i = j + 1
+	}
+	return rs
 }
 
 // drawPNG draws Graphviz's layout, given as its json output, into a PNG:
@@ -294,22 +384,7 @@ func (p *painter) op(op drawOp) {
 		}
 	case "T":
 		if len(op.Pt) == 2 && op.Text != "" {
-			f, err := face(p.fontSize * s)
-			if err != nil {
-				p.err = err
-				return
-			}
-			p.dc.SetFontFace(f)
-			p.dc.SetColor(p.pen)
-			x, y := p.t.Apply(op.Pt[0], op.Pt[1])
-			ax := 0.5
-			switch op.Align {
-			case "l":
-				ax = 0
-			case "r":
-				ax = 1
-			}
-			p.dc.DrawStringAnchored(op.Text, x, y, ax, 0)
+			p.text(op)
 		}
 	}
 }
@@ -356,4 +431,42 @@ func parseColor(c string, stops []gradStop) color.Color {
 		return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
 	}
 	return color.NRGBA{R: uint8(v >> 24), G: uint8(v >> 16), B: uint8(v >> 8), A: uint8(v)}
+}
+
+// text draws a label run by run, each in a font that has its characters.
+func (p *painter) text(op drawOp) {
+	fontOnce.Do(loadFonts)
+	if fontErr != nil {
+		p.err = fontErr
+		return
+	}
+	px := p.fontSize * p.t.Scale
+	rs := runs(op.Text)
+	widths := make([]float64, len(rs))
+	total := 0.0
+	for i, r := range rs {
+		f, err := face(r.font, px)
+		if err != nil {
+			p.err = err
+			return
+		}
+		p.dc.SetFontFace(f)
+		widths[i], _ = p.dc.MeasureString(r.text)
+		total += widths[i]
+	}
+	x, y := p.t.Apply(op.Pt[0], op.Pt[1])
+	switch op.Align {
+	case "l":
+	case "r":
+		x -= total
+	default:
+		x -= total / 2
+	}
+	p.dc.SetColor(p.pen)
+	for i, r := range rs {
+		f, _ := face(r.font, px)
+		p.dc.SetFontFace(f)
+		p.dc.DrawString(r.text, x, y)
+		x += widths[i]
+	}
 }

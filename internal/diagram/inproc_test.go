@@ -12,7 +12,7 @@ func BenchmarkInProcess(b *testing.B) {
 	ctx := context.Background()
 	gv, _ := graphviz.New(ctx)
 	for b.Loop() {
-		if _, err := render(ctx, gv, SVG, dot); err != nil {
+		if _, err := render(ctx, gv, SVG, dot, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -27,7 +27,7 @@ func BenchmarkInProcessNoStages(b *testing.B) {
 	ctx := context.Background()
 	gv, _ := graphviz.New(ctx)
 	for b.Loop() {
-		if _, err := render(ctx, gv, SVG, dot); err != nil {
+		if _, err := render(ctx, gv, SVG, dot, false); err != nil {
 			b.Fatal(err)
 		}
 	}

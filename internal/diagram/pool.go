@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
@@ -41,6 +42,8 @@ type PoolOptions struct {
 	// MaxRSS recycles a worker whose resident memory passes it, in bytes
 	// (default 256 MiB).
 	MaxRSS int64
+	// Logger gets the kills, at warn (default slog.Default()).
+	Logger *slog.Logger
 }
 
 // Pool runs renders in worker processes, one render at a time each.
@@ -86,6 +89,9 @@ func NewPool(o PoolOptions) *Pool {
 	}
 	if o.MaxRSS <= 0 {
 		o.MaxRSS = 256 << 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	p := &Pool{opts: o, slots: make(chan *worker, o.Size), all: map[*worker]bool{}, done: make(chan struct{})}
 	for range o.Size {
@@ -182,6 +188,17 @@ type result struct {
 // Render lays out dot in a worker and returns the image. A render past the
 // pool's deadline, or whose ctx ends, kills its worker, which is replaced.
 func (p *Pool) Render(ctx context.Context, f Format, dot []byte) ([]byte, error) {
+	return p.render(ctx, f, dot, false)
+}
+
+func (p *Pool) size() int { return p.opts.Size }
+
+// render is Render, with the cheaper layout settings when cheap is set.
+func (p *Pool) render(ctx context.Context, f Format, dot []byte, cheap bool) ([]byte, error) {
+	head := byte(f)
+	if cheap {
+		head |= cheapFlag
+	}
 	select {
 	case <-p.done:
 		return nil, ErrClosed
@@ -205,7 +222,7 @@ func (p *Pool) Render(ctx context.Context, f Format, dot []byte) ([]byte, error)
 	res := make(chan result, 1)
 	go func() {
 		var r result
-		if r.err = writeFrame(w.stdin, byte(f), dot); r.err == nil {
+		if r.err = writeFrame(w.stdin, head, dot); r.err == nil {
 			r.status, r.payload, r.err = readFrame(w.stdout)
 		}
 		res <- r
@@ -239,6 +256,7 @@ func (p *Pool) Render(ctx context.Context, f Format, dot []byte) ([]byte, error)
 		<-res
 		p.slots <- nil
 		p.count(func(s *PoolStats) { s.Timeouts++ })
+		p.opts.Logger.Warn("diagram render passed its deadline; its worker was killed", "timeout", p.opts.Timeout, "bytes", len(dot), "edges", edgeCount(dot), "cheap", cheap)
 		return nil, ErrTimeout
 	case <-ctx.Done():
 		p.stop(w, true)

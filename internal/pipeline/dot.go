@@ -3,18 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"gonum.org/v1/gonum/graph/formats/dot"
-	"gonum.org/v1/gonum/graph/formats/dot/ast"
 )
-
-// MaxDOTBytes is the largest DOT text ParseDOT reads.
-const MaxDOTBytes = 64 << 10
 
 // style is how a node kind is drawn.
 type style struct {
@@ -45,12 +37,14 @@ var Styles = map[Kind]style{
 	KindOther:        {"box", "#ffffff", "#4b5563"},
 }
 
-// cleanLabel turns line breaks into spaces and drops other control
-// characters, as the canonical DOT writes labels.
+// cleanLabel keeps line breaks, turns tabs into spaces and drops other
+// control characters, as the canonical DOT writes labels.
 func cleanLabel(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
-		case r == '\n' || r == '\r' || r == '\t':
+		case r == '\n':
+			return r
+		case r == '\t':
 			return ' '
 		case r < 0x20 || r == 0x7f:
 			return -1
@@ -71,8 +65,9 @@ func quote(s string) string {
 			b.WriteString(`\"`)
 		case '\\':
 			b.WriteString(`\\`)
-		case '\n', '\r':
-			b.WriteByte(' ')
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
 		default:
 			if r < 0x20 || r == 0x7f {
 				continue
@@ -86,36 +81,32 @@ func quote(s string) string {
 
 // wrapWidth is the longest line of a drawn label, in characters; longer
 // labels break at spaces so that diagrams stay compact.
-const wrapWidth = 22
+const wrapWidth = 28
 
-// quoteWrapped is quote with the label broken into lines at single spaces,
-// each break written as DOT's \n. ParseDOT turns each break back into the
-// space it replaced.
+// quoteWrapped is quote with each line of the label broken at spaces into
+// lines of at most wrapWidth characters, each break written as DOT's \n.
 func quoteWrapped(s string) string {
-	words := strings.Split(s, " ")
 	var lines []string
-	line := ""
-	for i, w := range words {
-		switch {
-		case i == 0:
-			line = w
-		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth && line != "" && w != "":
-			lines = append(lines, line)
-			line = w
-		default:
-			line += " " + w
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for i, w := range strings.Split(para, " ") {
+			switch {
+			case i == 0:
+				line = w
+			case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > wrapWidth && line != "" && w != "":
+				lines = append(lines, line)
+				line = w
+			default:
+				line += " " + w
+			}
 		}
+		lines = append(lines, line)
 	}
-	lines = append(lines, line)
-	q := make([]string, len(lines))
-	for i, l := range lines {
-		q[i] = strings.TrimSuffix(strings.TrimPrefix(quote(l), `"`), `"`)
-	}
-	return `"` + strings.Join(q, `\n`) + `"`
+	return quote(strings.Join(lines, "\n"))
 }
 
 // anchorPrefix starts the ids of the invisible nodes that order the stages;
-// user ids cannot start with it, and ParseDOT drops such nodes.
+// internal ids cannot start with "__", and ParseDOT drops such nodes.
 const anchorPrefix = "__stage_"
 
 // dotKeywords cannot be bare node ids.
@@ -129,52 +120,60 @@ func dotID(id string) string {
 	return quote(id)
 }
 
-// unquote turns a DOT value as the parser gives it ("a \"b\"", <html>, id)
-// into its text.
-func unquote(v string) string {
-	switch {
-	case len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"':
-		in := v[1 : len(v)-1]
-		var b strings.Builder
-		for i := 0; i < len(in); i++ {
-			if in[i] == '\\' && i+1 < len(in) {
-				switch in[i+1] {
-				case '"', '\\':
-					b.WriteByte(in[i+1])
-					i++
-					continue
-				case 'n', 'l', 'r':
-					// A Graphviz line break: the canonical DOT wraps labels
-					// at spaces, so a break reads back as a space.
-					b.WriteByte(' ')
-					i++
-					continue
-				case '\n':
-					i++
-					continue
-				}
-			}
-			b.WriteByte(in[i])
+// returnStyle is how an edge back to an earlier stage is drawn: dashed and
+// in its own colour, leaving and entering its nodes on the side, so that
+// it runs along the picture's edge instead of across it.
+var returnStyle = Attrs{"style": "dashed", "color": "#b45309", "fontcolor": "#92400e"}
+
+// edgeDefaults are the colours of every other edge, set in the canonical
+// DOT's edge defaults.
+var edgeDefaults = Attrs{"color": "#4b5563", "fontcolor": "#374151"}
+
+func stageIndex(s Stage) int {
+	for i, x := range Stages {
+		if x == s {
+			return i + 1
 		}
-		return b.String()
-	case len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>':
-		// An HTML-like label: keep its text, drop every tag.
-		return strings.TrimSpace(htmlTag.ReplaceAllString(v[1:len(v)-1], ""))
 	}
-	return v
+	return 0
 }
 
-// CanonicalDOT writes g as DOT in one fixed form: stages as clusters left to
-// right, nodes sorted by id within their stage, edges sorted by their ends,
-// shape and colour by kind, and the layout limits always set. The same graph,
-// in any order, gives the same bytes. Only attributes written here reach
-// Graphviz.
+// isReturn reports whether an edge from stage a to stage b flows back to
+// an earlier stage.
+func isReturn(a, b Stage) bool {
+	i, j := stageIndex(a), stageIndex(b)
+	return i > 0 && j > 0 && i > j
+}
+
+// graphLayout is the layout every canonical DOT sets: ranks of the stages'
+// lanes top to bottom, and the limits that keep layout time bounded.
+const graphLayout = "newrank=true, nodesep=0.25, ranksep=0.35, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\""
+
+// returnPorts are the sides return edges leave and enter by, per rankdir:
+// the side along which the lanes do not follow each other.
+var returnPorts = map[string]string{"TB": "e", "BT": "e", "LR": "s", "RL": "s"}
+
+// CanonicalDOT writes g as DOT in one fixed form: stages as lanes in order
+// (offline, nearline, online), nodes sorted by id within their stage, edges
+// sorted by their ends, shape and colour by kind (a node's own presentational
+// attributes win), edges back to an earlier stage not constraining the
+// layout, and the layout limits always set. The same graph, in any order,
+// gives the same bytes. Only what is written here reaches Graphviz.
 func (g *Graph) CanonicalDOT() []byte {
 	var b bytes.Buffer
+	gattrs, _ := ParseAttrs(g.Attrs, "graph")
+	rankdir := gattrs["rankdir"]
+	if rankdir == "" {
+		rankdir = "TB"
+	}
 	b.WriteString("digraph pipeline {\n")
-	b.WriteString("  graph [rankdir=LR, nodesep=0.22, ranksep=0.4, mclimit=1, nslimit=2, nslimit1=2, searchsize=30, maxiter=200, fontname=\"Helvetica\", fontsize=12, pad=0.2, bgcolor=\"white\"];\n")
+	fmt.Fprintf(&b, "  graph [rankdir=%s, %s", rankdir, graphLayout)
+	if l := gattrs["label"]; l != "" {
+		fmt.Fprintf(&b, ", label=%s, labelloc=t, fontsize=14", quoteWrapped(l))
+	}
+	b.WriteString("];\n")
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=11, style=\"filled\", penwidth=1.2, margin=\"0.15,0.06\"];\n")
-	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#4b5563\", fontcolor=\"#374151\", arrowsize=0.7];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=10, color=\"#4b5563\", fontcolor=\"#374151\", arrowsize=0.7];\n")
 	nodes := slices.Clone(g.Nodes)
 	slices.SortFunc(nodes, func(a, b Node) int { return strings.Compare(a.ID, b.ID) })
 	writeNode := func(indent string, n Node) {
@@ -182,36 +181,46 @@ func (g *Graph) CanonicalDOT() []byte {
 		if !ok {
 			st = Styles[KindOther]
 		}
-		fmt.Fprintf(&b, "%s%s [", indent, dotID(n.ID))
-		if n.Label != "" {
-			fmt.Fprintf(&b, "label=%s, ", quoteWrapped(n.Label))
+		attrs, _ := ParseAttrs(n.Attrs, "node")
+		draw := Attrs{"shape": st.Shape, "fillcolor": st.Fill, "color": st.Line}
+		for k, v := range attrs {
+			draw[k] = v
 		}
-		fmt.Fprintf(&b, "kind=%s", quote(string(n.Kind)))
+		label := quoteWrapped(n.Title())
+		if raw, ok := draw["label"]; ok {
+			if plainLabel(decodeLabel(raw, func(byte) string { return "" })) == n.Label {
+				label = quoteEsc(raw)
+			}
+			delete(draw, "label")
+		}
+		if s := draw["style"]; s != "" && !strings.Contains(s, "filled") {
+			draw["style"] = s + ",filled"
+		}
+		fmt.Fprintf(&b, "%s%s [label=%s, kind=%s", indent, dotID(n.ID), label, quote(string(n.Kind)))
 		if n.Stage != "" {
 			fmt.Fprintf(&b, ", stage=%s", quote(string(n.Stage)))
 		}
-		fmt.Fprintf(&b, ", shape=%s, fillcolor=%s, color=%s];\n", st.Shape, quote(st.Fill), quote(st.Line))
+		fmt.Fprintf(&b, ", %s];\n", draw.String())
 	}
 	// Each stage is a cluster with an invisible anchor. The anchors are
 	// chained, the last nodes of a stage lead to the next stage's anchor,
 	// and the anchor leads to its stage's first nodes, so the stages stand
-	// in columns, offline, nearline, online, left to right. Edges that flow
-	// back to an earlier stage do not constrain the ranks.
-	stageOf := map[string]int{}
+	// in lanes, offline, nearline, online, one after the other.
+	stageOf := map[string]Stage{}
 	var present []Stage
-	for i, s := range Stages {
+	for _, s := range Stages {
 		var in []Node
 		for _, n := range nodes {
 			if n.Stage == s {
 				in = append(in, n)
-				stageOf[n.ID] = i + 1
+				stageOf[n.ID] = s
 			}
 		}
 		if len(in) == 0 {
 			continue
 		}
 		present = append(present, s)
-		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s; style=\"rounded,dashed\"; color=\"#9ca3af\"; fontcolor=\"#4b5563\";\n", s, quote(string(s)))
+		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s; labeljust=l; style=\"rounded,dashed\"; color=\"#9ca3af\"; fontcolor=\"#4b5563\";\n", s, quote(string(s)))
 		fmt.Fprintf(&b, "    %s%s [shape=point, style=invis, width=0, height=0, label=\"\"];\n", anchorPrefix, s)
 		for _, n := range in {
 			writeNode("    ", n)
@@ -237,7 +246,7 @@ func (g *Graph) CanonicalDOT() []byte {
 		}
 		for _, n := range nodes {
 			if n.Stage == present[i] && ends.first[n.ID] {
-				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", next, dotID(n.ID))
+				fmt.Fprintf(&b, "  %s -> %s [style=invis, minlen=0];\n", next, dotID(n.ID))
 			}
 		}
 	}
@@ -253,12 +262,88 @@ func (g *Graph) CanonicalDOT() []byte {
 	})
 	for _, e := range edges {
 		fmt.Fprintf(&b, "  %s -> %s", dotID(e.From), dotID(e.To))
+		draw, _ := ParseAttrs(e.Attrs, "edge")
+		if draw == nil {
+			draw = Attrs{}
+		}
+		var extra []string
+		if e.Label != "" {
+			extra = append(extra, "label="+quoteWrapped(e.Label))
+		}
+		if isReturn(stageOf[e.From], stageOf[e.To]) {
+			for k, v := range returnStyle {
+				if _, ok := draw[k]; !ok {
+					draw[k] = v
+				}
+			}
+			port := returnPorts[rankdir]
+			extra = append(extra, "constraint=false", `class="return"`, "tailport="+port, "headport="+port)
+		}
+		if s := draw.String(); s != "" {
+			extra = append(extra, s)
+		}
+		if len(extra) > 0 {
+			fmt.Fprintf(&b, " [%s]", strings.Join(extra, ", "))
+		}
+		b.WriteString(";\n")
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+// SourceDOT returns the DOT the editor shows and pipeline.dot exports: the
+// user's own text when the pipeline was written as DOT, or else DOT written
+// from the graph, with only what a person writes: stages as clusters, the
+// kind, stage, label and presentational attributes of each node.
+func (g *Graph) SourceDOT() string {
+	if g.DOT != "" {
+		return g.DOT
+	}
+	var b strings.Builder
+	b.WriteString("digraph pipeline {\n")
+	if gattrs, _ := ParseAttrs(g.Attrs, "graph"); len(gattrs) > 0 {
+		fmt.Fprintf(&b, "  graph [%s];\n", gattrs.String())
+	}
+	writeNode := func(indent string, n Node) {
+		fmt.Fprintf(&b, "%s%s [", indent, dotID(n.ID))
+		if n.Label != "" || n.Name != "" {
+			fmt.Fprintf(&b, "label=%s, ", quote(n.Title()))
+		}
+		fmt.Fprintf(&b, "kind=%s", n.Kind)
+		if a := n.Attrs; a != "" {
+			b.WriteString(", " + a)
+		}
+		b.WriteString("];\n")
+	}
+	for _, s := range Stages {
+		first := true
+		for _, n := range g.Nodes {
+			if n.Stage != s {
+				continue
+			}
+			if first {
+				fmt.Fprintf(&b, "  subgraph cluster_%s {\n", s)
+				first = false
+			}
+			writeNode("    ", n)
+		}
+		if !first {
+			b.WriteString("  }\n")
+		}
+	}
+	for _, n := range g.Nodes {
+		if n.Stage == "" || !ValidStage(n.Stage) {
+			writeNode("  ", n)
+		}
+	}
+	for _, e := range g.Edges {
+		fmt.Fprintf(&b, "  %s -> %s", dotID(e.From), dotID(e.To))
 		var attrs []string
 		if e.Label != "" {
-			attrs = append(attrs, "label="+quoteWrapped(e.Label))
+			attrs = append(attrs, "label="+quote(e.Label))
 		}
-		if from, to := stageOf[e.From], stageOf[e.To]; from > 0 && to > 0 && from > to {
-			attrs = append(attrs, "constraint=false")
+		if e.Attrs != "" {
+			attrs = append(attrs, e.Attrs)
 		}
 		if len(attrs) > 0 {
 			fmt.Fprintf(&b, " [%s]", strings.Join(attrs, ", "))
@@ -266,7 +351,7 @@ func (g *Graph) CanonicalDOT() []byte {
 		b.WriteString(";\n")
 	}
 	b.WriteString("}\n")
-	return b.Bytes()
+	return b.String()
 }
 
 // stageEnds finds, for each node, whether it is a last node of its stage
@@ -332,237 +417,4 @@ func (g *Graph) Canonical() Graph {
 		out.Edges = []Edge{}
 	}
 	return out
-}
-
-var htmlTag = regexp.MustCompile(`<[^>]*>?`)
-
-var syntaxError = regexp.MustCompile(`^(\d+):(\d+): error: (.*)$`)
-
-// ParseDOT reads DOT text into a graph. Node attributes kind, stage and
-// label and the edge attribute label are kept; every other attribute is
-// dropped, so nothing else of the text reaches Graphviz. Nodes placed in a
-// subgraph named after a stage (cluster_online, for example) take that stage
-// unless they say otherwise. It returns a *LimitError when the text or the
-// graph is too big, or Problems with line numbers, or the graph validated
-// against lim.
-func ParseDOT(src []byte, lim Limits) (g *Graph, err error) {
-	if len(src) > MaxDOTBytes {
-		return nil, &LimitError{What: "bytes", Got: len(src), Limit: MaxDOTBytes}
-	}
-	if !utf8.Valid(src) {
-		return nil, Problems{{Where: "graph", Line: 1, Message: "the DOT text is not valid UTF-8"}}
-	}
-	defer func() {
-		// The generated parser is not known to panic, but DOT comes from
-		// users: a panic here must never reach the server.
-		if r := recover(); r != nil {
-			g, err = nil, Problems{{Where: "graph", Line: 1, Message: fmt.Sprintf("the DOT text cannot be read (%v)", r)}}
-		}
-	}()
-	f, err := dot.ParseBytes(src)
-	if err != nil {
-		msg := err.Error()
-		line := 1
-		if m := syntaxError.FindStringSubmatch(strings.SplitN(msg, "\n", 2)[0]); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[3]
-		}
-		return nil, Problems{{Where: "graph", Line: line, Message: "syntax error: " + msg}}
-	}
-	if len(f.Graphs) != 1 {
-		return nil, Problems{{Where: "graph", Line: 1, Message: fmt.Sprintf("give exactly one graph; found %d", len(f.Graphs))}}
-	}
-	gr := f.Graphs[0]
-	if !gr.Directed {
-		return nil, Problems{{Where: "graph", Line: 1, Message: "a pipeline is a digraph, with -> edges"}}
-	}
-	p := &dotReader{src: src, lim: lim, index: map[string]int{}, g: &Graph{}}
-	p.stmts(gr.Stmts, scope{})
-	if len(p.problems) > 0 {
-		return nil, p.problems
-	}
-	p.g.Nodes = slices.Clip(p.g.Nodes)
-	if err := p.g.Validate(lim); err != nil {
-		if ps, ok := err.(Problems); ok {
-			for i := range ps {
-				ps[i].Line = p.lineOf(ps[i])
-			}
-			return nil, ps
-		}
-		return nil, err
-	}
-	return p.g, nil
-}
-
-// scope holds the defaults that "node [...]" statements and stage subgraphs
-// set for the nodes that follow.
-type scope struct {
-	kind  Kind
-	stage Stage
-	label string
-}
-
-type dotReader struct {
-	src      []byte
-	lim      Limits
-	g        *Graph
-	index    map[string]int // node id to its index in g.Nodes
-	declared map[string]bool
-	problems Problems
-}
-
-func (p *dotReader) fail(near, format string, args ...any) {
-	if len(p.problems) < 20 {
-		p.problems = append(p.problems, Problem{Where: "graph", Line: p.line(near), Message: fmt.Sprintf(format, args...)})
-	}
-}
-
-// line returns the first line where word appears as a whole token, or 1.
-// The parser keeps no positions, so this points at the first mention.
-func (p *dotReader) line(word string) int {
-	if word == "" {
-		return 1
-	}
-	re, err := regexp.Compile(`(^|[^A-Za-z0-9_])"?` + regexp.QuoteMeta(word) + `"?($|[^A-Za-z0-9_])`)
-	if err != nil {
-		return 1
-	}
-	loc := re.FindIndex(p.src)
-	if loc == nil {
-		return 1
-	}
-	return 1 + bytes.Count(p.src[:loc[0]], []byte("\n"))
-}
-
-// lineOf finds the line of a validation problem from the ids it names.
-func (p *dotReader) lineOf(pr Problem) int {
-	if m := regexp.MustCompile(`"([^"]+)"`).FindStringSubmatch(pr.Message); m != nil {
-		return p.line(m[1])
-	}
-	return 1
-}
-
-func (p *dotReader) tooBig() bool {
-	if len(p.g.Nodes) > p.lim.MaxNodes || len(p.g.Edges) > p.lim.MaxEdges {
-		return true
-	}
-	return false
-}
-
-func (p *dotReader) stmts(stmts []ast.Stmt, sc scope) {
-	for _, st := range stmts {
-		if p.tooBig() {
-			return
-		}
-		switch st := st.(type) {
-		case *ast.AttrStmt:
-			if st.Kind == ast.NodeKind {
-				for _, a := range st.Attrs {
-					switch unquote(a.Key) {
-					case "kind":
-						sc.kind = Kind(unquote(a.Val))
-					case "stage":
-						sc.stage = Stage(unquote(a.Val))
-					}
-				}
-			}
-		case *ast.NodeStmt:
-			p.node(unquote(st.Node.ID), st.Attrs, sc)
-		case *ast.EdgeStmt:
-			p.edge(st, sc)
-		case *ast.Subgraph:
-			inner := sc
-			name := strings.TrimPrefix(unquote(st.ID), "cluster_")
-			if s := Stage(name); s != "" && ValidStage(s) {
-				inner.stage = s
-			}
-			p.stmts(st.Stmts, inner)
-		}
-	}
-}
-
-// node adds or updates the node id with the known attributes.
-func (p *dotReader) node(id string, attrs []*ast.Attr, sc scope) {
-	if strings.HasPrefix(id, "__") {
-		return // layout helpers of the canonical DOT
-	}
-	i, ok := p.index[id]
-	if !ok {
-		i = len(p.g.Nodes)
-		p.index[id] = i
-		p.g.Nodes = append(p.g.Nodes, Node{ID: id, Kind: sc.kind, Stage: sc.stage})
-		if p.g.Nodes[i].Kind == "" {
-			p.g.Nodes[i].Kind = KindOther
-		}
-	}
-	if p.declared == nil {
-		p.declared = map[string]bool{}
-	}
-	p.declared[id] = true
-	n := &p.g.Nodes[i]
-	for _, a := range attrs {
-		val := unquote(a.Val)
-		switch unquote(a.Key) {
-		case "kind":
-			n.Kind = Kind(val)
-			if !ValidKind(n.Kind) {
-				p.fail(val, "node %s: unknown kind %q", id, val)
-			}
-		case "stage":
-			n.Stage = Stage(val)
-			if !ValidStage(n.Stage) {
-				p.fail(val, "node %s: unknown stage %q (offline, nearline or online)", id, val)
-			}
-		case "label":
-			n.Label = cleanLabel(val)
-		}
-	}
-}
-
-// vertices returns the node ids of an edge end: a node, or every node of a
-// subgraph.
-func vertices(v ast.Vertex) []string {
-	switch v := v.(type) {
-	case *ast.Node:
-		return []string{unquote(v.ID)}
-	case *ast.Subgraph:
-		var ids []string
-		for _, st := range v.Stmts {
-			if ns, ok := st.(*ast.NodeStmt); ok {
-				ids = append(ids, unquote(ns.Node.ID))
-			}
-		}
-		return ids
-	}
-	return nil
-}
-
-func (p *dotReader) edge(st *ast.EdgeStmt, sc scope) {
-	label := ""
-	for _, a := range st.Attrs {
-		if unquote(a.Key) == "label" {
-			label = cleanLabel(unquote(a.Val))
-		}
-	}
-	from := vertices(st.From)
-	for e := st.To; e != nil; e = e.To {
-		to := vertices(e.Vertex)
-		for _, a := range from {
-			for _, b := range to {
-				if p.tooBig() {
-					return
-				}
-				if strings.HasPrefix(a, "__") || strings.HasPrefix(b, "__") {
-					continue
-				}
-				for _, id := range []string{a, b} {
-					if _, ok := p.index[id]; !ok {
-						p.fail(id, "edge %s -> %s: unknown node %q; declare it first, e.g. %s [kind=etl, stage=offline]", a, b, id, id)
-					}
-				}
-				p.g.Edges = append(p.g.Edges, Edge{From: a, To: b, Label: label})
-			}
-		}
-		from = to
-	}
 }

@@ -4,6 +4,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -84,15 +85,22 @@ func ValidStage(s Stage) bool {
 // Node is one step of the pipeline.
 type Node struct {
 	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"` // the DOT id as written, when it is not ID
 	Label string `json:"label,omitempty"`
 	Kind  Kind   `json:"kind"`
 	Stage Stage  `json:"stage,omitempty"`
+	// Attrs are presentational attributes from DOT (shape, colours, style),
+	// written as a DOT attribute list: shape=box, color=red.
+	Attrs string `json:"attrs,omitempty"`
 }
 
-// Title returns the label, or the id when the label is empty.
+// Title returns the label, or the DOT name, or the id.
 func (n Node) Title() string {
-	if n.Label != "" {
+	switch {
+	case n.Label != "":
 		return n.Label
+	case n.Name != "":
+		return n.Name
 	}
 	return n.ID
 }
@@ -102,12 +110,18 @@ type Edge struct {
 	From  string `json:"from"`
 	To    string `json:"to"`
 	Label string `json:"label,omitempty"`
+	Attrs string `json:"attrs,omitempty"` // presentational attributes, as on a node
 }
 
 // Graph is a whole pipeline.
 type Graph struct {
 	Nodes []Node `json:"nodes"`
 	Edges []Edge `json:"edges"`
+	// Attrs are the graph's kept attributes: label and rankdir.
+	Attrs string `json:"attrs,omitempty"`
+	// DOT is the user's DOT text as written, when the pipeline was written
+	// as DOT; the nodes and edges are what it reads as.
+	DOT string `json:"dot,omitempty"`
 }
 
 // Limits bound the size of a graph before anything is laid out.
@@ -119,20 +133,27 @@ type Limits struct {
 }
 
 // DefaultLimits are the limits used by the server and the command line.
-var DefaultLimits = Limits{MaxNodes: 100, MaxEdges: 300, MaxLabel: 80, MaxIDLength: 64}
+var DefaultLimits = Limits{MaxNodes: 300, MaxEdges: 1000, MaxLabel: 200, MaxIDLength: 64}
 
 // Problem is one thing wrong with a graph, with where it is.
 type Problem struct {
-	Where   string `json:"where"`          // "node 3", "edge 2", "graph"
-	Line    int    `json:"line,omitempty"` // line in DOT text, when known
+	Where   string `json:"where"`            // "node 3", "edge 2", "graph"
+	Line    int    `json:"line,omitempty"`   // line in DOT text, when known
+	Column  int    `json:"column,omitempty"` // column in that line, in characters
 	Message string `json:"message"`
+	// Fix is DOT that would mend the problem, when there is one.
+	Fix string `json:"fix,omitempty"`
 }
 
 func (p Problem) Error() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+	msg := p.Message
+	if p.Fix != "" {
+		msg += "; for example: " + p.Fix
 	}
-	return fmt.Sprintf("%s: %s", p.Where, p.Message)
+	if p.Line > 0 {
+		return fmt.Sprintf("line %d:%d: %s", p.Line, max(p.Column, 1), msg)
+	}
+	return fmt.Sprintf("%s: %s", p.Where, msg)
 }
 
 // Problems is a list of problems; it is an error when not empty.
@@ -150,19 +171,31 @@ func (ps Problems) Error() string {
 
 // LimitError says that a graph is over one of the limits.
 type LimitError struct {
-	What  string // "nodes", "edges", "label", "bytes"
-	Got   int
-	Limit int
+	What    string // "nodes", "edges", "label", "bytes"
+	Got     int
+	Limit   int
+	Pos     Pos  // where in DOT text the limit is passed, when known
+	AtLeast bool // Got is a lower bound: counting stopped there
 }
 
 func (e *LimitError) Error() string {
+	var msg string
 	switch e.What {
 	case "label":
-		return fmt.Sprintf("a label has %d characters; the limit is %d", e.Got, e.Limit)
+		msg = fmt.Sprintf("a label has %d characters; the limit is %d", e.Got, e.Limit)
 	case "bytes":
-		return fmt.Sprintf("the DOT text has %d bytes; the limit is %d", e.Got, e.Limit)
+		msg = fmt.Sprintf("the DOT text has %d bytes; the limit is %d", e.Got, e.Limit)
+	default:
+		more := ""
+		if e.AtLeast {
+			more = "more than "
+		}
+		msg = fmt.Sprintf("the graph has %s%d %s; the limit is %d", more, e.Got, e.What, e.Limit)
 	}
-	return fmt.Sprintf("the graph has %d %s; the limit is %d", e.Got, e.What, e.Limit)
+	if e.Pos.Line > 0 {
+		return fmt.Sprintf("line %d:%d: %s", e.Pos.Line, e.Pos.Column, msg)
+	}
+	return msg
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -193,8 +226,29 @@ func (g *Graph) CheckLimits(lim Limits) error {
 }
 
 // Validate checks g against lim and returns a *LimitError when it is too big,
-// or Problems listing every node and edge that is wrong, or nil.
+// or Problems listing every node and edge that is wrong, or nil. A graph
+// that keeps its DOT text must read as that text reads.
 func (g *Graph) Validate(lim Limits) error {
+	if g.DOT == "" {
+		return g.validate(lim)
+	}
+	if len(g.DOT) > MaxDOTBytes {
+		return &LimitError{What: "bytes", Got: len(g.DOT), Limit: MaxDOTBytes}
+	}
+	if err := g.validate(lim); err != nil {
+		return err
+	}
+	back, err := ParseDOT([]byte(g.DOT), lim)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(back.CanonicalDOT(), g.CanonicalDOT()) {
+		return Problems{{Where: "graph", Message: "the nodes and edges are not what the DOT text reads as; send the DOT text alone, or the nodes and edges without it"}}
+	}
+	return nil
+}
+
+func (g *Graph) validate(lim Limits) error {
 	if err := g.CheckLimits(lim); err != nil {
 		return err
 	}
@@ -220,7 +274,10 @@ func (g *Graph) Validate(lim Limits) error {
 			ps = append(ps, Problem{Where: where, Message: fmt.Sprintf("unknown stage %q (offline, nearline or online)", n.Stage)})
 		}
 		if !utf8.ValidString(n.Label) || n.Label != cleanLabel(n.Label) {
-			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters or line breaks)"})
+			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters)"})
+		}
+		if _, err := ParseAttrs(n.Attrs, "node"); err != nil {
+			ps = append(ps, Problem{Where: where, Message: "attrs: " + err.Error()})
 		}
 	}
 	type pair struct{ from, to string }
@@ -238,8 +295,14 @@ func (g *Graph) Validate(lim Limits) error {
 		}
 		edges[pair{e.From, e.To}] = true
 		if !utf8.ValidString(e.Label) || e.Label != cleanLabel(e.Label) {
-			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters or line breaks)"})
+			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters)"})
 		}
+		if _, err := ParseAttrs(e.Attrs, "edge"); err != nil {
+			ps = append(ps, Problem{Where: where, Message: "attrs: " + err.Error()})
+		}
+	}
+	if _, err := ParseAttrs(g.Attrs, "graph"); err != nil {
+		ps = append(ps, Problem{Where: "graph", Message: "attrs: " + err.Error()})
 	}
 	if len(ps) > 0 {
 		return ps

@@ -156,6 +156,15 @@ func (s *Server) apiDesignPut(c echo.Context) error {
 		content.Sections = p.Sections
 	}
 	if p.Pipeline != nil {
+		// A pipeline given as DOT text is read from it: its nodes and
+		// edges are what the text reads as.
+		if p.Pipeline.DOT != "" {
+			g, err := pipeline.ParseDOT([]byte(p.Pipeline.DOT), pipeline.DefaultLimits)
+			if err != nil {
+				return pipelineError(err)
+			}
+			p.Pipeline = g
+		}
 		if err := p.Pipeline.Validate(pipeline.DefaultLimits); err != nil {
 			return err
 		}

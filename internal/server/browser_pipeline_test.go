@@ -70,7 +70,7 @@ func TestBrowserPipelineEditor(t *testing.T) {
 
 	do(t, ctx, "switch to DOT", chromedp.Click(css(`input[name="p.mode"][value="dot"]`)), chromedp.WaitVisible(css(`#p-dot`)))
 	dot := get(t, ctx, "DOT text", chromedp.Value(css(`#p-dot`)))
-	for _, want := range []string{`log [label="Play log", kind="log", stage="online"`, `train [label="Nightly training", kind="training", stage="offline"`, `log -> train [label="daily"`} {
+	for _, want := range []string{"subgraph cluster_online {\n    log [label=\"Play log\", kind=log]", `train [label="Nightly training", kind=training]`, `log -> train [label="daily"`} {
 		if !strings.Contains(dot, want) {
 			t.Errorf("DOT text lacks %q:\n%s", want, dot)
 		}

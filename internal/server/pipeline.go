@@ -17,16 +17,27 @@ import (
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
-// Renderer draws canonical DOT as an image.
+// Renderer draws canonical DOT as an image, fairly between clients.
 type Renderer interface {
-	Render(ctx context.Context, f diagram.Format, dot []byte) ([]byte, error)
+	Draw(ctx context.Context, req diagram.Request) (diagram.Result, error)
+}
+
+// clientOf names who asks for a render: the user, or the address when
+// anonymous.
+func clientOf(c echo.Context) string {
+	if u := currentUser(c); u != nil {
+		return "user:" + itoa(u.ID)
+	}
+	return "addr:" + c.RealIP()
 }
 
 // svgCSP is the policy of every user-derived SVG served as a file: no
 // script, no external loads, sandboxed.
 const svgCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
-// writeImage sends a rendered pipeline in the format named by ext.
+// writeImage sends a rendered pipeline in the format named by ext: svg,
+// png, dot (the user's DOT, as written) or canonical.dot (the DOT Graphviz
+// is fed).
 func (s *Server) writeImage(c echo.Context, g *pipeline.Graph, ext, filename string) error {
 	dot := g.CanonicalDOT()
 	h := c.Response().Header()
@@ -35,7 +46,10 @@ func (s *Server) writeImage(c echo.Context, g *pipeline.Graph, ext, filename str
 	if c.QueryParam("download") != "" && filename != "" {
 		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, filename, ext))
 	}
-	if ext == "dot" {
+	switch ext {
+	case "dot":
+		return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", []byte(g.SourceDOT()))
+	case "canonical.dot":
 		return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", dot)
 	}
 	f, ok := diagram.ParseFormat(ext)
@@ -45,9 +59,15 @@ func (s *Server) writeImage(c echo.Context, g *pipeline.Graph, ext, filename str
 	if s.diagrams == nil {
 		return &appError{Status: http.StatusServiceUnavailable, Message: "Diagram rendering is not available on this server."}
 	}
-	img, err := s.diagrams.Render(c.Request().Context(), f, dot)
+	res, err := s.diagrams.Draw(c.Request().Context(), diagram.Request{Client: clientOf(c), Format: f, DOT: dot})
 	if err != nil {
 		return renderError(err)
+	}
+	img := res.Image
+	if res.Fallback {
+		h.Set("X-Diagram-Layout", "fallback")
+	} else {
+		h.Set("X-Diagram-Layout", "full")
 	}
 	if f == diagram.SVG {
 		h.Set("Content-Security-Policy", svgCSP)
@@ -63,7 +83,9 @@ func renderError(err error) error {
 	case errors.As(err, &re):
 		return &appError{Status: http.StatusUnprocessableEntity, Message: "Graphviz could not draw this graph: " + re.Msg}
 	case errors.Is(err, diagram.ErrTimeout):
-		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out and was stopped. Make it smaller or simpler."}
+		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out, even with straight edges, and was stopped. Make it smaller or simpler: fewer edges, or split it in parts."}
+	case errors.Is(err, diagram.ErrBusy):
+		return &appError{Status: http.StatusServiceUnavailable, Message: "Too many diagrams are waiting to be drawn. Try again in a moment."}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &appError{Status: http.StatusServiceUnavailable, Message: "The diagram could not be drawn in time. Try again in a moment."}
 	}
@@ -72,8 +94,8 @@ func renderError(err error) error {
 
 // handleRender draws posted DOT text, for anyone, rate-limited per address.
 func (s *Server) handleRender(c echo.Context) error {
-	if !s.renderLimit.allow(c.RealIP()) {
-		return &appError{Status: http.StatusTooManyRequests, Message: "Too many renders from your address. Wait a minute and try again."}
+	if !s.renderLimit.allow(clientOf(c)) {
+		return &appError{Status: http.StatusTooManyRequests, Message: "Too many renders from you. Wait a minute and try again."}
 	}
 	ext := c.QueryParam("format")
 	if ext == "" {
@@ -89,6 +111,9 @@ func (s *Server) handleRender(c echo.Context) error {
 	g, err := pipeline.ParseDOT(body, pipeline.DefaultLimits)
 	if err != nil {
 		return pipelineError(err)
+	}
+	if ext == "dot" {
+		ext = "canonical.dot"
 	}
 	return s.writeImage(c, g, ext, "")
 }
@@ -120,45 +145,60 @@ type checkRequest struct {
 	Graph *pipeline.Graph `json:"graph"`
 }
 
-// checkResponse is the graph in both forms, or the problems found.
+// checkResponse is the graph in both forms, or the problems found, and
+// what the DOT import left out or changed.
 type checkResponse struct {
-	Graph    *pipeline.Graph    `json:"graph,omitempty"`
-	DOT      string             `json:"dot,omitempty"`
-	Problems []pipeline.Problem `json:"problems"`
+	Graph     *pipeline.Graph    `json:"graph,omitempty"`
+	DOT       string             `json:"dot,omitempty"`       // the DOT shown to the user: their text, or written from the graph
+	Canonical string             `json:"canonical,omitempty"` // the DOT Graphviz is fed
+	Problems  []pipeline.Problem `json:"problems"`
+	Notes     []pipeline.Note    `json:"notes"`
 }
 
 // handlePipelineCheck converts between the table and DOT, reporting every
-// problem with its line, for the editor's live preview and its switch.
+// problem with its line and column, for the editor's live preview and its
+// switch.
 func (s *Server) handlePipelineCheck(c echo.Context) error {
 	var req checkRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	var g *pipeline.Graph
+	var notes []pipeline.Note
 	var err error
 	switch {
 	case req.DOT != nil:
-		g, err = pipeline.ParseDOT([]byte(*req.DOT), pipeline.DefaultLimits)
+		g, notes, err = pipeline.ImportDOT([]byte(*req.DOT), pipeline.DefaultLimits)
 	case req.Graph != nil:
+		req.Graph.DOT = ""
 		g, err = req.Graph, req.Graph.Validate(pipeline.DefaultLimits)
 	default:
 		return badRequest("Send {\"dot\": TEXT} or {\"graph\": GRAPH}.")
 	}
-	resp := checkResponse{Problems: []pipeline.Problem{}}
+	resp := checkResponse{Problems: []pipeline.Problem{}, Notes: notes}
+	if resp.Notes == nil {
+		resp.Notes = []pipeline.Note{}
+	}
 	var ps pipeline.Problems
 	var le *pipeline.LimitError
 	switch {
 	case errors.As(err, &ps):
 		resp.Problems = ps
 	case errors.As(err, &le):
-		resp.Problems = []pipeline.Problem{{Where: "graph", Message: le.Error()}}
+		resp.Problems = []pipeline.Problem{{Where: "graph", Line: le.Pos.Line, Column: le.Pos.Column, Message: limitMessage(le)}}
 	case err != nil:
 		return err
 	default:
-		canon := g.Canonical()
-		resp.Graph, resp.DOT = g, string(canon.CanonicalDOT())
+		resp.Graph, resp.DOT, resp.Canonical = g, g.SourceDOT(), string(g.CanonicalDOT())
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// limitMessage is a limit error without its place, which goes beside it.
+func limitMessage(le *pipeline.LimitError) string {
+	c := *le
+	c.Pos = pipeline.Pos{}
+	return c.Error()
 }
 
 // handleDesignPipeline serves the design's pipeline as svg, png or dot.
@@ -185,6 +225,7 @@ type pipelineForm struct {
 	Mode    string
 	DOT     string
 	Graph   pipeline.Graph
+	Notes   []pipeline.Note // what the DOT import left out or changed
 }
 
 // parsePipelineForm reads the pipeline from the editor form: the DOT text
@@ -193,15 +234,15 @@ type pipelineForm struct {
 func parsePipelineForm(form url.Values) (pipelineForm, error) {
 	pf := pipelineForm{Present: form.Has("p.mode"), Mode: form.Get("p.mode"), DOT: strings.ReplaceAll(form.Get("p.dot"), "\r\n", "\n")}
 	if pf.Mode == "dot" {
-		g, err := pipeline.ParseDOT([]byte(pf.DOT), pipeline.DefaultLimits)
+		g, notes, err := pipeline.ImportDOT([]byte(pf.DOT), pipeline.DefaultLimits)
 		if err != nil {
 			return pf, err
 		}
-		pf.Graph = *g
+		pf.Graph, pf.Notes = *g, notes
 		return pf, nil
 	}
 	pf.Mode = "table"
-	for _, r := range formRows(form, nodePrefix, []string{"id", "label", "kind", "stage"}) {
+	for _, r := range formRows(form, nodePrefix, []string{"id", "label", "kind", "stage", "attrs"}) {
 		if r["id"] == "" && r["label"] == "" {
 			continue
 		}
@@ -209,13 +250,13 @@ func parsePipelineForm(form url.Values) (pipelineForm, error) {
 		if kind == "" {
 			kind = string(pipeline.KindOther)
 		}
-		pf.Graph.Nodes = append(pf.Graph.Nodes, pipeline.Node{ID: r["id"], Label: r["label"], Kind: pipeline.Kind(kind), Stage: pipeline.Stage(r["stage"])})
+		pf.Graph.Nodes = append(pf.Graph.Nodes, pipeline.Node{ID: r["id"], Label: formLabel(r["label"]), Kind: pipeline.Kind(kind), Stage: pipeline.Stage(r["stage"]), Attrs: r["attrs"]})
 	}
-	for _, r := range formRows(form, edgePrefix, []string{"from", "to", "label"}) {
+	for _, r := range formRows(form, edgePrefix, []string{"from", "to", "label", "attrs"}) {
 		if r["from"] == "" && r["to"] == "" {
 			continue
 		}
-		pf.Graph.Edges = append(pf.Graph.Edges, pipeline.Edge{From: r["from"], To: r["to"], Label: r["label"]})
+		pf.Graph.Edges = append(pf.Graph.Edges, pipeline.Edge{From: r["from"], To: r["to"], Label: formLabel(r["label"]), Attrs: r["attrs"]})
 	}
 	return pf, pf.Graph.Validate(pipeline.DefaultLimits)
 }
@@ -245,6 +286,7 @@ type pipelineView struct {
 	Edges  []pipeline.Edge
 	DOT    string
 	Error  string
+	Notes  []pipeline.Note
 	Empty  bool
 	Legend []legendItem
 	// KindNames and StageNames are the options of the table's selects.
@@ -281,7 +323,15 @@ func newPipelineView(pf pipelineForm, errText string) pipelineView {
 		v.Mode = "table"
 	}
 	if errText == "" || v.Mode == "table" {
-		v.DOT = string(g.CanonicalDOT())
+		v.DOT = g.SourceDOT()
+	}
+	v.Notes = pf.Notes
+	if v.Notes == nil && errText == "" && g.DOT != "" {
+		// A saved DOT pipeline: list again what its text left out.
+		_, v.Notes, _ = pipeline.ImportDOT([]byte(g.DOT), pipeline.DefaultLimits)
+	}
+	if g.DOT != "" && pf.Mode == "" {
+		v.Mode = "dot"
 	}
 	v.Nodes = append(slices.Clone(g.Nodes), make([]pipeline.Node, blankNodes)...)
 	v.Edges = append(slices.Clone(g.Edges), make([]pipeline.Edge, blankEdges)...)

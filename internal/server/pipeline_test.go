@@ -60,12 +60,10 @@ func TestRenderEndpointBadInput(t *testing.T) {
 		want               string
 	}{
 		{"syntax", "svg", "digraph {\n a [kind=log]\n a -> \n}", 422, "line 4"},
-		{"unknown node", "svg", "digraph {\n a [kind=log];\n a -> b;\n}", 422, `line 3: edge a -> b: unknown node "b"`},
-		{"unknown kind", "svg", "digraph {\n a [kind=wizard];\n}", 422, "unknown kind"},
-		{"not directed", "svg", "graph { a -- b }", 422, "digraph"},
-		{"too many nodes", "svg", manyNodes(150), 422, "101 nodes; the limit is 100"},
-		{"too many bytes", "svg", "digraph { " + strings.Repeat(" ", 70000) + "}", 413, "bytes"},
-		{"label too long", "svg", `digraph { a [label="` + strings.Repeat("x", 81) + `"] }`, 422, "81 characters; the limit is 80"},
+		{"undirected edge in a digraph", "svg", "digraph {\n a -- b }", 422, "line 2:4: '--' is an undirected edge"},
+		{"directed edge in a graph", "svg", "graph { a -> b }", 422, "line 1:11: '->' is a directed edge"},
+		{"too many nodes", "svg", manyNodes(350), 422, "line 302:3: the graph has 350 nodes; the limit is 300"},
+		{"too many bytes", "svg", "digraph { " + strings.Repeat(" ", 270000) + "}", 413, "bytes"},
 		{"bad format", "gif", twoNodes, 400, "svg, png or dot"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,27 +108,42 @@ func TestPipelineCheck(t *testing.T) {
 			Nodes []struct{ ID, Label, Kind, Stage string }
 			Edges []struct{ From, To, Label string }
 		}
-		DOT      string
-		Problems []struct {
-			Line    int
-			Message string
+		DOT       string
+		Canonical string
+		Problems  []struct {
+			Line, Column int
+			Message      string
 		}
 	}
 	r.json(t, &res)
-	if len(res.Graph.Nodes) != 2 || res.Graph.Nodes[0].Label != "Play log" || res.Graph.Edges[0].Label != "daily" || !strings.Contains(res.DOT, "kind=\"training\"") {
+	if len(res.Graph.Nodes) != 2 || res.Graph.Nodes[0].Label != "Play log" || res.Graph.Edges[0].Label != "daily" || !strings.Contains(res.Canonical, "kind=\"training\"") {
 		t.Fatalf("DOT to graph: %+v", res)
+	}
+	if res.DOT != twoNodes {
+		t.Errorf("the DOT shown is not the user's text:\n%s", res.DOT)
 	}
 	r = a.api("POST", "/api/v1/pipeline/check", "", map[string]any{"graph": res.Graph})
 	wantStatus(t, r, http.StatusOK)
-	var back struct{ DOT string }
+	var back struct{ DOT, Canonical string }
 	r.json(t, &back)
-	if back.DOT != res.DOT {
-		t.Fatalf("graph to DOT differs:\n%s\n%s", back.DOT, res.DOT)
+	if back.Canonical != res.Canonical || strings.Contains(back.DOT, "__stage") || strings.Contains(back.DOT, "nslimit") {
+		t.Fatalf("graph to DOT differs:\n%s\n%s", back.Canonical, res.Canonical)
 	}
-	r = a.api("POST", "/api/v1/pipeline/check", "", map[string]any{"dot": "digraph {\n a [kind=log];\n a -> b;\n}"})
+	r = a.api("POST", "/api/v1/pipeline/check", "", map[string]any{"dot": "digraph {\n a [kind=log];\n a -- b;\n}"})
 	r.json(t, &res)
-	if len(res.Problems) != 1 || res.Problems[0].Line != 3 {
+	if len(res.Problems) != 1 || res.Problems[0].Line != 3 || res.Problems[0].Column != 4 {
 		t.Fatalf("problems %+v", res.Problems)
+	}
+	r = a.api("POST", "/api/v1/pipeline/check", "", map[string]any{"dot": "digraph {\n a [kind=log, fontname=Arial];\n a -> b;\n}"})
+	var noted struct {
+		Notes []struct {
+			Line, Column int
+			Message      string
+		}
+	}
+	r.json(t, &noted)
+	if len(noted.Notes) != 1 || noted.Notes[0].Line != 2 || !strings.Contains(noted.Notes[0].Message, "fontname is left out") {
+		t.Fatalf("notes %+v", noted.Notes)
 	}
 }
 
@@ -182,8 +195,13 @@ func TestDesignPipelineTableAndExports(t *testing.T) {
 	}
 	dot := c.get(path + "/pipeline.dot")
 	wantStatus(t, dot, http.StatusOK)
-	if !bytes.Contains(dot.body, []byte(`train [label="Nightly training", kind="training", stage="offline"`)) {
+	if !bytes.Contains(dot.body, []byte(`train [label="Nightly training", kind=training]`)) || bytes.Contains(dot.body, []byte("__stage")) {
 		t.Errorf("DOT export:\n%s", dot.body)
+	}
+	canon := c.get(path + "/pipeline.canonical.dot")
+	wantStatus(t, canon, http.StatusOK)
+	if !bytes.Contains(canon.body, []byte(`train [label="Nightly training", kind="training", stage="offline"`)) {
+		t.Errorf("canonical DOT export:\n%s", canon.body)
 	}
 
 	tok := a.token("bob")
@@ -203,20 +221,28 @@ func TestDesignPipelineDOTModeAndErrors(t *testing.T) {
 	if len(d.Pipeline.Nodes) != 2 || len(d.Pipeline.Edges) != 1 {
 		t.Fatalf("DOT mode saved %+v", d.Pipeline)
 	}
+	// The user's text is kept as written: the editor shows it again, and
+	// pipeline.dot exports it.
+	if got := editorForm(t, c, path).Get("p.dot"); got != twoNodes {
+		t.Errorf("the editor shows\n%s\nnot the text as written", got)
+	}
+	if got := c.get(path + "/pipeline.dot"); string(got.body) != twoNodes {
+		t.Errorf("pipeline.dot exports\n%s", got.body)
+	}
 
 	// A pipeline with a mistake does not stop the text from saving, keeps
 	// the last good pipeline, and shows the problem with its line.
 	form = editorForm(t, c, path)
 	form.Set("p.mode", "dot")
-	form.Set("p.dot", "digraph {\n  a [kind=log];\n  a -> ghost;\n}")
+	form.Set("p.dot", "digraph {\n  a [kind=log];\n  b [kind=etl];\n  a -- b;\n}")
 	form.Set("f.framing.objective", "Text typed while the pipeline is broken.")
 	r := c.post(path, form)
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	doc := r.doc(t)
-	if msg := doc.Find("#pipe-problems").Text(); !strings.Contains(msg, `line 3: edge a -> ghost: unknown node "ghost"`) {
+	if msg := doc.Find("#pipe-problems").Text(); !strings.Contains(msg, `line 4:5: '--' is an undirected edge`) {
 		t.Errorf("problems beside the editor: %q", msg)
 	}
-	if !strings.Contains(doc.Find("#p-dot").Text(), "ghost") {
+	if !strings.Contains(doc.Find("#p-dot").Text(), "a -- b") {
 		t.Error("the broken DOT text was not shown back")
 	}
 	d, _ = a.store.OwnDesign(t.Context(), 1, idOf(t, path))

@@ -364,7 +364,7 @@ func (s *Server) reviewSummary(ctx context.Context, userID int64, d *design.Desi
 // markdown renders the Markdown export of d.
 func (s *Server) markdown(ctx context.Context, userID int64, d *design.Design, image string) ([]byte, error) {
 	k, _ := s.cat.Case(d.Case)
-	doc := export.Doc{Design: d, Template: s.cat.Template, CaseTitle: d.Case, Image: image, DOT: d.Pipeline.CanonicalDOT()}
+	doc := export.Doc{Design: d, Template: s.cat.Template, CaseTitle: d.Case, Image: image, DOT: []byte(d.Pipeline.SourceDOT())}
 	if k != nil {
 		doc.CaseTitle = k.Title
 		doc.ItemTitle = func(id string) string {
@@ -386,17 +386,18 @@ func (s *Server) markdown(ctx context.Context, userID int64, d *design.Design, i
 	return b.Bytes(), err
 }
 
-// bundle returns the six files of the zip export.
+// bundle returns the seven files of the zip export.
 func (s *Server) bundle(ctx context.Context, userID int64, d *design.Design) ([]export.File, error) {
 	if s.diagrams == nil {
 		return nil, &appError{Status: http.StatusServiceUnavailable, Message: "Diagram rendering is not available on this server."}
 	}
 	dot := d.Pipeline.CanonicalDOT()
-	svg, err := s.diagrams.Render(ctx, diagram.SVG, dot)
+	client := "user:" + itoa(userID)
+	svg, err := s.diagrams.Draw(ctx, diagram.Request{Client: client, Format: diagram.SVG, DOT: dot})
 	if err != nil {
 		return nil, renderError(err)
 	}
-	pngb, err := s.diagrams.Render(ctx, diagram.PNG, dot)
+	pngb, err := s.diagrams.Draw(ctx, diagram.Request{Client: client, Format: diagram.PNG, DOT: dot})
 	if err != nil {
 		return nil, renderError(err)
 	}
@@ -417,8 +418,8 @@ func (s *Server) bundle(ctx context.Context, userID int64, d *design.Design) ([]
 		return nil, err
 	}
 	return []export.File{
-		{Name: "design.md", Data: md}, {Name: "pipeline.svg", Data: svg}, {Name: "pipeline.png", Data: pngb},
-		{Name: "pipeline.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
+		{Name: "design.md", Data: md}, {Name: "pipeline.svg", Data: svg.Image}, {Name: "pipeline.png", Data: pngb.Image},
+		{Name: "pipeline.dot", Data: []byte(d.Pipeline.SourceDOT())}, {Name: "pipeline.canonical.dot", Data: dot}, {Name: "design.json", Data: js.Bytes()}, {Name: "report.json", Data: rep.Bytes()},
 	}, nil
 }
 

@@ -201,7 +201,7 @@ func TestExportsAndImport(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	slices.Sort(names)
-	if want := []string{"design.json", "design.md", "pipeline.dot", "pipeline.png", "pipeline.svg", "report.json"}; !slices.Equal(names, want) {
+	if want := []string{"design.json", "design.md", "pipeline.canonical.dot", "pipeline.dot", "pipeline.png", "pipeline.svg", "report.json"}; !slices.Equal(names, want) {
 		t.Fatalf("zip holds %v, want %v", names, want)
 	}
 

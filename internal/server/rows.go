@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+
+	"github.com/casebench/casebench/internal/pipeline"
 )
 
 // The editor's tables hold hundreds of inputs. They are written here, with
@@ -81,11 +83,16 @@ func nodeRowsHTML(v pipelineView) template.HTML {
 		b.WriteString(`"><td>`)
 		writeInput(&b, p+"id", n.ID, "Node id", 64, idInput)
 		b.WriteString(`</td><td>`)
-		writeInput(&b, p+"label", n.Label, "Label", 80, "")
+		label := n.Label
+		if label == "" && n.Name != "" {
+			label = n.Name
+		}
+		writeInput(&b, p+"label", tableLabel(label), "Label", 2*pipeline.DefaultLimits.MaxLabel, "")
 		b.WriteString(`</td><td>`)
 		writeSelect(&b, p+"kind", "Kind", v.KindNames, string(n.Kind))
 		b.WriteString(`</td><td>`)
 		writeSelect(&b, p+"stage", "Stage", v.StageNames, string(n.Stage))
+		writeHidden(&b, p+"attrs", n.Attrs)
 		b.WriteString("</td></tr>\n")
 	}
 	return template.HTML(b.String())
@@ -104,7 +111,8 @@ func edgeRowsHTML(v pipelineView) template.HTML {
 		b.WriteString(`</td><td>`)
 		writeInput(&b, p+"to", e.To, "To node", 64, ` list="pipe-node-ids"`+idInput)
 		b.WriteString(`</td><td>`)
-		writeInput(&b, p+"label", e.Label, "Edge label", 80, "")
+		writeInput(&b, p+"label", tableLabel(e.Label), "Edge label", 2*pipeline.DefaultLimits.MaxLabel, "")
+		writeHidden(&b, p+"attrs", e.Attrs)
 		b.WriteString("</td></tr>\n")
 	}
 	return template.HTML(b.String())
@@ -202,3 +210,19 @@ func fieldHTML(f editorField) template.HTML {
 	b.WriteString("</div>\n")
 	return template.HTML(b.String())
 }
+
+// writeHidden writes a hidden input that carries a value the table does
+// not show, such as a node's presentational attributes.
+func writeHidden(b *strings.Builder, name, value string) {
+	b.WriteString(`<input type="hidden" name="`)
+	b.WriteString(esc(name))
+	b.WriteString(`" value="`)
+	b.WriteString(esc(value))
+	b.WriteString(`">`)
+}
+
+// tableLabel shows a label's line breaks as \n in a one-line input;
+// formLabel reads them back.
+func tableLabel(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }
+
+func formLabel(s string) string { return strings.ReplaceAll(s, `\n`, "\n") }

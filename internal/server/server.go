@@ -157,7 +157,9 @@ func New(o Options) (*Server, error) {
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/kinds.css", handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
-	e.POST("/api/v1/render", s.handleRender)
+	// The render endpoint reads who asks (token or session) only to share
+	// the renderer fairly; anyone may use it.
+	e.POST("/api/v1/render", s.handleRender, echo.WrapMiddleware(sm.LoadAndSave), s.loadUser)
 	e.POST("/api/v1/pipeline/check", s.handlePipelineCheck)
 	e.POST("/api/v1/check", s.apiCheck)
 
@@ -237,7 +239,7 @@ func (s *Server) routesExport(g *echo.Group) {
 
 // routesPipeline serves a design's pipeline as an image or DOT.
 func (s *Server) routesPipeline(g *echo.Group) {
-	for _, ext := range []string{"svg", "png", "dot"} {
+	for _, ext := range []string{"svg", "png", "dot", "canonical.dot"} {
 		g.GET("/:id/pipeline."+ext, s.handleDesignPipeline(ext))
 	}
 }

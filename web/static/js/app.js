@@ -127,6 +127,7 @@
     var nodesBody = fs.querySelector('table[data-list="p.nodes"] tbody');
     var edgesBody = fs.querySelector('table[data-list="p.edges"] tbody');
     var datalist = document.getElementById('pipe-node-ids');
+    var notes = document.getElementById('pipe-notes');
     var lastURL = null, timer = null, seq = 0;
 
     function mode() {
@@ -147,14 +148,30 @@
       Array.prototype.forEach.call(nodesBody.rows, function (r) {
         var id = cell(r, 'id'), label = cell(r, 'label');
         if (!id && !label) return;
-        g.nodes.push({ id: id, label: label, kind: cell(r, 'kind') || 'other', stage: cell(r, 'stage') });
+        g.nodes.push({ id: id, label: fromTable(label), kind: cell(r, 'kind') || 'other', stage: cell(r, 'stage'), attrs: cell(r, 'attrs') });
       });
       Array.prototype.forEach.call(edgesBody.rows, function (r) {
         var from = cell(r, 'from'), to = cell(r, 'to');
         if (!from && !to) return;
-        g.edges.push({ from: from, to: to, label: cell(r, 'label') });
+        g.edges.push({ from: from, to: to, label: fromTable(cell(r, 'label')), attrs: cell(r, 'attrs') });
       });
       return g;
+    }
+    // A one-line table cell shows a label's line breaks as \n.
+    function fromTable(s) { return s.replace(/\\n/g, '\n'); }
+    function toTable(s) { return s.replace(/\n/g, '\\n'); }
+    function place(p) {
+      return p.line ? 'line ' + p.line + ':' + (p.column || 1) + ': ' : '';
+    }
+    function showNotes(list) {
+      if (!notes) return;
+      notes.innerHTML = '';
+      (list || []).forEach(function (n) {
+        var li = document.createElement('li');
+        li.textContent = place(n) + n.message;
+        notes.appendChild(li);
+      });
+      notes.hidden = !(list && list.length);
     }
     function showProblems(list) {
       if (!list || !list.length) {
@@ -164,7 +181,7 @@
       }
       problems.hidden = false;
       problems.textContent = list.map(function (p) {
-        return (p.line ? 'line ' + p.line + ': ' : (p.where ? p.where + ': ' : '')) + p.message;
+        return (place(p) || (p.where ? p.where + ': ' : '')) + p.message + (p.fix ? '; for example: ' + p.fix : '');
       }).join('\n');
     }
     function check(body) {
@@ -198,6 +215,7 @@
           return;
         }
         showProblems([]);
+        showNotes(res.notes);
         updateLegend(res.graph);
         if (!res.graph.nodes || !res.graph.nodes.length) {
           img.hidden = true;
@@ -205,7 +223,7 @@
           return;
         }
         return fetch('/api/v1/render?format=svg', {
-          method: 'POST', body: res.dot, headers: { 'Content-Type': 'text/vnd.graphviz' }
+          method: 'POST', body: res.canonical, credentials: 'same-origin', headers: { 'Content-Type': 'text/vnd.graphviz' }
         }).then(function (r) {
           if (!r.ok) {
             return r.json().then(function (j) { showProblems([{ where: 'diagram', message: j.error }]); });
@@ -238,15 +256,17 @@
         row.querySelectorAll('input, select').forEach(function (el) {
           el.name = el.name.replace(/\.\d+\.([a-z_]+)$/, '.' + i + '.$1');
           var col = el.name.split('.').pop();
-          el.value = item && item[col] ? item[col] : '';
+          var v = item && item[col] ? item[col] : '';
+          if (item && col === 'label' && !v && item.name) v = item.name;
+          el.value = col === 'label' ? toTable(v) : v;
         });
         row.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
         body.appendChild(row);
       });
     }
     function fillTable(g) {
-      fillRows(nodesBody, g.nodes || [], ['id', 'label', 'kind', 'stage'], 3);
-      fillRows(edgesBody, g.edges || [], ['from', 'to', 'label'], 3);
+      fillRows(nodesBody, g.nodes || [], ['id', 'label', 'kind', 'stage', 'attrs'], 3);
+      fillRows(edgesBody, g.edges || [], ['from', 'to', 'label', 'attrs'], 3);
       updateLegend(g);
     }
 
@@ -262,6 +282,7 @@
           }
           showProblems([]);
           if (to === 'dot') dotArea.value = res.dot; else fillTable(res.graph);
+          showNotes(to === 'dot' ? res.notes : []);
           showPane(to);
           form.dispatchEvent(new Event('change', { bubbles: true }));
         });
