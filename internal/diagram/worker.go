@@ -143,6 +143,9 @@ func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, ch
 			}
 		}
 	}
+	if bytes.Contains(dot, returnMark) {
+		return renderRouted(ctx, gv, g, f)
+	}
 	var buf bytes.Buffer
 	switch f {
 	case SVG:
