@@ -40,52 +40,98 @@ func (r returnEdge) attr(name string) string {
 	return ""
 }
 
-// takeReturns removes the return edges from g and returns them.
-func takeReturns(g *graphviz.Graph) ([]returnEdge, error) {
-	var out []returnEdge
-	for n, err := g.FirstNode(); n != nil; n, err = g.NextNode(n) {
-		if err != nil {
-			return nil, err
-		}
-		var drop []*graphviz.Edge
-		for e, err := g.FirstOut(n); e != nil; e, err = g.NextOut(e) {
-			if err != nil {
-				return nil, err
-			}
-			if e.GetStr("class") != "return" {
+// splitReturns cuts the return edges out of canonical DOT, which writes
+// each edge on a line of its own, and reads their ends and attributes. A
+// line it cannot read stays in, to be drawn as Graphviz lays it out.
+func splitReturns(dot []byte) ([]byte, []returnEdge) {
+	var out bytes.Buffer
+	var returns []returnEdge
+	for len(dot) > 0 {
+		line, rest, _ := bytes.Cut(dot, []byte("\n"))
+		dot = rest
+		if bytes.Contains(line, returnMark) {
+			if r, ok := readEdgeLine(string(line)); ok {
+				returns = append(returns, r)
 				continue
 			}
-			h, err := e.Head()
-			if err != nil {
-				return nil, err
-			}
-			tn, _ := n.Name()
-			hn, _ := h.Name()
-			r := returnEdge{tail: tn, head: hn}
-			for _, a := range returnAttrs {
-				if v := e.GetStr(a); v != "" {
-					r.attrs = append(r.attrs, [2]string{a, v})
-				}
-			}
-			out = append(out, r)
-			drop = append(drop, e)
 		}
-		for _, e := range drop {
-			if _, err := g.DeleteEdge(e); err != nil {
-				return nil, err
-			}
-		}
+		out.Write(line)
+		out.WriteByte('\n')
 	}
-	return out, nil
+	return out.Bytes(), returns
 }
 
-// renderRouted lays out g without its return edges, routes them along the
-// side, and draws the result in format f.
-func renderRouted(ctx context.Context, gv *graphviz.Graphviz, g *graphviz.Graph, f Format) ([]byte, error) {
-	returns, err := takeReturns(g)
-	if err != nil {
-		return nil, fmt.Errorf("graphviz: %v", err)
+// readEdgeLine reads `  a -> b [k=v, k="v"];` as Graphviz would: ids and
+// values unquoted, \" inside quotes meaning a quote, other escapes kept
+// for Graphviz to read in labels.
+func readEdgeLine(line string) (returnEdge, bool) {
+	var toks []string
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t' || c == ',' || c == ';':
+			i++
+		case c == '[' || c == ']' || c == '=':
+			toks = append(toks, string(c))
+			i++
+		case c == '-' && strings.HasPrefix(line[i:], "->"):
+			toks = append(toks, "->")
+			i += 2
+		case c == '"':
+			var b strings.Builder
+			j := i + 1
+			for ; j < len(line) && line[j] != '"'; j++ {
+				if line[j] == '\\' && j+1 < len(line) && line[j+1] == '"' {
+					j++
+				} else if line[j] == '\\' && j+1 < len(line) {
+					b.WriteByte('\\')
+					j++
+				}
+				b.WriteByte(line[j])
+			}
+			if j >= len(line) {
+				return returnEdge{}, false
+			}
+			toks = append(toks, "\x00"+b.String()) // quoted: never a keyword
+			i = j + 1
+		default:
+			j := i
+			for j < len(line) && !strings.ContainsRune(" \t,;[]=\"", rune(line[j])) && !strings.HasPrefix(line[j:], "->") {
+				j++
+			}
+			toks = append(toks, line[i:j])
+			i = j
+		}
 	}
+	text := func(t string) string { return strings.TrimPrefix(t, "\x00") }
+	if len(toks) < 5 || toks[1] != "->" || toks[3] != "[" || toks[len(toks)-1] != "]" {
+		return returnEdge{}, false
+	}
+	r := returnEdge{tail: text(toks[0]), head: text(toks[2])}
+	kv := toks[4 : len(toks)-1]
+	if len(kv)%3 != 0 {
+		return returnEdge{}, false
+	}
+	for k := 0; k < len(kv); k += 3 {
+		if kv[k+1] != "=" {
+			return returnEdge{}, false
+		}
+		if key := text(kv[k]); slices.Contains(returnAttrs, key) {
+			r.attrs = append(r.attrs, [2]string{key, text(kv[k+2])})
+		}
+	}
+	return r, r.attr("class") == "return"
+}
+
+// renderRouted lays out dot without its return edges, routes them along
+// the side, and draws the result in format f.
+func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Format, cheap bool) ([]byte, error) {
+	dot, returns := splitReturns(dot)
+	g, err := parseForLayout(dot, cheap)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Close()
 	var buf bytes.Buffer
 	if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
 		return nil, fmt.Errorf("graphviz: %v", err)
