@@ -117,7 +117,11 @@ func readEdgeLine(line string) (returnEdge, bool) {
 			return returnEdge{}, false
 		}
 		if key := text(kv[k]); slices.Contains(returnAttrs, key) {
-			r.attrs = append(r.attrs, [2]string{key, text(kv[k+2])})
+			v := text(kv[k+2])
+			if key == "label" {
+				v = narrow(v)
+			}
+			r.attrs = append(r.attrs, [2]string{key, v})
 		}
 	}
 	return r, r.attr("class") == "return"
@@ -254,8 +258,8 @@ func (f frame) s(p pt) string {
 
 // Routing parameters, in points.
 const (
-	laneGap   = 10.0 // between the picture and the first lane, and between lanes
-	labelGap  = 4.0  // between a lane and its label
+	laneGap   = 8.0  // between the picture and the first lane, and between lanes
+	labelGap  = 3.0  // between a lane and its label
 	jog       = 14.0 // how far a detour steps out from its node before it turns
 	cornerR   = 6.0  // radius of the rounded corners
 	clearance = 3.0  // kept free around nodes and labels
@@ -677,6 +681,35 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// laneLabelWidth is the longest line of a return edge's label, in
+// characters: it stands beside its lane, where every point of width widens
+// the picture.
+const laneLabelWidth = 13
+
+// narrow wraps a label written as canonical DOT (lines broken by \n) into
+// lines of at most laneLabelWidth characters; a label with other escapes
+// is kept as it is.
+func narrow(label string) string {
+	plain := strings.ReplaceAll(label, `\n`, " ")
+	if strings.Contains(plain, `\`) {
+		return label
+	}
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(plain) {
+		if line != "" && len([]rune(line))+1+len([]rune(w)) > laneLabelWidth {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, line), `\n`)
 }
 
 // labelLines splits an escaped DOT label at its line breaks.
