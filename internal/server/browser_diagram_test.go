@@ -93,6 +93,11 @@ func TestBrowserDiagramZoom(t *testing.T) {
 		chromedp.ScrollIntoView(css(`#s-pipeline`)),
 		chromedp.Click(css(`input[name="p.mode"][value="dot"]`)),
 		chromedp.WaitVisible(css(`#p-dot`)),
+	)
+	// The switch to DOT is saved as you type: wait for that save, so that
+	// the form's version is current and nothing overwrites the text below.
+	get(t, ctx, "the switch saved", chromedp.Poll[bool](`document.getElementById("save-state").classList.contains("ok")`))
+	do(t, ctx, "save the pipeline",
 		chromedp.SetValue(css(`#p-dot`), largeDOT()),
 		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before-save", "1")`),
 		chromedp.Click(css(`button[name="do"][value="save"]`)),
