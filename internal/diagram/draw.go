@@ -25,6 +25,7 @@ import (
 type Layout struct {
 	BB      string   `json:"bb"`
 	Draw    []drawOp `json:"_draw_"`
+	LDraw   []drawOp `json:"_ldraw_"`
 	Objects []object `json:"objects"`
 	Edges   []object `json:"edges"`
 }
@@ -39,6 +40,10 @@ type object struct {
 	HLDraw []drawOp `json:"_hldraw_"`
 	TLDraw []drawOp `json:"_tldraw_"`
 	Pos    string   `json:"pos"`
+	Width  string   `json:"width"`
+	Height string   `json:"height"`
+	Style  string   `json:"style"`
+	Class  string   `json:"class"`
 }
 
 type drawOp struct {
@@ -87,7 +92,7 @@ func (l *Layout) Bounds() (x0, y0, x1, y1 float64, err error) {
 // PNG drawing parameters.
 const (
 	pngScale   = 1.5    // pixels per point
-	pngPad     = 8.0    // pixels around the drawing
+	pngPad     = 20.0   // pixels around the drawing, room for text drawn wider than Graphviz measured it
 	pngMaxSide = 6000.0 // pixels; larger layouts are scaled down
 )
 
@@ -269,6 +274,7 @@ func drawPNG(layoutJSON []byte) ([]byte, error) {
 		p.ops(e.HLDraw)
 		p.ops(e.TLDraw)
 	}
+	p.ops(l.LDraw) // the graph's label
 	if p.err != nil {
 		return nil, p.err
 	}

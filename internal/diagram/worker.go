@@ -129,20 +129,34 @@ const cheapFlag = 0x80
 // of time: straight edges and fewer iterations of ordering and ranking.
 var cheapLayout = [][2]string{{"splines", "line"}, {"mclimit", "0.1"}, {"nslimit", "0.5"}, {"nslimit1", "0.5"}, {"searchsize", "10"}, {"maxiter", "50"}, {"remincross", "false"}}
 
-// render lays out dot with Graphviz and returns the image.
-func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, cheap bool) ([]byte, error) {
+// parseForLayout reads dot into Graphviz, with the cheaper settings when
+// cheap is set.
+func parseForLayout(dot []byte, cheap bool) (*graphviz.Graph, error) {
 	g, err := graphviz.ParseBytes(dot)
 	if err != nil {
 		return nil, fmt.Errorf("graphviz could not read the DOT: %v", err)
 	}
-	defer g.Close()
 	if cheap {
 		for _, kv := range cheapLayout {
 			if err := g.SafeSet(kv[0], kv[1], ""); err != nil {
+				g.Close()
 				return nil, fmt.Errorf("graphviz: %v", err)
 			}
 		}
 	}
+	return g, nil
+}
+
+// render lays out dot with Graphviz and returns the image.
+func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, cheap bool) ([]byte, error) {
+	if bytes.Contains(dot, returnMark) {
+		return renderRouted(ctx, gv, dot, f, cheap)
+	}
+	g, err := parseForLayout(dot, cheap)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Close()
 	var buf bytes.Buffer
 	switch f {
 	case SVG:

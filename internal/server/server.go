@@ -217,6 +217,7 @@ func (s *Server) routesPages(g *echo.Group) {
 	s.routesExport(d)
 	s.routesPipeline(d)
 	g.GET("/progress", s.handleProgress, s.requireUser)
+	g.GET("/diagram", s.handleDiagramView, s.requireUser)
 
 	r := g.Group("/reviews", s.requireUser)
 	r.GET("", s.handleQueue)
