@@ -6,6 +6,7 @@
     var state = document.getElementById('save-state');
     var version = form.querySelector('input[name=version]');
     var timer = null, inflight = false, pending = false, stopped = false;
+    var afterSave = null; // a submit waiting for the autosave on its way
 
     function show(msg, cls) {
       if (!state) return;
@@ -52,6 +53,15 @@
         return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, body: j }; });
       }).then(function (res) {
         inflight = false;
+        if (afterSave) {
+          if (res.status === 200) {
+            document.querySelectorAll('input[name=version]').forEach(function (v) { v.value = res.body.version; });
+          }
+          var go = afterSave;
+          afterSave = null;
+          go();
+          return;
+        }
         if (res.status === 200) {
           document.querySelectorAll('input[name=version]').forEach(function (v) { v.value = res.body.version; });
           clearErrors();
@@ -76,6 +86,7 @@
         }
       }).catch(function () {
         inflight = false;
+        if (afterSave) { var go = afterSave; afterSave = null; go(); return; }
         show('Offline: not saved yet. Retrying…', 'error');
         schedule(5000);
       });
@@ -87,7 +98,19 @@
     }
     form.addEventListener('input', changed);
     form.addEventListener('change', changed);
-    form.addEventListener('submit', function () { clearTimeout(timer); stopped = true; });
+    form.addEventListener('submit', function (ev) {
+      clearTimeout(timer);
+      if (inflight) {
+        // An autosave is on its way: submit once it has answered, with
+        // the version it returns, or the server would refuse this one as
+        // stale.
+        ev.preventDefault();
+        var by = ev.submitter;
+        afterSave = function () { stopped = true; by ? form.requestSubmit(by) : form.submit(); };
+        return;
+      }
+      stopped = true;
+    });
     window.addEventListener('beforeunload', function (e) {
       if ((timer || inflight) && !stopped) { save(); e.preventDefault(); e.returnValue = ''; }
     });
