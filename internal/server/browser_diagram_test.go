@@ -103,9 +103,9 @@ func TestBrowserDiagramZoom(t *testing.T) {
 		chromedp.Click(css(`button[name="do"][value="save"]`)),
 	)
 	// The page is replaced by the saved editor; until then a check may
-	// land on the old page or on none.
+	// land on the old page, on none, or on a new page still being read.
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.body.hasAttribute("data-before-save") && !!document.getElementById("pipe-full")`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !document.body.hasAttribute("data-before-save") && !!document.getElementById("pipe-full")`))
 		if err == nil && ok {
 			break
 		}
