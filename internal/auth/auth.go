@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/casebench/casebench/internal/input"
 )
 
 // Role is what a user may do beyond their own work.
@@ -64,8 +66,8 @@ func ValidateName(name string) string {
 func ValidatePassword(password string) string {
 	n := utf8.RuneCountInString(password)
 	switch {
-	case !utf8.ValidString(password):
-		return "The password is not valid text."
+	case input.Line(password) != "":
+		return "The password must be one line of plain text. " + input.Line(password)
 	case n < PasswordMin:
 		return fmt.Sprintf("Use at least %d characters.", PasswordMin)
 	case len(password) > PasswordMax:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/store"
 )
@@ -19,7 +20,14 @@ import (
 // decodeJSON reads one JSON value from the request body into v. Unknown
 // fields, trailing data and malformed JSON are 400s with a message.
 func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	if err := input.JSON(raw); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var he *echo.HTTPError
@@ -31,8 +39,10 @@ func decodeJSON(c echo.Context, v any) error {
 			return err
 		case errors.As(err, &se):
 			return badRequest("The JSON is malformed at byte %d: %v.", se.Offset, se)
+		case errors.As(err, &te) && te.Field == "":
+			return badRequest("The body must be %s.", input.TypeName(te.Type))
 		case errors.As(err, &te):
-			return badRequest("Field %q must be %s.", te.Field, te.Type.String())
+			return badRequest("Field %q must be %s.", te.Field, input.TypeName(te.Type))
 		case errors.Is(err, io.EOF):
 			return badRequest("The body is empty; send JSON.")
 		case errors.Is(err, io.ErrUnexpectedEOF):
@@ -40,7 +50,7 @@ func decodeJSON(c echo.Context, v any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			return badRequest("Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return badRequest("The JSON could not be read: %v.", err)
+		return badRequest("The JSON could not be read: %s.", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
 		return badRequest("Unexpected data after the JSON value.")

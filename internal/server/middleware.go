@@ -71,8 +71,10 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
+		// A 503 is an outage or a full render queue, each logged once
+		// per interval where it is found, not once per request.
 		level := slog.LevelDebug
-		if c.Response().Status >= 500 {
+		if st := c.Response().Status; st >= 500 && st != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
@@ -122,10 +124,14 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 
 const userKey = "user"
 
+// sessionKey is set on requests whose session is loaded.
+const sessionKey = "session"
+
 // loadUser finds who is asking: the owner of a bearer token, or the user
 // of the session. An invalid token is refused outright.
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Set(sessionKey, true)
 		r := c.Request()
 		if r.Header.Get(echo.HeaderAuthorization) != "" {
 			token := bearer(r)

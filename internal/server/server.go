@@ -74,6 +74,7 @@ type Server struct {
 	renderLimit *limiter
 	reviews     ReviewStore
 	practice    PracticeStore
+	outage      *outageLog
 }
 
 // New builds the application: it parses every template (a missing or
@@ -126,16 +127,14 @@ func New(o Options) (*Server, error) {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.Secure
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		o.Logger.Error("session", "err", err, "path", r.URL.Path)
-		http.Error(w, "The server could not load your session. Try again in a moment.", http.StatusInternalServerError)
-	}
 
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
+		outage: newOutageLog(o.Logger, 10*time.Second),
 	}
+	sm.ErrorFunc = s.sessionError
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = o.ExtractIP
@@ -143,17 +142,20 @@ func New(o Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Renderer = v
 
+	// Recovery comes first, so that it covers every middleware, the
+	// request log and the error handler it calls.
+	e.Pre(s.recoverPanics)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
-	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(o.BodyLimit))
+	e.Use(s.checkInput)
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout}))
 
 	static, _ := fs.Sub(web.Static, "static")
 	assets := e.Group("/static", cacheStatic)
-	assets.StaticFS("/", static)
+	assets.StaticFS("/", filesOnly{static})
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/kinds.css", handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
@@ -270,8 +272,27 @@ func (s *Server) handleHealth(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("health check: database does not answer", "err", err)
+		s.outage.failed(err)
+		c.Response().Header().Set("Retry-After", retryAfter)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
 	}
+	s.outage.answered()
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// filesOnly serves the files of an fs.FS and no folders: a folder is not
+// found, rather than redirected to itself with a slash that the trailing
+// slash rule then removes.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
