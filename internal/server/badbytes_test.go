@@ -197,6 +197,12 @@ var badRequests = []badRequest{
 	{"POST /reviews/calibrate/:slug", "comment", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/reviews/calibrate/:slug", formOf("comment", in.form))
 	}},
+	{"POST /profile/tokens", "name", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/profile/tokens", formOf("name", in.form))
+	}},
+	{"POST /profile/tokens/:id/revoke", "confirm", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/profile/tokens/:tid/revoke", formOf("confirm", in.form))
+	}},
 	{"POST /api/v1/designs", "title", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/designs", f.annToken, `{"case":"artwork-personalization","title":"`+in.json+`"}`)
 	}},

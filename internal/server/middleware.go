@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/store"
 )
 
 // pageCSP allows only our own scripts, styles and images: no inline script.
@@ -139,10 +141,12 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				return &appError{Status: http.StatusUnauthorized, Message: "Use 'Authorization: Bearer TOKEN'."}
 			}
 			u, err := s.store.UserByToken(r.Context(), token)
-			if err != nil {
-				if isNotFound(err) {
-					return &appError{Status: http.StatusUnauthorized, Message: "This API token is not valid."}
-				}
+			switch {
+			case isNotFound(err):
+				return &appError{Status: http.StatusUnauthorized, Message: "This API token is not valid: it is wrong or was revoked."}
+			case errors.Is(err, store.ErrTokenExpired):
+				return &appError{Status: http.StatusUnauthorized, Message: "This API token has expired. Make a new one on your profile page or with 'casebench user token'."}
+			case err != nil:
 				return err
 			}
 			c.Set(userKey, u)

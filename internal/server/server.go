@@ -53,6 +53,7 @@ type Options struct {
 	SessionLife  time.Duration
 	Reviews      ReviewStore   // default: Store, when it implements ReviewStore
 	Practice     PracticeStore // default: Store, when it implements PracticeStore
+	Tokens       TokenStore    // default: Store, when it implements TokenStore
 	Diagrams     Renderer      // nil: diagrams are not drawn
 	RenderPerMin int           // renders per minute per address on POST /api/v1/render
 	// RequestTimeout bounds the context of every request (default 20s).
@@ -75,6 +76,7 @@ type Server struct {
 	reviews     ReviewStore
 	practice    PracticeStore
 	outage      *outageLog
+	tokens      TokenStore
 }
 
 // New builds the application: it parses every template (a missing or
@@ -108,6 +110,13 @@ func New(o Options) (*Server, error) {
 		}
 		o.Reviews = rs
 	}
+	if o.Tokens == nil {
+		ts, ok := o.Store.(TokenStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support API tokens")
+		}
+		o.Tokens = ts
+	}
 	if o.Practice == nil {
 		ps, ok := o.Store.(PracticeStore)
 		if !ok {
@@ -132,7 +141,7 @@ func New(o Options) (*Server, error) {
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
-		outage: newOutageLog(o.Logger, 10*time.Second),
+		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens,
 	}
 	sm.ErrorFunc = s.sessionError
 	e := s.e
@@ -229,6 +238,7 @@ func (s *Server) routesPages(g *echo.Group) {
 	r.POST("/:id", s.handleReviewSubmit)
 	r.GET("/:id/pipeline.svg", s.handleReviewPipeline)
 	g.GET("/profile", s.handleProfile, s.requireUser)
+	s.routesTokens(g)
 	g.GET("/mentor", s.handleMentor, s.requireUser)
 }
 
