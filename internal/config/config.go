@@ -22,7 +22,7 @@ type Config struct {
 	RenderWorkers int           // diagram worker processes; 0 means one per CPU
 	RenderTimeout time.Duration // deadline of one diagram render
 	RenderPerMin  int           // renders per minute per client on POST /api/v1/render
-	LoginPerMin   int           // login attempts per minute per address
+	LoginPerMin   int           // failed logins per name and address before delays start
 }
 
 // Default returns the settings used when nothing is set.
@@ -58,7 +58,7 @@ func (c *Config) settings() []setting {
 		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
 		{"render-timeout", "deadline of one diagram render (a layout past it is tried once more with straight edges)", &c.RenderTimeout},
 		{"render-per-minute", "diagram renders allowed per minute per user, or per address when anonymous", &c.RenderPerMin},
-		{"login-per-minute", "login attempts allowed per minute per address", &c.LoginPerMin},
+		{"login-per-minute", "failed logins per name and address before delays start (3 times as many per address); delays start at 2s and double up to 15m", &c.LoginPerMin},
 	}
 }
 

@@ -46,8 +46,9 @@ type Options struct {
 	Store        Store
 	Sessions     scs.Store
 	Logger       *slog.Logger
-	Secure       bool // cookies only over TLS
-	LoginPerMin  int  // login attempts per minute per address
+	Secure       bool          // cookies only over TLS
+	LoginPerMin  int           // failed logins per name and address before delays (3 times as many per address)
+	LoginDelay   time.Duration // the first delay after those, doubling with each failure (default 2s)
 	BodyLimit    string
 	ExtractIP    echo.IPExtractor
 	SessionLife  time.Duration
@@ -68,7 +69,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	views    *views
-	login    *limiter
+	login    *limiter // sign-ups per address
+	throttle *loginThrottle
 	secure   bool
 
 	diagrams    Renderer
@@ -87,6 +89,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.LoginPerMin == 0 {
 		o.LoginPerMin = 10
+	}
+	if o.LoginDelay <= 0 {
+		o.LoginDelay = 2 * time.Second
 	}
 	if o.BodyLimit == "" {
 		o.BodyLimit = "2M"
@@ -141,7 +146,7 @@ func New(o Options) (*Server, error) {
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
-		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens,
+		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 	}
 	sm.ErrorFunc = s.sessionError
 	e := s.e
