@@ -83,3 +83,38 @@ func TestUserTokens(t *testing.T) {
 		t.Errorf("after revoke --all: %q", out)
 	}
 }
+
+// TestBackupCommand backs up a database, refuses to overwrite a file, and
+// tells PostgreSQL users to use pg_dump.
+func TestBackupCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cb.db")
+	e, _, _ := testEnv("correct horse battery\n")
+	if err := run(ctx, []string{"user", "add", "ann", "--db", db}, e); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	e, out, _ := testEnv("")
+	if err := run(ctx, []string{"backup", copyPath, "--db", db}, e); err != nil || !strings.Contains(out.String(), "backed up") {
+		t.Fatalf("backup: %v %q", err, out)
+	}
+	st, err := store.Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.UserByName(ctx, "ann"); err != nil {
+		t.Fatalf("the copy has no ann: %v", err)
+	}
+	e, _, _ = testEnv("")
+	if err := run(ctx, []string{"backup", copyPath, "--db", db}, e); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("a backup over an existing file: %v", err)
+	}
+	if err := run(ctx, []string{"backup", filepath.Join(dir, "x.db"), "--db", "postgres://u:p@localhost:1/db"}, e); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("backup of PostgreSQL: %v", err)
+	}
+	if err := run(ctx, []string{"backup", filepath.Join(dir, "y.db"), "--db", filepath.Join(dir, "none.db")}, e); err == nil {
+		t.Error("a backup of a database that does not exist")
+	}
+}

@@ -96,12 +96,14 @@ func (s *Server) handleLogin(c echo.Context) error {
 	f.Name = strings.TrimSpace(f.Name)
 	name, addr := strings.ToLower(f.Name), c.RealIP()
 	if wait := s.throttle.wait(name, addr); wait > 0 {
+		s.metrics.logins.WithLabelValues("throttled").Inc()
 		secs := int((wait + time.Second - 1) / time.Second)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		return &appError{Status: http.StatusTooManyRequests, Message: fmt.Sprintf("Too many failed logins from your address. Wait %s and try again.", waitText(secs))}
 	}
 	fail := func() error {
 		s.throttle.failed(name, addr)
+		s.metrics.logins.WithLabelValues("failed").Inc()
 		f.Password = ""
 		return s.renderPage(c, http.StatusUnauthorized, "login", accountPage{Form: f, Message: "The name or the password is wrong."})
 	}
@@ -124,6 +126,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return fail()
 	}
 	s.throttle.succeeded(name, addr)
+	s.metrics.logins.WithLabelValues("ok").Inc()
 	return s.startSession(c, u, f.Next, "")
 }
 

@@ -24,20 +24,23 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 	"connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries. Handlers that
-// serve user-derived files may replace the CSP with a stricter one.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", pageCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.IsTLS() {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+// serve user-derived files may replace the CSP with a stricter one. HSTS is
+// sent over TLS, and always when secure is set (behind a TLS proxy).
+func securityHeaders(secure bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", pageCSP)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if secure || c.IsTLS() {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			return next(c)
 		}
-		return next(c)
 	}
 }
 
@@ -73,6 +76,8 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
+		took := time.Since(start)
+		s.metrics.observe(c, took)
 		// A 503 is an outage or a full render queue, each logged once
 		// per interval where it is found, not once per request.
 		level := slog.LevelDebug
@@ -80,7 +85,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelError
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-			"status", c.Response().Status, "duration", time.Since(start), "ip", c.RealIP(),
+			"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
 			"id", c.Response().Header().Get(echo.HeaderXRequestID))
 		return nil
 	}

@@ -21,9 +21,10 @@ const retryAfter = "5"
 // with how many there were, so that an outage under load gives a few lines
 // rather than one per request.
 type outageLog struct {
-	log   *slog.Logger
-	every time.Duration
-	now   func() time.Time
+	log     *slog.Logger
+	every   time.Duration
+	now     func() time.Time
+	counter interface{ Inc() } // counts every failure, for the metrics; may be nil
 
 	mu     sync.Mutex
 	last   time.Time // when the last line was written
@@ -39,6 +40,9 @@ func newOutageLog(log *slog.Logger, every time.Duration) *outageLog {
 // failed counts one failure, and logs when the last line is older than the
 // interval.
 func (o *outageLog) failed(err error) {
+	if o.counter != nil {
+		o.counter.Inc()
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	now := o.now()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -59,6 +60,10 @@ type Options struct {
 	RenderPerMin int           // renders per minute per address on POST /api/v1/render
 	// RequestTimeout bounds the context of every request (default 20s).
 	RequestTimeout time.Duration
+	// MetricsAllow are the addresses that may read /metrics (nil: loopback);
+	// MetricsToken, when set, may read it from anywhere as a bearer token.
+	MetricsAllow []*net.IPNet
+	MetricsToken string
 }
 
 // Server is the casebench web application.
@@ -79,6 +84,10 @@ type Server struct {
 	practice    PracticeStore
 	outage      *outageLog
 	tokens      TokenStore
+
+	metrics      *metrics
+	metricsAllow []*net.IPNet
+	metricsToken string
 }
 
 // New builds the application: it parses every template (a missing or
@@ -104,6 +113,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.RenderPerMin == 0 {
 		o.RenderPerMin = 120
+	}
+	if o.MetricsAllow == nil {
+		o.MetricsAllow = []*net.IPNet{{IP: net.IPv4(127, 0, 0, 0), Mask: net.CIDRMask(8, 32)}, {IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)}}
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 20 * time.Second
@@ -147,7 +159,10 @@ func New(o Options) (*Server, error) {
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
+		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
 	}
+	s.store = countSaves{o.Store, s.metrics}
+	s.outage.counter = s.metrics.unavailable
 	sm.ErrorFunc = s.sessionError
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
@@ -162,7 +177,7 @@ func New(o Options) (*Server, error) {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
-	e.Use(securityHeaders)
+	e.Use(securityHeaders(o.Secure))
 	e.Use(middleware.BodyLimit(o.BodyLimit))
 	e.Use(s.checkInput)
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout}))
@@ -171,6 +186,7 @@ func New(o Options) (*Server, error) {
 	assets := e.Group("/static", cacheStatic)
 	assets.StaticFS("/", filesOnly{static})
 	e.GET("/healthz", s.handleHealth)
+	e.GET("/metrics", s.handleMetrics())
 	e.GET("/kinds.css", handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
 	// The render endpoint reads who asks (token or session) only to share
