@@ -144,7 +144,7 @@ var badRequests = []badRequest{
 	{"POST /designs/:id", "title", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/designs/:id", formOf("version", "1", "title", in.form))
 	}},
-	{"POST /designs/:id", "f.framing.objective", func(f *badFixture, in badInput) *response {
+	{"POST /designs/:id", "framing.objective", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/designs/:id", formOf("version", "1", "title", "ok", "f.framing.objective", "x"+in.form))
 	}},
 	{"POST /designs/:id", "pipeline_dot", func(f *badFixture, in badInput) *response {

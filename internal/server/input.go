@@ -38,18 +38,28 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 				return formError(err, false)
 			}
 			if err := input.Form(r.PostForm); err != nil {
-				return err
+				return editorFieldName(err)
 			}
 		case echo.MIMEMultipartForm:
 			if err := r.ParseMultipartForm(maxFormMemory); err != nil {
 				return formError(err, true)
 			}
 			if err := input.Multipart(r.MultipartForm); err != nil {
-				return err
+				return editorFieldName(err)
 			}
 		}
 		return next(c)
 	}
+}
+
+// editorFieldName names an editor field as the editor and the autosave script
+// know it: "framing.objective" rather than the form's "f.framing.objective".
+func editorFieldName(err error) error {
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		ie.Field = strings.TrimPrefix(ie.Field, fieldPrefix)
+	}
+	return err
 }
 
 // formError says what is wrong with a form that cannot be parsed.
