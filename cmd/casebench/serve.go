@@ -118,7 +118,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return nil
 	case <-ctx.Done():
 	}
-	return shutdown(hs, log, shutdownGrace)
+	err = shutdown(hs, log, shutdownGrace)
+	diagrams.Close()
+	log.Info("render workers stopped; closing the database")
+	return err
 }
 
 // shutdownGrace is how long requests in flight may take to finish after

@@ -22,7 +22,12 @@ import (
 func decodeJSON(c echo.Context, v any) error {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		return err
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		if errors.As(err, &he) || errors.As(err, &mbe) {
+			return err
+		}
+		return badRequest("The body could not be read: the connection failed or timed out.")
 	}
 	if err := input.JSON(raw); err != nil {
 		return err
