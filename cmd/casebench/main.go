@@ -3,8 +3,11 @@
 //
 //	casebench [serve] [--addr HOST:PORT] [--db PATH|postgres://...] [--cases DIR]
 //	casebench migrate
+//	casebench backup FILE
 //	casebench user add NAME        (reads the password as one line on stdin)
-//	casebench user token NAME      (prints a new API token)
+//	casebench user token NAME [--name LABEL] [--expires 90d]   (prints a new API token)
+//	casebench user tokens NAME
+//	casebench user revoke NAME ID|--all
 //	casebench user role NAME ROLE
 //	casebench cases lint [DIR]
 //	casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot
@@ -55,8 +58,13 @@ const usage = `casebench: practise and review ML system design.
 Commands:
   serve          run the web application (the default)
   migrate        create or upgrade the database
+  backup FILE    write a consistent copy of the SQLite database, even while
+                 it serves (PostgreSQL: use pg_dump)
   user add NAME  add a user; the password is read as one line on stdin
-  user token NAME    print a new API token for NAME
+  user token NAME [--name LABEL] [--expires 90d]
+                 print a new API token for NAME (90 days unless --expires)
+  user tokens NAME   list NAME's tokens: id, name, made, last used, expiry
+  user revoke NAME ID|--all   revoke one of NAME's tokens, or all of them
   user role NAME ROLE    set NAME's role: member or mentor
   cases lint [DIR]   check case packs (default: cases)
   render IN.dot -o OUT.svg|.png|.dot   draw a pipeline offline
@@ -82,6 +90,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runServe(ctx, args, e)
 	case "migrate":
 		return runMigrate(ctx, args, e)
+	case "backup":
+		return runBackup(ctx, args, e)
 	case "user":
 		return runUser(ctx, args, e)
 	case "check":

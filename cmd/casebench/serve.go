@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/casebench/casebench/cases"
@@ -22,7 +24,11 @@ import (
 func newLogger(cfg config.Config, e env) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
 // loadCatalog loads the bundled cases, or the folder cfg.CasesDir.
@@ -73,9 +79,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 	defer st.Close()
 	diagrams := newDiagrams(cfg, log)
 	defer diagrams.Close()
+	allow, err := config.Nets(cfg.MetricsAllow)
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
 		Catalog: cat, Store: st, Sessions: st.SessionStore(5 * time.Minute), Logger: log,
 		Secure: cfg.Secure(), LoginPerMin: cfg.LoginPerMin, Diagrams: diagrams, RenderPerMin: cfg.RenderPerMin,
+		MetricsAllow: allow, MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {
 		return err
@@ -104,14 +115,34 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
+		return nil
 	case <-ctx.Done():
-		log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
-			return err
-		}
 	}
+	err = shutdown(hs, log, shutdownGrace)
+	diagrams.Close()
+	log.Info("render workers stopped; closing the database")
+	return err
+}
+
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM or SIGINT.
+const shutdownGrace = 10 * time.Second
+
+// shutdown stops taking connections and lets the requests in flight finish
+// for up to grace; then the connections left are closed. A second signal
+// stops the process at once. The render workers and the database are
+// closed by the caller after it returns.
+func shutdown(hs *http.Server, log *slog.Logger, grace time.Duration) error {
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
+	start := time.Now()
+	log.Info("shutting down: no new connections; finishing the requests in flight", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("requests still running after the grace period were cut", "grace", grace, "err", err)
+		hs.Close()
+	}
+	log.Info("stopped", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -4,28 +4,64 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"strconv"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/config"
 	"github.com/casebench/casebench/internal/store"
 )
 
+const userUsage = `usage: casebench user add NAME
+       casebench user token NAME [--name LABEL] [--expires 90d]
+       casebench user tokens NAME
+       casebench user revoke NAME ID|--all
+       casebench user role NAME member|mentor`
+
+// userArgs are the positional arguments each user command takes.
+var userArgs = map[string]int{"add": 1, "token": 1, "tokens": 1, "revoke": 2, "role": 2}
+
 func runUser(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: casebench user add|token|role NAME")
+		return errors.New(userUsage)
 	}
 	sub := args[0]
-	cfg, rest, err := parseFlags("user "+sub, args[1:], e, nil)
+	want, ok := userArgs[sub]
+	if !ok {
+		return fmt.Errorf("unknown user command %q (add, token, tokens, revoke or role)\n%s", sub, userUsage)
+	}
+	var label, expires string
+	var all bool
+	cfg, rest, err := parseInterleaved("user "+sub, args[1:], e, func(fs *flag.FlagSet) {
+		switch sub {
+		case "token":
+			fs.StringVar(&label, "name", "", "what the token is for, e.g. laptop")
+			fs.StringVar(&expires, "expires", "90d", "how long the token lasts: days (90d) or a duration (12h)")
+		case "revoke":
+			fs.BoolVar(&all, "all", false, "revoke every token of the user")
+		}
+	})
 	if err != nil {
 		return err
 	}
-	want := 1
-	if sub == "role" {
-		want = 2
+	if sub == "revoke" && all {
+		want = 1
 	}
 	if len(rest) != want {
-		return fmt.Errorf("usage: casebench user add NAME | user token NAME | user role NAME member|mentor")
+		return errors.New(userUsage)
+	}
+	var ttl time.Duration
+	if sub == "token" {
+		if ttl, err = parseTTL(expires); err != nil {
+			return err
+		}
+		if msg := auth.ValidateTokenName(label); msg != "" {
+			return fmt.Errorf("--name: %s", msg)
+		}
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -33,42 +69,140 @@ func runUser(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	name := rest[0]
-	switch sub {
-	case "add":
+	if sub == "add" {
 		return userAdd(ctx, st, name, e)
+	}
+	u, err := st.UserByName(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no user named %q", name)
+	}
+	if err != nil {
+		return err
+	}
+	switch sub {
 	case "token":
-		u, err := st.UserByName(ctx, name)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no user named %q", name)
-		}
-		if err != nil {
-			return err
-		}
-		token, err := st.CreateToken(ctx, u.ID)
+		token, t, err := st.NewToken(ctx, u.ID, label, ttl)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, token)
-		return nil
+		fmt.Fprintf(e.stderr, "token %d for %s expires %s\n", t.ID, u.Name, t.ExpiresAt.Format(time.RFC3339))
+	case "tokens":
+		return listTokens(ctx, st, u, e)
+	case "revoke":
+		if all {
+			n, err := st.RevokeTokens(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "revoked %d token(s) of %s\n", n, u.Name)
+			return nil
+		}
+		id, err := strconv.ParseInt(rest[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("token id %q is not a number: see 'casebench user tokens %s'", rest[1], u.Name)
+		}
+		if err := st.RevokeToken(ctx, u.ID, id); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%s has no token %d: see 'casebench user tokens %s'", u.Name, id, u.Name)
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, u.Name)
 	case "role":
 		role := auth.Role(rest[1])
 		if !auth.ValidRole(role) {
 			return fmt.Errorf("role must be member or mentor, not %q", role)
 		}
-		u, err := st.UserByName(ctx, name)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no user named %q", name)
-		}
-		if err != nil {
-			return err
-		}
 		if err := st.SetRole(ctx, u.ID, role); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s is now a %s\n", u.Name, role)
+	}
+	return nil
+}
+
+// listTokens prints the user's tokens as a table.
+func listTokens(ctx context.Context, st *store.Store, u *auth.User, e env) error {
+	list, err := st.Tokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(e.stdout, "%s has no API tokens\n", u.Name)
 		return nil
 	}
-	return fmt.Errorf("unknown user command %q (add, token or role)", sub)
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tCREATED\tLAST USED\tEXPIRES")
+	now := time.Now()
+	for _, t := range list {
+		used := "never"
+		if t.LastUsed != nil {
+			used = t.LastUsed.Format(time.RFC3339)
+		}
+		exp := t.ExpiresAt.Format(time.RFC3339)
+		if t.Expired(now) {
+			exp += " (expired)"
+		}
+		name := t.Name
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, name, t.CreatedAt.Format(time.RFC3339), used, exp)
+	}
+	return w.Flush()
+}
+
+// parseTTL reads a token lifetime: whole days ("90d") or a Go duration
+// ("36h").
+func parseTTL(s string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > int(auth.TokenTTLMax/(24*time.Hour)) {
+			return 0, fmt.Errorf("--expires %q: give whole days from 1 to %d, such as 90d", s, auth.TokenTTLMax/(24*time.Hour))
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil || d <= 0 {
+			return 0, fmt.Errorf("--expires %q: give days (90d) or a duration (12h)", s)
+		}
+	}
+	if d > auth.TokenTTLMax {
+		return 0, fmt.Errorf("--expires %q: at most %d days", s, auth.TokenTTLMax/(24*time.Hour))
+	}
+	return d, nil
+}
+
+// parseInterleaved is parseFlags for commands whose arguments and flags
+// may come in any order: "user revoke ann --all" and "user revoke --all ann".
+func parseInterleaved(name string, args []string, e env, extra func(*flag.FlagSet)) (config.Config, []string, error) {
+	var pos []string
+	var flags []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			// A flag's value may be the next argument; booleans take none.
+			if !strings.Contains(a, "=") && i+1 < len(args) && !isBoolFlag(strings.TrimLeft(a, "-")) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	cfg, rest, err := parseFlags(name, flags, e, extra)
+	return cfg, append(rest, pos...), err
+}
+
+// isBoolFlag reports whether a flag of the user commands takes no value.
+func isBoolFlag(name string) bool {
+	return name == "all" || name == "secure-cookies" || name == "h" || name == "help"
 }
 
 func userAdd(ctx context.Context, st *store.Store, name string, e env) error {

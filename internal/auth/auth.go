@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/casebench/casebench/internal/input"
 )
 
 // Role is what a user may do beyond their own work.
@@ -64,8 +66,8 @@ func ValidateName(name string) string {
 func ValidatePassword(password string) string {
 	n := utf8.RuneCountInString(password)
 	switch {
-	case !utf8.ValidString(password):
-		return "The password is not valid text."
+	case input.Line(password) != "":
+		return "The password must be one line of plain text. " + input.Line(password)
 	case n < PasswordMin:
 		return fmt.Sprintf("Use at least %d characters.", PasswordMin)
 	case len(password) > PasswordMax:
@@ -136,6 +138,38 @@ var dummyHash, _ = HashPassword("casebench-dummy-password")
 
 // CheckDummy spends the time of one password check.
 func CheckDummy(password string) { _, _ = CheckPassword(dummyHash, password) }
+
+// Token is an API token as its owner sees it: never the token itself,
+// which is shown once when it is made.
+type Token struct {
+	ID        int64      `db:"id" json:"id"`
+	Name      string     `db:"name" json:"name"`
+	CreatedAt time.Time  `db:"created_at" json:"created_at"`
+	LastUsed  *time.Time `db:"last_used_at" json:"last_used_at,omitempty"`
+	ExpiresAt time.Time  `db:"expires_at" json:"expires_at"`
+}
+
+// Expired reports whether the token has expired at now.
+func (t Token) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }
+
+// Token lifetimes.
+const (
+	TokenTTL     = 90 * 24 * time.Hour      // the default
+	TokenTTLMax  = 5 * 365 * 24 * time.Hour // the longest allowed
+	TokenNameMax = 64
+)
+
+// ValidateTokenName returns a message when name cannot name a token, ""
+// otherwise. An empty name is allowed.
+func ValidateTokenName(name string) string {
+	if msg := input.Line(name); msg != "" {
+		return "The name must be one line of plain text. " + msg
+	}
+	if utf8.RuneCountInString(name) > TokenNameMax {
+		return fmt.Sprintf("Use at most %d characters.", TokenNameMax)
+	}
+	return ""
+}
 
 // TokenPrefix starts every API token, so that leaked tokens are easy to find.
 const TokenPrefix = "cb_"

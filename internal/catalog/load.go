@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/rubric"
 )
@@ -136,6 +137,10 @@ func (l *loader) decodeYAML(file string, b []byte, v any) (doc yamlDoc, ok bool)
 	}()
 	if len(b) > MaxFileBytes {
 		l.fail(file, 1, "", "file is larger than %d bytes", MaxFileBytes)
+		return yamlDoc{}, false
+	}
+	if line, _, msg := input.Scan(b, false); line != 0 {
+		l.fail(file, line, "", "%s", msg)
 		return yamlDoc{}, false
 	}
 	doc = yamlDoc{file: file}

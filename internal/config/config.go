@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,10 @@ type Config struct {
 	RenderWorkers int           // diagram worker processes; 0 means one per CPU
 	RenderTimeout time.Duration // deadline of one diagram render
 	RenderPerMin  int           // renders per minute per client on POST /api/v1/render
-	LoginPerMin   int           // login attempts per minute per address
+	LoginPerMin   int           // failed logins per name and address before delays start
+	LogFormat     string        // text or json
+	MetricsAllow  string        // addresses and CIDR ranges that may read /metrics
+	MetricsToken  string        // a bearer token that may read /metrics from anywhere
 }
 
 // Default returns the settings used when nothing is set.
@@ -34,6 +38,8 @@ func Default() Config {
 		RenderTimeout: 5 * time.Second,
 		RenderPerMin:  120,
 		LoginPerMin:   10,
+		LogFormat:     "text",
+		MetricsAllow:  "127.0.0.0/8,::1",
 	}
 }
 
@@ -55,10 +61,13 @@ func (c *Config) settings() []setting {
 		{"tls-cert", "serve HTTPS with this certificate file", &c.TLSCert},
 		{"tls-key", "serve HTTPS with this key file", &c.TLSKey},
 		{"log-level", "debug, info, warn or error", &c.LogLevel},
+		{"log-format", "text, or json for one JSON object per line", &c.LogFormat},
+		{"metrics-allow", "addresses and CIDR ranges, comma-separated, that may read /metrics (empty: only with --metrics-token)", &c.MetricsAllow},
+		{"metrics-token", "a bearer token that may read /metrics from any address (better set as CASEBENCH_METRICS_TOKEN)", &c.MetricsToken},
 		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
 		{"render-timeout", "deadline of one diagram render (a layout past it is tried once more with straight edges)", &c.RenderTimeout},
 		{"render-per-minute", "diagram renders allowed per minute per user, or per address when anonymous", &c.RenderPerMin},
-		{"login-per-minute", "login attempts allowed per minute per address", &c.LoginPerMin},
+		{"login-per-minute", "failed logins per name and address before delays start (3 times as many per address); delays start at 2s and double up to 15m", &c.LoginPerMin},
 	}
 }
 
@@ -133,6 +142,12 @@ func (c *Config) Validate() error {
 	case c.LoginPerMin < 1:
 		return fmt.Errorf("--login-per-minute must be at least 1")
 	}
+	if _, err := Nets(c.MetricsAllow); err != nil {
+		return fmt.Errorf("--metrics-allow: %w", err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -143,3 +158,26 @@ func (c *Config) Validate() error {
 
 // Secure reports whether cookies must be marked Secure.
 func (c *Config) Secure() bool { return c.SecureCookies || c.TLSCert != "" }
+
+// Nets reads addresses and CIDR ranges separated by commas, such as
+// "127.0.0.0/8,::1,10.1.2.3"; an address alone is a range of one. An
+// empty list is no range.
+func Nets(s string) ([]*net.IPNet, error) {
+	out := []*net.IPNet{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, n, err := net.ParseCIDR(part); err == nil {
+			out = append(out, n)
+			continue
+		}
+		ip := net.ParseIP(part)
+		if ip == nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR range", part)
+		}
+		bits := 128
+		if v4 := ip.To4(); v4 != nil {
+			ip, bits = v4, 32
+		}
+		out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+	}
+	return out, nil
+}

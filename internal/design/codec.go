@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
@@ -23,6 +24,9 @@ func Decode(r io.Reader, limit int64) (*Design, error) {
 	}
 	if int64(len(b)) > limit {
 		return nil, ErrTooLarge
+	}
+	if err := input.JSON(b); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -56,9 +60,9 @@ func describeJSONError(err error) error {
 		return se
 	case errors.As(err, &te):
 		if te.Field != "" {
-			return fmt.Errorf("field %q must be %s", te.Field, te.Type.String())
+			return fmt.Errorf("field %q must be %s", te.Field, input.TypeName(te.Type))
 		}
-		return fmt.Errorf("expected %s", te.Type.String())
+		return fmt.Errorf("the design must be %s", input.TypeName(te.Type))
 	case errors.Is(err, io.EOF):
 		return fmt.Errorf("the body is empty; send a design as JSON")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
@@ -231,8 +232,8 @@ func ValidateTitle(title string) string {
 	switch {
 	case t == "":
 		return "Give the design a title."
-	case !utf8.ValidString(t):
-		return "The title is not valid text."
+	case input.Line(t) != "":
+		return "The title must be one line of plain text. " + input.Line(t)
 	case utf8.RuneCountInString(t) > TitleMax:
 		return fmt.Sprintf("The title is longer than %d characters.", TitleMax)
 	}

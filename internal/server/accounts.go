@@ -2,9 +2,12 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -91,10 +94,16 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return badRequest("The form could not be read.")
 	}
 	f.Name = strings.TrimSpace(f.Name)
-	if !s.login.allow("ip:"+c.RealIP()) || !s.login.allow("name:"+strings.ToLower(f.Name)) {
-		return &appError{Status: http.StatusTooManyRequests, Message: "Too many login attempts. Wait a minute and try again."}
+	name, addr := strings.ToLower(f.Name), c.RealIP()
+	if wait := s.throttle.wait(name, addr); wait > 0 {
+		s.metrics.logins.WithLabelValues("throttled").Inc()
+		secs := int((wait + time.Second - 1) / time.Second)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return &appError{Status: http.StatusTooManyRequests, Message: fmt.Sprintf("Too many failed logins from your address. Wait %s and try again.", waitText(secs))}
 	}
 	fail := func() error {
+		s.throttle.failed(name, addr)
+		s.metrics.logins.WithLabelValues("failed").Inc()
 		f.Password = ""
 		return s.renderPage(c, http.StatusUnauthorized, "login", accountPage{Form: f, Message: "The name or the password is wrong."})
 	}
@@ -116,6 +125,8 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if !ok {
 		return fail()
 	}
+	s.throttle.succeeded(name, addr)
+	s.metrics.logins.WithLabelValues("ok").Inc()
 	return s.startSession(c, u, f.Next, "")
 }
 
@@ -137,4 +148,15 @@ func (s *Server) handleLogout(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// waitText says how long to wait: "12 seconds", "3 minutes".
+func waitText(secs int) string {
+	switch {
+	case secs == 1:
+		return "a second"
+	case secs < 120:
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa((secs+59)/60) + " minutes"
 }

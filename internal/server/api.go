@@ -12,6 +12,7 @@ import (
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/store"
 )
@@ -19,7 +20,19 @@ import (
 // decodeJSON reads one JSON value from the request body into v. Unknown
 // fields, trailing data and malformed JSON are 400s with a message.
 func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		if errors.As(err, &he) || errors.As(err, &mbe) {
+			return err
+		}
+		return badRequest("The body could not be read: the connection failed or timed out.")
+	}
+	if err := input.JSON(raw); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var he *echo.HTTPError
@@ -31,8 +44,10 @@ func decodeJSON(c echo.Context, v any) error {
 			return err
 		case errors.As(err, &se):
 			return badRequest("The JSON is malformed at byte %d: %v.", se.Offset, se)
+		case errors.As(err, &te) && te.Field == "":
+			return badRequest("The body must be %s.", input.TypeName(te.Type))
 		case errors.As(err, &te):
-			return badRequest("Field %q must be %s.", te.Field, te.Type.String())
+			return badRequest("Field %q must be %s.", te.Field, input.TypeName(te.Type))
 		case errors.Is(err, io.EOF):
 			return badRequest("The body is empty; send JSON.")
 		case errors.Is(err, io.ErrUnexpectedEOF):
@@ -40,7 +55,7 @@ func decodeJSON(c echo.Context, v any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			return badRequest("Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return badRequest("The JSON could not be read: %v.", err)
+		return badRequest("The JSON could not be read: %s.", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if dec.More() {
 		return badRequest("Unexpected data after the JSON value.")

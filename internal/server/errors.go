@@ -1,16 +1,20 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"runtime/debug"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/store"
 )
@@ -50,9 +54,12 @@ func classify(err error) (*appError, bool) {
 	var le *pipeline.LimitError
 	var se *json.SyntaxError
 	var mbe *http.MaxBytesError
+	var ie *input.Error
 	switch {
 	case errors.As(err, &ae):
 		return ae, true
+	case errors.As(err, &ie):
+		return textError(ie), true
 	case errors.Is(err, store.ErrNotFound):
 		return &appError{Status: http.StatusNotFound, Message: "This does not exist, or is not yours to see."}, true
 	case errors.Is(err, store.ErrConflict):
@@ -67,6 +74,8 @@ func classify(err error) (*appError, bool) {
 		return &appError{Status: http.StatusBadRequest, Message: fmt.Sprintf("The JSON is malformed at byte %d: %v.", se.Offset, se)}, true
 	case errors.As(err, &mbe), errors.Is(err, design.ErrTooLarge):
 		return &appError{Status: http.StatusRequestEntityTooLarge, Message: "The request is too large."}, true
+	case store.Unavailable(err):
+		return unavailable(), true
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		switch he.Code {
@@ -85,33 +94,82 @@ func classify(err error) (*appError, bool) {
 }
 
 // handleError is the one place where errors become responses: JSON for the
-// API, an error page otherwise.
+// API, an error page otherwise. The page needs no session, so that errors
+// outside the session middleware (a missing static file) render too; and a
+// panic here still ends in a plain 500.
 func (s *Server) handleError(err error, c echo.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic in the error handler", "err", fmt.Sprint(r), "path", c.Request().URL.Path, "stack", string(debug.Stack()))
+			if !c.Response().Committed {
+				http.Error(c.Response(), "Something went wrong on our side. Try again in a moment.", http.StatusInternalServerError)
+			}
+		}
+	}()
 	if c.Response().Committed {
 		return
 	}
 	ae, known := classify(err)
-	if !known {
+	switch {
+	case store.Unavailable(err):
+		s.outage.failed(err)
+	case !known:
 		s.log.Error("internal error", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path,
 			"id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	if ae.Status == http.StatusTooManyRequests {
-		c.Response().Header().Set("Retry-After", "60")
+	switch ae.Status {
+	case http.StatusTooManyRequests:
+		if c.Response().Header().Get("Retry-After") == "" {
+			c.Response().Header().Set("Retry-After", "60")
+		}
+	case http.StatusServiceUnavailable:
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	if isAPI(c) {
-		body := map[string]any{"error": ae.Message}
-		if len(ae.Fields) > 0 {
-			body["fields"] = ae.Fields
-		}
-		if err := c.JSON(ae.Status, body); err != nil {
+		if err := c.JSON(ae.Status, errorBody(ae)); err != nil {
 			s.log.Error("write error response", "err", err)
 		}
 		return
 	}
-	if err := s.renderPage(c, ae.Status, "error", errorPage{Status: ae.Status, Message: ae.Message}); err != nil {
+	data := layoutData{Title: http.StatusText(ae.Status), Page: errorPage{Status: ae.Status, Message: ae.Message}}
+	if ae.Status != http.StatusServiceUnavailable {
+		data.User = currentUser(c)
+		data.CSRF, _ = c.Get("csrf").(string)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if err := c.Render(ae.Status, "error", data); err != nil {
 		s.log.Error("render error page", "err", err)
 		c.String(ae.Status, ae.Message)
 	}
+}
+
+func errorBody(ae *appError) map[string]any {
+	body := map[string]any{"error": ae.Message}
+	if len(ae.Fields) > 0 {
+		body["fields"] = ae.Fields
+	}
+	return body
+}
+
+// writeJSONError writes ae as the API's JSON error, for code outside Echo.
+func writeJSONError(w http.ResponseWriter, ae *appError) {
+	_ = json.NewEncoder(w).Encode(errorBody(ae))
+}
+
+// writeErrorPage writes ae as the plain error page, without a user, for
+// code outside Echo.
+func (s *Server) writeErrorPage(w http.ResponseWriter, ae *appError) {
+	var b bytes.Buffer
+	data := layoutData{Title: http.StatusText(ae.Status), Page: errorPage{Status: ae.Status, Message: ae.Message}}
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	if err := s.views.Render(&b, "error", data, nil); err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+		w.WriteHeader(ae.Status)
+		io.WriteString(w, ae.Message)
+		return
+	}
+	w.WriteHeader(ae.Status)
+	w.Write(b.Bytes())
 }
 
 type errorPage struct {

@@ -68,10 +68,11 @@ func bundled(tb testing.TB) *catalog.Catalog {
 
 // app is a running casebench on a test database.
 type app struct {
-	t     *testing.T
-	srv   *httptest.Server
-	store *store.Store
-	cat   *catalog.Catalog
+	t      *testing.T
+	server *server.Server
+	srv    *httptest.Server
+	store  *store.Store
+	cat    *catalog.Catalog
 }
 
 type serverOptions = server.Options
@@ -99,7 +100,7 @@ func newAppOn(t *testing.T, st *store.Store, opts ...appOption) *app {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &app{t: t, srv: srv, store: st, cat: o.Catalog}
+	return &app{t: t, server: s, srv: srv, store: st, cat: o.Catalog}
 }
 
 // client is a browser-like client with its own cookies.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/casebench/casebench/internal/auth"
+	"github.com/casebench/casebench/internal/store"
 )
 
 // pageCSP allows only our own scripts, styles and images: no inline script.
@@ -22,20 +24,23 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 	"connect-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every response carries. Handlers that
-// serve user-derived files may replace the CSP with a stricter one.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", pageCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if c.IsTLS() {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+// serve user-derived files may replace the CSP with a stricter one. HSTS is
+// sent over TLS, and always when secure is set (behind a TLS proxy).
+func securityHeaders(secure bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", pageCSP)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if secure || c.IsTLS() {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			return next(c)
 		}
-		return next(c)
 	}
 }
 
@@ -71,12 +76,16 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
+		took := time.Since(start)
+		s.metrics.observe(c, took)
+		// A 503 is an outage or a full render queue, each logged once
+		// per interval where it is found, not once per request.
 		level := slog.LevelDebug
-		if c.Response().Status >= 500 {
+		if st := c.Response().Status; st >= 500 && st != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-			"status", c.Response().Status, "duration", time.Since(start), "ip", c.RealIP(),
+			"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
 			"id", c.Response().Header().Get(echo.HeaderXRequestID))
 		return nil
 	}
@@ -122,10 +131,14 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 
 const userKey = "user"
 
+// sessionKey is set on requests whose session is loaded.
+const sessionKey = "session"
+
 // loadUser finds who is asking: the owner of a bearer token, or the user
 // of the session. An invalid token is refused outright.
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Set(sessionKey, true)
 		r := c.Request()
 		if r.Header.Get(echo.HeaderAuthorization) != "" {
 			token := bearer(r)
@@ -133,10 +146,12 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				return &appError{Status: http.StatusUnauthorized, Message: "Use 'Authorization: Bearer TOKEN'."}
 			}
 			u, err := s.store.UserByToken(r.Context(), token)
-			if err != nil {
-				if isNotFound(err) {
-					return &appError{Status: http.StatusUnauthorized, Message: "This API token is not valid."}
-				}
+			switch {
+			case isNotFound(err):
+				return &appError{Status: http.StatusUnauthorized, Message: "This API token is not valid: it is wrong or was revoked."}
+			case errors.Is(err, store.ErrTokenExpired):
+				return &appError{Status: http.StatusUnauthorized, Message: "This API token has expired. Make a new one on your profile page or with 'casebench user token'."}
+			case err != nil:
 				return err
 			}
 			c.Set(userKey, u)

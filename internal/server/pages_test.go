@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -232,7 +233,7 @@ func TestFormsNeedCSRFToken(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	a := newApp(t, func(o *serverOptions) { o.LoginPerMin = 3 })
+	a := newApp(t, func(o *serverOptions) { o.LoginPerMin, o.LoginDelay = 3, time.Hour })
 	c := a.client()
 	c.get("/login")
 	codes := []int{}

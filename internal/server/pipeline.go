@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
@@ -106,6 +107,9 @@ func (s *Server) handleRender(c echo.Context) error {
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, pipeline.MaxDOTBytes+1))
 	if err != nil {
+		return err
+	}
+	if err := input.DOT(body); err != nil {
 		return err
 	}
 	g, err := pipeline.ParseDOT(body, pipeline.DefaultLimits)

@@ -19,6 +19,7 @@ import (
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/diagram"
 	"github.com/casebench/casebench/internal/export"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/review"
 	"github.com/casebench/casebench/internal/rubric"
@@ -473,7 +474,8 @@ func (s *Server) importDesign(c echo.Context, body []byte) (*design.Design, erro
 		var fe design.FieldErrors
 		var ps pipeline.Problems
 		var le *pipeline.LimitError
-		if errors.As(err, &fe) || errors.As(err, &ps) || errors.As(err, &le) || errors.Is(err, design.ErrTooLarge) {
+		var ie *input.Error
+		if errors.As(err, &fe) || errors.As(err, &ps) || errors.As(err, &le) || errors.As(err, &ie) || errors.Is(err, design.ErrTooLarge) {
 			return nil, err
 		}
 		return nil, badRequest("The file is not a casebench design: %v.", err)

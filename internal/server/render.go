@@ -177,7 +177,7 @@ func (s *Server) renderPage(c echo.Context, status int, name string, page any) e
 		data.Counts = s.countsFor(c, data.User)
 	}
 	data.CSRF, _ = c.Get("csrf").(string)
-	if c.Request().Method == http.MethodGet {
+	if c.Request().Method == http.MethodGet && c.Get(sessionKey) != nil {
 		data.Flash = s.sessions.PopString(c.Request().Context(), "flash")
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/rubric"
 	"github.com/casebench/casebench/internal/store"
@@ -290,7 +291,8 @@ func (s *Server) apiCheck(c echo.Context) error {
 	d, err := design.Decode(c.Request().Body, 2<<20)
 	if err != nil {
 		var he *echo.HTTPError
-		if errors.As(err, &he) || errors.Is(err, design.ErrTooLarge) {
+		var ie *input.Error
+		if errors.As(err, &he) || errors.As(err, &ie) || errors.Is(err, design.ErrTooLarge) {
 			return err
 		}
 		return badRequest("The design could not be read: %v.", err)

@@ -739,6 +739,7 @@ type profilePage struct {
 	User         *auth.User
 	Calibrations []calibrationRow
 	Accuracy     *float64
+	Tokens       tokensView
 }
 
 type calibrationRow struct {
@@ -750,12 +751,23 @@ type calibrationRow struct {
 func (profilePage) PageTitle() string { return "Profile" }
 
 func (s *Server) handleProfile(c echo.Context) error {
+	return s.renderProfile(c, http.StatusOK, nil)
+}
+
+// renderProfile renders the profile page, with edit changing its tokens part.
+func (s *Server) renderProfile(c echo.Context, status int, edit func(*tokensView)) error {
 	u := currentUser(c)
 	cals, err := s.reviews.Calibrations(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
 	}
 	p := profilePage{User: u}
+	if p.Tokens, err = s.tokensOf(c, u); err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&p.Tokens)
+	}
 	sum := 0.0
 	for _, k := range s.cat.Cases {
 		if cal, ok := cals[k.Slug]; ok {
@@ -767,7 +779,7 @@ func (s *Server) handleProfile(c echo.Context) error {
 		a := sum / float64(n)
 		p.Accuracy = &a
 	}
-	return s.renderPage(c, http.StatusOK, "profile", p)
+	return s.renderPage(c, status, "profile", p)
 }
 
 type mentorPage struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -46,17 +47,23 @@ type Options struct {
 	Store        Store
 	Sessions     scs.Store
 	Logger       *slog.Logger
-	Secure       bool // cookies only over TLS
-	LoginPerMin  int  // login attempts per minute per address
+	Secure       bool          // cookies only over TLS
+	LoginPerMin  int           // failed logins per name and address before delays (3 times as many per address)
+	LoginDelay   time.Duration // the first delay after those, doubling with each failure (default 2s)
 	BodyLimit    string
 	ExtractIP    echo.IPExtractor
 	SessionLife  time.Duration
 	Reviews      ReviewStore   // default: Store, when it implements ReviewStore
 	Practice     PracticeStore // default: Store, when it implements PracticeStore
+	Tokens       TokenStore    // default: Store, when it implements TokenStore
 	Diagrams     Renderer      // nil: diagrams are not drawn
 	RenderPerMin int           // renders per minute per address on POST /api/v1/render
 	// RequestTimeout bounds the context of every request (default 20s).
 	RequestTimeout time.Duration
+	// MetricsAllow are the addresses that may read /metrics (nil: loopback);
+	// MetricsToken, when set, may read it from anywhere as a bearer token.
+	MetricsAllow []*net.IPNet
+	MetricsToken string
 }
 
 // Server is the casebench web application.
@@ -67,13 +74,20 @@ type Server struct {
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	views    *views
-	login    *limiter
+	login    *limiter // sign-ups per address
+	throttle *loginThrottle
 	secure   bool
 
 	diagrams    Renderer
 	renderLimit *limiter
 	reviews     ReviewStore
 	practice    PracticeStore
+	outage      *outageLog
+	tokens      TokenStore
+
+	metrics      *metrics
+	metricsAllow []*net.IPNet
+	metricsToken string
 }
 
 // New builds the application: it parses every template (a missing or
@@ -84,6 +98,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.LoginPerMin == 0 {
 		o.LoginPerMin = 10
+	}
+	if o.LoginDelay <= 0 {
+		o.LoginDelay = 2 * time.Second
 	}
 	if o.BodyLimit == "" {
 		o.BodyLimit = "2M"
@@ -97,6 +114,9 @@ func New(o Options) (*Server, error) {
 	if o.RenderPerMin == 0 {
 		o.RenderPerMin = 120
 	}
+	if o.MetricsAllow == nil {
+		o.MetricsAllow = []*net.IPNet{{IP: net.IPv4(127, 0, 0, 0), Mask: net.CIDRMask(8, 32)}, {IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)}}
+	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 20 * time.Second
 	}
@@ -106,6 +126,13 @@ func New(o Options) (*Server, error) {
 			return nil, fmt.Errorf("the store does not support peer review")
 		}
 		o.Reviews = rs
+	}
+	if o.Tokens == nil {
+		ts, ok := o.Store.(TokenStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support API tokens")
+		}
+		o.Tokens = ts
 	}
 	if o.Practice == nil {
 		ps, ok := o.Store.(PracticeStore)
@@ -126,16 +153,17 @@ func New(o Options) (*Server, error) {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = o.Secure
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		o.Logger.Error("session", "err", err, "path", r.URL.Path)
-		http.Error(w, "The server could not load your session. Try again in a moment.", http.StatusInternalServerError)
-	}
 
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
 		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
+		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
+		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
 	}
+	s.store = countSaves{o.Store, s.metrics}
+	s.outage.counter = s.metrics.unavailable
+	sm.ErrorFunc = s.sessionError
 	e := s.e
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = o.ExtractIP
@@ -143,18 +171,22 @@ func New(o Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Renderer = v
 
+	// Recovery comes first, so that it covers every middleware, the
+	// request log and the error handler it calls.
+	e.Pre(s.recoverPanics)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
-	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(securityHeaders(o.Secure))
 	e.Use(middleware.BodyLimit(o.BodyLimit))
+	e.Use(s.checkInput)
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout}))
 
 	static, _ := fs.Sub(web.Static, "static")
 	assets := e.Group("/static", cacheStatic)
-	assets.StaticFS("/", static)
+	assets.StaticFS("/", filesOnly{static})
 	e.GET("/healthz", s.handleHealth)
+	e.GET("/metrics", s.handleMetrics())
 	e.GET("/kinds.css", handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
 	// The render endpoint reads who asks (token or session) only to share
@@ -228,6 +260,7 @@ func (s *Server) routesPages(g *echo.Group) {
 	r.POST("/:id", s.handleReviewSubmit)
 	r.GET("/:id/pipeline.svg", s.handleReviewPipeline)
 	g.GET("/profile", s.handleProfile, s.requireUser)
+	s.routesTokens(g)
 	g.GET("/mentor", s.handleMentor, s.requireUser)
 }
 
@@ -271,8 +304,27 @@ func (s *Server) handleHealth(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		s.log.Warn("health check: database does not answer", "err", err)
+		s.outage.failed(err)
+		c.Response().Header().Set("Retry-After", retryAfter)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "not answering"})
 	}
+	s.outage.answered()
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// filesOnly serves the files of an fs.FS and no folders: a folder is not
+// found, rather than redirected to itself with a slash that the trailing
+// slash rule then removes.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }

@@ -117,9 +117,23 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Migrate applies every pending migration and returns how many ran.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+s.dialect)
+	p, err := s.migrations()
 	if err != nil {
 		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("migrate: %w", err)
+	}
+	return len(res), nil
+}
+
+// migrations returns the migrations of the store's dialect, run under a
+// lock on PostgreSQL so that servers starting together migrate once.
+func (s *Store) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+s.dialect)
+	if err != nil {
+		return nil, err
 	}
 	dialect := goose.DialectSQLite3
 	var opts []goose.ProviderOption
@@ -127,19 +141,15 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(dialect, s.db.DB, sub, opts...)
 	if err != nil {
-		return 0, fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	res, err := p.Up(ctx)
-	if err != nil {
-		return len(res), fmt.Errorf("migrate: %w", err)
-	}
-	return len(res), nil
+	return p, nil
 }
 
 // tx runs fn in a transaction, committing when fn returns nil.

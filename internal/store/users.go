@@ -41,12 +41,6 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
 }
 
-// UserByToken returns the owner of an API token, or ErrNotFound.
-func (s *Store) UserByToken(ctx context.Context, token string) (*auth.User, error) {
-	return s.findUser(ctx, `SELECT u.id, u.name, u.password_hash, u.role, u.created_at
-		FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?`, auth.HashToken(token))
-}
-
 func (s *Store) findUser(ctx context.Context, query string, args ...any) (*auth.User, error) {
 	var u auth.User
 	err := s.db.GetContext(ctx, &u, s.db.Rebind(query), args...)
@@ -71,21 +65,4 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role auth.Role) error
 		}
 		return nil
 	})
-}
-
-// CreateToken stores a new API token for the user and returns the token.
-// Only its hash is kept.
-func (s *Store) CreateToken(ctx context.Context, userID int64) (string, error) {
-	token, hash, err := auth.NewToken()
-	if err != nil {
-		return "", err
-	}
-	err = s.tx(ctx, func(tx *sqlx.Tx) error {
-		_, err := insert(ctx, tx, `INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`, userID, hash, s.now())
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
 }
