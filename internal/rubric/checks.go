@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/lexicon"
 )
 
 func slicesSortMentions(ms []mention) {
@@ -196,6 +197,9 @@ func hasReason(s *sentence) bool {
 		if reasonWords[t.word] && substantive(s, i+1) {
 			return true
 		}
+		if purpose(s, i) {
+			return true
+		}
 	}
 	for _, arrow := range []string{"→", "->", "=>"} {
 		if i := strings.Index(s.text, arrow); i >= 0 {
@@ -207,6 +211,21 @@ func hasReason(s *sentence) bool {
 		}
 	}
 	return false
+}
+
+// purpose reports whether a purpose clause opens at token i: "To keep
+// learning about rarely shown offers, ...", "..., to measure real timing
+// without touching playback", "so that", "in order to".
+func purpose(s *sentence, i int) bool {
+	t := s.tokens
+	if t[i].word != "to" || i+2 >= len(t) {
+		return false
+	}
+	opens := i == 0 || t[i-1].clause != t[i].clause || i >= 2 && t[i-1].word == "order" && t[i-2].word == "in"
+	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || fillerWords[t[i+1].word] {
+		return false
+	}
+	return substantive(s, i+2)
 }
 
 // substantive reports whether the clause from token i holds a word that is
@@ -224,15 +243,19 @@ func substantive(s *sentence, i int) bool {
 	return false
 }
 
-// reasoned reports whether the mention's sentence, or the next one of its
-// section, gives a reason.
+// reasoned reports whether the mention's sentence, or one of the next two
+// of its field, gives a reason.
 func (p *parsed) reasoned(m *mention) bool {
 	if hasReason(m.sent) {
 		return true
 	}
-	for i := range p.sents {
-		if p.sents[i].order == m.sent.order+1 {
-			return p.sents[i].section == m.sent.section && hasReason(&p.sents[i])
+	for i := m.sent.index + 1; i < len(p.sents) && i <= m.sent.index+2; i++ {
+		n := &p.sents[i]
+		if n.section != m.sent.section || n.field != m.sent.field {
+			break
+		}
+		if n.credited() && hasReason(n) {
+			return true
 		}
 	}
 	return false

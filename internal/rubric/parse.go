@@ -226,28 +226,60 @@ const packedConcepts = 4
 
 func (e *Engine) markPacked(p *parsed) {
 	counts := make([]int, len(p.sents))
-	last := make([]int, len(p.sents)) // the concept that last counted a sentence, plus one
 	inMention := make([][]bool, len(p.sents))
+	// owner[si][j] is the group of concepts that claimed word j; concepts
+	// matched on shared words are one group, whatever their order.
+	owner := make([][]int, len(p.sents))
+	var parent []int
+	find := func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	groupOf := map[[2]int]int{} // (sentence, concept) to its group
 	for i, id := range e.conceptIDs {
 		for _, m := range e.mentionsOf(id, p) {
 			si := m.sent.index
 			if inMention[si] == nil {
 				inMention[si] = make([]bool, len(m.sent.tokens))
+				owner[si] = make([]int, len(m.sent.tokens))
+			}
+			words := false
+			for j := m.start; j < m.end && !words; j++ {
+				words = m.sent.terms[j] != nil
+			}
+			if !words {
+				continue
+			}
+			key := [2]int{si, i}
+			g, ok := groupOf[key]
+			if !ok {
+				g = len(parent)
+				parent = append(parent, g)
+				groupOf[key] = g
 			}
 			// The words of the match that are concept words; the words a
-			// pattern's slots leave between them are not. Two concepts
-			// matched on the same words count once.
-			fresh := false
+			// pattern's slots leave between them are not.
 			for j := m.start; j < m.end; j++ {
-				if m.sent.terms[j] != nil && !inMention[si][j] {
+				if m.sent.terms[j] == nil {
+					continue
+				}
+				if inMention[si][j] {
+					parent[find(owner[si][j])] = find(g)
+				} else {
 					inMention[si][j] = true
-					fresh = true
+					owner[si][j] = g
 				}
 			}
-			if fresh && last[si] != i+1 {
-				last[si] = i + 1
-				counts[si]++
-			}
+		}
+	}
+	roots := map[[2]int]bool{}
+	for key, g := range groupOf {
+		if r := [2]int{key[0], find(g)}; !roots[r] {
+			roots[r] = true
+			counts[key[0]]++
 		}
 	}
 	for si, n := range counts {

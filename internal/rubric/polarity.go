@@ -48,7 +48,8 @@ avoid avoids avoiding avoided exclude excludes excluding disable disables disabl
 reject rejects rejecting rejected ditch ditches ditching prevent prevents preventing eliminate eliminates eliminating
 lack lacks lacking unlike sans ignore ignores ignoring replace replaces replacing replaced remove removes removing
 removed retire retires retiring retired disabled abandoned scrap scrapped kill killed deprecate deprecated
-stop stops stopped stopping`)
+stop stops stopped stopping block blocks blocked blocking ban bans banned banning forbid forbids forbidden
+forbidding bar bars barred barring`)
 	// Of those, the ones that also refuse a risk ("we ignore position bias").
 	refuseRisk = setOf(`ignore ignores ignoring`)
 	// Cues that are bare negations: next to a risk they handle it ("no
@@ -295,12 +296,28 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 			return 0, false, false
 		}
 	}
+	if !bareNegations[w] && j > 0 && determiners[toks[j-1].word] && w != "without" {
+		return 0, false, false // a noun: "tolerate a drop of 0.05 points", "the stop rule"
+	}
 	if w == "not" && j > 0 && toks[j-1].word == "or" { // "whether or not"
 		return 0, false, false
 	}
 	// "no chargeback within 120 days" defines a label; it refuses nothing.
 	if w == "no" && followedBy(toks, j+1, 4, "within", "after", "until", "before") {
 		return 0, false, false
+	}
+	if bareNegations[w] && j > 0 {
+		// "the gain versus no offer", "compared with no message": the
+		// other arm of a comparison, not a refusal.
+		switch prev := toks[j-1].word; {
+		case prev == "versus" || prev == "vs" || prev == "against" || prev == "than" || prev == "over":
+			return 0, false, false
+		case (prev == "with" || prev == "to") && j > 1 && (toks[j-2].word == "compared" || toks[j-2].word == "relative"):
+			return 0, false, false
+		}
+	}
+	if bareNegations[w] && defines(toks, j) {
+		return 0, false, false // "'Left' = not paying 60 days after the decision"
 	}
 	// "replace X" refuses X only when something takes its place: "we
 	// replace the A/B test with an offline gate", not "a file is replaced
@@ -317,6 +334,25 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 		}
 	}
 	return j, true, r
+}
+
+// defines reports whether the negation at toks[j] is the body of a
+// definition: "churned = not paying on day 60", "a miss means no copy in
+// the cluster".
+func defines(toks []token, j int) bool {
+	if toks[j].eq {
+		return true
+	}
+	if j == 0 {
+		return false
+	}
+	switch toks[j-1].word {
+	case "means", "mean", "meaning":
+		return true
+	case "as":
+		return j > 1 && (toks[j-2].word == "defined" || toks[j-2].word == "counts" || toks[j-2].word == "count")
+	}
+	return false
 }
 
 // refuseRiskPhraseAt reports whether a whole refusal of a risk ends at
@@ -552,12 +588,12 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			return Denied, cue(e, min(j+3, len(toks))) // "a Gaussian interval would under-cover"
 		}
 		if (hedgeAfter[w] && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
-			if w == "would" && adoptedLater(toks, j) {
-				break // "CUPED would cut the variance, so we use it"
+			if w == "would" && (adoptedLater(toks, j) || j > 0 && toks[j-1].word == "otherwise" || followedBy(toks, max(e, j-3), j-max(e, j-3), "than")) {
+				break // "CUPED would cut the variance, so we use it", "than it otherwise would"
 			}
 			return Hedged, cue(j, min(j+3, end))
 		}
-		if w == "later" && (j == 0 || !determiners[toks[j-1].word]) {
+		if w == "later" && (j == 0 || !determiners[toks[j-1].word]) && !laterAdjective(toks, j) {
 			return Hedged, cue(j, j+1)
 		}
 	}
@@ -581,6 +617,12 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		}
 	}
 	return Affirmed, ""
+}
+
+// laterAdjective reports whether the "later" at toks[j] qualifies the word
+// after it ("later rows", "later data"), rather than putting something off.
+func laterAdjective(toks []token, j int) bool {
+	return j+1 < len(toks) && toks[j+1].clause == toks[j].clause && !functionWords[toks[j+1].word] && toks[j+1].word != "on"
 }
 
 // critiqueVerbs say what goes wrong with an option: "a random split would
@@ -770,7 +812,16 @@ func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
 	if s.dismissed != "" && pol != Denied {
 		return Denied, s.dismissed
 	}
-	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedges, s.tokens, 0) {
+	if pol == Affirmed && !risk {
+		// A critique inside the match: "a random split would leak next
+		// week's hits into training".
+		for j := sp.start; j+1 < sp.end; j++ {
+			if w := s.tokens[j].word; (w == "would" || w == "will") && critiques(s.tokens, j+1) {
+				return Denied, s.text[s.tokens[sp.start].start:s.tokens[min(j+2, len(s.tokens)-1)].end]
+			}
+		}
+	}
+	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedges, s.tokens, 0) && !(s.tokens[0].word == "later" && laterAdjective(s.tokens, 0)) {
 		return Hedged, s.text[:s.tokens[min(2, len(s.tokens)-1)].end]
 	}
 	if pol == Affirmed {
@@ -955,8 +1006,8 @@ func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 	}
 	toks := sent.tokens
 	for _, at := range slots {
-		if at <= s {
-			continue
+		if at <= s || toks[at].paren && !toks[s].paren {
+			continue // "(no blocked cards)" excludes inside its brackets only
 		}
 		cl := toks[at].clause
 		for j := at - 1; j > s && j >= at-4; j-- {

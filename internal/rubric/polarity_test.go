@@ -163,6 +163,16 @@ func TestPolarity(t *testing.T) {
 		{"random split", "A random split would leak next week's hits into training.", D, false},
 		{"cuped", "CUPED would cut the variance by a third, so we use it.", A, false},
 		{"canary", "A canary will catch a bad build within an hour.", A, false},
+		// The other arm of a comparison, a definition, an adjective.
+		{"incremental revenue", "It predicts the incremental revenue of each offer versus no offer.", A, false},
+		{"incremental revenue", "It predicts the incremental revenue of each offer compared with no offer.", A, false},
+		{"churned", "Churned = not paying 60 days after the decision.", A, false},
+		{"proxies", "A feature review blocks proxies such as fine postcode.", D, false},
+		{"de-duplication", "De-duplication removes titles already visible from later rows.", A, false},
+		{"one step", "It picks one step higher than it otherwise would.", A, false},
+		{"random split", "Not a random split, because a random split would leak the future.", D, false},
+		{"guardrail", "The guardrail tolerates a drop of at most 0.05 points.", A, false},
+		{"random pick", "About 1% of borderline attempts (no blocked cards, no bots) get a random pick.", A, false},
 		// Contrast across clauses.
 		{"random split", "Not a random split but a time split.", D, false},
 		{"time split", "Not a random split but a time split.", A, false},

@@ -9,15 +9,15 @@ const (
 	GradeWeak   = "weak"
 )
 
-// Grade bands, chosen on the development half of the blind set
-// (testdata/blind) by TestGradeBands: strong starts halfway between the
-// best design interviewers do not call strong and the weakest they do;
-// medium halfway between the best weak, wrong or stuffed design and the
-// weakest design interviewers call medium. See README.md, "How grades are
-// set".
+// Grade bands, chosen on the development data of the blind set
+// (testdata/blind, its dev and seen halves) by TestGradeBands: strong starts
+// at the lowest multiple of 5 that is at least 5 points above every design
+// the interviewers do not call strong; medium at the lowest multiple of 5
+// at least 5 points above every weak, fluent-but-wrong or keyword-stuffed
+// design. See README.md, "How grades are set".
 const (
 	StrongFrom = 75.0
-	MediumFrom = 40.0
+	MediumFrom = 35.0
 )
 
 // Grade returns the grade of a score from 0 to 100.

@@ -19,6 +19,10 @@ type token struct {
 	// joined marks a word joined to the one before by a hyphen: the "in"
 	// and "time" of "point-in-time".
 	joined bool
+	// eq marks a word after an "=": "churned = not paying on day 60".
+	eq bool
+	// paren marks a word inside brackets.
+	paren bool
 }
 
 // sentence is one sentence of a field, with its words and what the engine
@@ -85,6 +89,8 @@ func tokenize(s string) []token {
 	toks := make([]token, 0, len(s)/5+1)
 	clause := 0
 	start := -1
+	lastEnd := 0
+	depth := 0
 	flush := func(end int) {
 		if start < 0 {
 			return
@@ -109,13 +115,15 @@ func tokenize(s string) []token {
 				clause++
 			}
 			joined := start > 0 && s[start-1] == '-' && start > 1 && isWordByte(s[start-2])
+			eq := strings.IndexByte(s[lastEnd:start], '=') >= 0
 			// "postcode/city" is two words; "a/b" and "n/a" are one.
 			if i := strings.IndexByte(w, '/'); i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
-				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined},
-					token{word: w[i+1:], start: start + i + 1, end: end, clause: clause})
+				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined, eq: eq, paren: depth > 0},
+					token{word: w[i+1:], start: start + i + 1, end: end, clause: clause, paren: depth > 0})
 			} else {
-				toks = append(toks, token{word: w, start: start, end: end, clause: clause, joined: joined})
+				toks = append(toks, token{word: w, start: start, end: end, clause: clause, joined: joined, eq: eq, paren: depth > 0})
 			}
+			lastEnd = end
 		}
 		start = -1
 	}
@@ -146,6 +154,12 @@ func tokenize(s string) []token {
 		flush(i)
 		if r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '—' || r == '–' {
 			clause++
+		}
+		switch r {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth = max(0, depth-1)
 		}
 	}
 	flush(len(s))
