@@ -2,6 +2,7 @@ package rubric
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/casebench/casebench/internal/design"
@@ -336,17 +337,35 @@ part matter course conditions compromise ownership clear risk risks industry
 delight start practice time stack layer layers level levels way ways well strong stronger
 techniques technique methods method tools tool cost costs lower reduce reduces fair`)
 
+// claimVerbs are the verbs of a claimed benefit ("CUPED ensures
+// sensitivity", "Leveraging bandits enables personalisation"), kept in a
+// sentence's frame as if they were function words, each under one form.
+var claimVerbs = func() map[string]string {
+	m := map[string]string{}
+	for _, v := range strings.Fields(`provide ensure enable guarantee deliver drive improve unlock empower mitigate
+boost maximize maximise optimize optimise facilitate streamline enhance`) {
+		for _, f := range []string{v, v + "s", strings.TrimSuffix(v, "e") + "es"} {
+			m[f] = v
+		}
+	}
+	return m
+}()
+
 // frame returns a sentence's frame: its function words, with each run of
 // other words written "_".
 func frame(s *sentence) (string, int) {
 	var b strings.Builder
 	fn, gap := 0, false
 	for _, t := range s.tokens {
-		if t.fn && !t.joined {
+		w := t.word
+		if v, ok := claimVerbs[w]; ok {
+			w = v // "X provides Y", "Z ensures W": one frame
+		}
+		if t.fn && !t.joined || claimVerbs[t.word] != "" {
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(t.word)
+			b.WriteString(w)
 			fn++
 			gap = false
 		} else if !gap {
@@ -371,7 +390,8 @@ func (p *parsed) markTemplated() {
 			continue
 		}
 		f, fn := frame(s)
-		if fn < 2 || len(strings.Fields(f)) < templateFrame {
+		claim := slices.ContainsFunc(strings.Fields(f), func(w string) bool { return claimVerbs[w] == w })
+		if fn < 2 && !claim || len(strings.Fields(f)) < templateFrame {
 			continue
 		}
 		byFrame[f] = append(byFrame[f], i)
