@@ -278,7 +278,7 @@ func readDesign(tb testing.TB, path string) *design.Design {
 }
 
 // TestGradeBands shows how the grade bands were chosen, on the
-// development data only (the dev and seen halves): a band starts at the
+// dev and seen halves: a band starts at the
 // lowest multiple of 5 at least 5 points above every design of the grade
 // below it: strong above every design the interviewers do not call strong,
 // medium above every weak, fluent-but-wrong or keyword-stuffed design. The

@@ -2,6 +2,7 @@ package rubric
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -595,3 +596,56 @@ func min2(a, b float64) float64 {
 }
 
 func humanKind(k string) string { return strings.ReplaceAll(k, "_", " ") }
+
+// reasons credits a design that gives its reasons (or its numbers) across
+// its sections: sentences of its own words, read as written, that decide
+// with a reason and name something the rubric knows. Half the credit is for
+// how many there are, half for how widely they are spread.
+func (e *Engine) reasons(c *Check, p *parsed, cr *CheckResult) {
+	per := max(c.PerSection, 1)
+	what, word := "a reason", "reasons"
+	if c.Numbers {
+		what, word = "a number", "numbers"
+	}
+	cr.Label = fmt.Sprintf("gives %s: at least %d sentences that decide with %s, with %d or more in each of %d sections", word, c.Min, what, per, c.MinSections)
+	n, bySec := 0, map[string]int{}
+	var ev []Evidence
+	for i := range p.sents {
+		s := &p.sents[i]
+		if s.row || !s.credited() || s.packed || !namesSomething(s) {
+			continue
+		}
+		if c.Numbers && !hasNumber(s) || !c.Numbers && !hasReason(s) {
+			continue
+		}
+		n++
+		bySec[s.section]++
+		if len(ev) < 3 {
+			ev = append(ev, Evidence{Section: s.section, Field: s.field, Excerpt: excerpt(s.text)})
+		}
+	}
+	secs := 0
+	for _, k := range bySec {
+		if k >= per {
+			secs++
+		}
+	}
+	cr.Credit = (math.Min(1, float64(n)/float64(c.Min)) + math.Min(1, float64(secs)/float64(c.MinSections))) / 2
+	if n > 0 {
+		cr.Evidence = append([]Evidence{{Words: fmt.Sprintf("%d sentences in %d sections", n, secs)}}, ev...)
+	}
+	if cr.Credit < 0.999 {
+		cr.Hint = fmt.Sprintf("Give %s for your decisions where you make them, section by section: %d sentences so far, %d of %d sections with %d or more.", word, n, secs, c.MinSections, per)
+	}
+}
+
+// namesSomething reports whether a sentence names a concept of the rubric:
+// its reason is about the design, not about nothing in particular.
+func namesSomething(s *sentence) bool {
+	for _, ts := range s.terms {
+		if len(ts) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -468,6 +468,8 @@ func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
 		e.asserts(c, p, &cr, Affirmed)
 	case CheckRefuses:
 		e.asserts(c, p, &cr, Denied)
+	case CheckReasons:
+		e.reasons(c, p, &cr)
 	}
 	cr.Credit = math.Min(1, math.Max(0, cr.Credit))
 	if p.keywords >= KeywordDesign && cr.Credit > 0 && used != nil {

@@ -17,7 +17,7 @@ const (
 // design. See README.md, "How grades are set".
 const (
 	StrongFrom = 75.0
-	MediumFrom = 35.0
+	MediumFrom = 40.0
 )
 
 // Grade returns the grade of a score from 0 to 100.

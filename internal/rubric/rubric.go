@@ -31,10 +31,15 @@ const (
 	CheckChooses = "chooses"
 	CheckAsserts = "asserts"
 	CheckRefuses = "refuses"
+	// CheckReasons counts the design's own sentences that decide with a
+	// reason (or, with Numbers, with a number) and name something of the
+	// rubric: at least Min of them, spread over at least MinSections
+	// sections that hold PerSection each.
+	CheckReasons = "reasons"
 )
 
 // CheckKinds lists every check kind items may use.
-var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision}
+var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons}
 
 // TriggerKinds lists the check kinds that raise red flags.
 var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses}
@@ -114,6 +119,13 @@ type Check struct {
 	// decision, chooses: the options of the choice field Section.Field
 	// that commit to the decision (decision) or raise the flag (chooses).
 	Options []string `yaml:"options,omitempty" json:"options,omitempty"`
+
+	// reasons: how many sections must each hold PerSection (default 3) of
+	// the sentences; Numbers counts sentences with a number instead of a
+	// reason.
+	MinSections int  `yaml:"min_sections,omitempty" json:"min_sections,omitempty"`
+	PerSection  int  `yaml:"per_section,omitempty" json:"per_section,omitempty"`
+	Numbers     bool `yaml:"numbers,omitempty" json:"numbers,omitempty"`
 
 	// Hint says what to add when the check is missed.
 	Hint string `yaml:"hint,omitempty" json:"hint,omitempty"`
@@ -298,6 +310,10 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 		}
 	case CheckAsserts, CheckRefuses:
 		ps = append(ps, c.validateConcepts(t, concepts, true)...)
+	case CheckReasons:
+		if c.Min < 1 || c.MinSections < 1 {
+			add("", "reasons: give min (sentences) and min_sections")
+		}
 	case CheckGraphHas:
 		kind(".node", c.Node)
 		if !pipeline.ValidStage(pipeline.Stage(c.Stage)) {
