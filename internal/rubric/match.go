@@ -229,12 +229,7 @@ type span struct {
 // terms: every occurrence of a phrase, or the tightest window of a pattern.
 func matchForm(f *form, terms [][]termID, out []span) []span {
 	out = out[:0]
-	// Every slot's occurrences, found in one pass over the words.
-	type occ struct{ slot, start, end int }
-	var occs []occ
-	need := len(f.slots)
-	seen := make([]bool, need)
-	found := 0
+	var occs []slotOcc
 	for i := range terms {
 		for _, t := range terms[i] {
 			for _, sa := range f.starts[t] {
@@ -242,26 +237,58 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 				if !seqAt(q, terms, i) {
 					continue
 				}
-				if need == 1 {
+				if f.isPhrase() {
 					if len(out) == 0 || out[len(out)-1].start != i {
 						out = append(out, span{start: i, end: i + len(q), slots: []int{i}})
 					}
 					continue
 				}
-				occs = append(occs, occ{sa.slot, i, i + len(q)})
-				if !seen[sa.slot] {
-					seen[sa.slot] = true
-					found++
-				}
+				occs = append(occs, slotOcc{sa.slot, i, i + len(q)})
 			}
 		}
 	}
-	if need == 1 || found < need {
-		return out
+	if sp, ok := f.tightest(occs); ok {
+		out = append(out, sp)
 	}
-	// The smallest window holding one occurrence of each slot.
-	slices.SortFunc(occs, func(a, b occ) int { return a.start - b.start })
-	count := make([]int, need)
+	return out
+}
+
+// slotOcc is one place a slot of a pattern matches.
+type slotOcc struct{ slot, start, end int }
+
+// tightest returns the smallest window of a sentence holding one occurrence
+// of each of f's slots, if there is one within f's reach. occs are the
+// slots' occurrences in the sentence, in the order the words were read.
+func (f *form) tightest(occs []slotOcc) (span, bool) {
+	need := len(f.slots)
+	if need < 2 || len(occs) < need {
+		return span{}, false
+	}
+	var seenBuf [16]bool
+	seen := seenBuf[:0]
+	if need <= len(seenBuf) {
+		seen = seenBuf[:need]
+	} else {
+		seen = make([]bool, need)
+	}
+	found := 0
+	for _, o := range occs {
+		if !seen[o.slot] {
+			seen[o.slot] = true
+			found++
+		}
+	}
+	if found < need {
+		return span{}, false
+	}
+	slices.SortStableFunc(occs, func(a, b slotOcc) int { return a.start - b.start })
+	var countBuf [16]int
+	count := countBuf[:0]
+	if need <= len(countBuf) {
+		count = countBuf[:need]
+	} else {
+		count = make([]int, need)
+	}
 	have := 0
 	best, bestLen := -1, 0
 	lo := 0
@@ -286,7 +313,7 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 		}
 	}
 	if best < 0 || bestLen > f.window {
-		return out
+		return span{}, false
 	}
 	sp := span{start: occs[best].start, end: occs[best].end, slots: make([]int, need)}
 	for i := range seen {
@@ -300,7 +327,7 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 			sp.end = max(sp.end, o.end)
 		}
 	}
-	return append(out, sp)
+	return sp, true
 }
 
 func seqAt(q seq, terms [][]termID, i int) bool {

@@ -12,16 +12,15 @@ import (
 type parsed struct {
 	d       *design.Design
 	sents   []sentence
-	occ     map[termID][]int32 // term to the sentences it occurs in, in order
-	words   map[string]int     // section to its credited words of prose
+	pos     [][]tokAt   // a term to the words it is, in design order
+	bySent  [][]slotOcc // a pattern's slot occurrences in each sentence, while it is matched
+	touched []int32
+	words   map[string]int // section to its credited words of prose
 	notices []Note
 	found   map[string][]mention // concept id to its mentions, filled on demand
 	// keywords is the share of written words that are keyword runs.
 	keywords float64
-	// mark and gen find the sentences that hold every slot of a pattern.
-	mark   []int32
-	gen    int32
-	graphV *graphView
+	graphV   *graphView
 }
 
 // mention is one place a concept is named. Its polarity is read on first
@@ -81,7 +80,7 @@ const (
 )
 
 func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, occ: map[termID][]int32{}, words: map[string]int{}, found: map[string][]mention{}}
+	p := &parsed{d: d, pos: make([][]tokAt, e.vocab.next), words: map[string]int{}, found: map[string][]mention{}}
 	order := 0
 	add := func(sec, field, later string, sents []sentence) {
 		for i := range sents {
@@ -137,9 +136,7 @@ func (e *Engine) parse(d *design.Design) *parsed {
 			ts := w.terms
 			s.terms[ti] = ts
 			for _, id := range ts {
-				if l := p.occ[id]; len(l) == 0 || l[len(l)-1] != int32(i) {
-					p.occ[id] = append(l, int32(i))
-				}
+				p.pos[id] = append(p.pos[id], tokAt{int32(i), int32(ti)})
 			}
 		}
 		if !s.prose && !s.row && e.terse(s) {
@@ -468,7 +465,8 @@ func rowSentences(f *design.Field, rows []design.Row) []sentence {
 }
 
 // mentionsOf returns every mention of concept id in the design, with its
-// polarity, in design order.
+// polarity, in design order. Where two forms match at the same word, the
+// first form's match is kept.
 func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 	if ms, ok := p.found[id]; ok {
 		return ms
@@ -476,38 +474,48 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 	c := e.concepts[id]
 	var out []mention
 	if c != nil {
-		if len(p.mark) < len(p.sents) {
-			p.mark = make([]int32, len(p.sents))
-		}
-		var spans []span
 		for fi := range c.forms {
 			f := &c.forms[fi]
-			// Candidate sentences hold a first word of every slot.
-			p.gen++
-			var cands []int32
+			if f.isPhrase() {
+				from := len(out)
+				for _, q := range f.slots[0] {
+					for _, at := range p.pos[q[0]] {
+						s := &p.sents[at.sent]
+						i := int(at.tok)
+						if !seqAt(q, s.terms, i) || dup(out[from:], s, i) || dup(out[:from], s, i) {
+							continue
+						}
+						out = append(out, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start
+					}
+				}
+				continue
+			}
+			// A pattern: the occurrences of its slots, by sentence.
+			if len(p.bySent) < len(p.sents) {
+				p.bySent = make([][]slotOcc, len(p.sents))
+			}
+			touched := p.touched[:0]
 			for si, slot := range f.slots {
-				want := p.gen*64 + int32(si)
 				for _, q := range slot {
-					for _, sent := range p.occ[q[0]] {
-						if p.mark[sent] == want-1 || si == 0 && p.mark[sent] < p.gen*64 {
-							p.mark[sent] = want
-							if si == len(f.slots)-1 {
-								cands = append(cands, sent)
+					for _, at := range p.pos[q[0]] {
+						if seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+							if len(p.bySent[at.sent]) == 0 {
+								touched = append(touched, at.sent)
 							}
+							p.bySent[at.sent] = append(p.bySent[at.sent], slotOcc{si, int(at.tok), int(at.tok) + len(q)})
 						}
 					}
 				}
 			}
-			for _, si := range cands {
-				s := &p.sents[si]
-				spans = matchForm(f, s.terms, spans)
-				for _, sp := range spans {
-					if dup(out, s, sp.start) {
-						continue
-					}
+			slices.Sort(touched)
+			for _, sent := range touched {
+				s := &p.sents[sent]
+				if sp, ok := f.tightest(p.bySent[sent]); ok && !dup(out, s, sp.start) {
 					out = append(out, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
 				}
+				p.bySent[sent] = p.bySent[sent][:0]
 			}
+			p.touched = touched[:0]
 		}
 	}
 	// Design order, so that evidence is the first place a concept is named.
@@ -520,6 +528,9 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 	p.found[id] = out
 	return out
 }
+
+// tokAt is one word of the design: its sentence and its place there.
+type tokAt struct{ sent, tok int32 }
 
 // dup reports whether ms already holds a mention at this sentence and word.
 func dup(ms []mention, s *sentence, start int) bool {
