@@ -153,7 +153,7 @@ func mean(x []float64) float64 {
 // until they were scored once, and have been development data since;
 // "test", when present, was written and scored after all tuning on the
 // others, and is never tuned on.
-var blindHalves = []string{"dev", "seen", "seen2"}
+var blindHalves = []string{"dev", "seen", "seen2", "seen3"}
 
 // TestBlindSet scores the blind set: designs written by authors who saw
 // only each case's prompt and facts, scored 0-100 by two interviewers who

@@ -30,6 +30,8 @@ func (e *Engine) unread(s *sentence) *Note {
 		return n(NoteCopied, "Not counted: this sentence is copied from the case or the rubric. Say in your own words what you decide.")
 	case s.templated:
 		return n(NoteTemplated, "Not counted: one of many sentences cut from the same frame, which read as a list of keywords. Say what you decide and why.")
+	case s.buzz:
+		return n(NoteKeywordList, "Not counted: in a design this full of marketing words, a sentence that uses them reads as a keyword run. Say what you decide, in plain terms, and why.")
 	case s.packed:
 		return n(NoteKeywordList, "Not counted: this sentence names many techniques and decides none of them. Say which one you use here, and why.")
 	case !s.prose:

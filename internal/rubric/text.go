@@ -50,6 +50,7 @@ type sentence struct {
 
 	copied    bool // mostly words of the case or the rubric
 	packed    bool // names many concepts and decides none
+	buzz      bool // uses marketing words, in a design full of them
 	weakRow   bool // a table row of a design that reads as keyword runs
 	templated bool // one of many sentences cut from the same frame
 	over      bool // beyond the words a 45-minute answer holds in its section
