@@ -206,6 +206,7 @@ func (e *Engine) Describe(c *Check) string {
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	p := e.parse(d)
+	var flagged map[string]bool // refused sentences already flagged for a reviewer
 	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}, Notices: p.notices, KeywordShare: round2(p.keywords)}
 	if p.keywords >= KeywordDesign {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteKeywordList,
@@ -253,11 +254,24 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 			continue
 		}
 		used := map[string]bool{} // concepts already counted for this item
+		if flagged == nil {
+			flagged = map[string]bool{}
+		}
 		total := 0.0
 		for i := range it.Checks {
 			cr := e.run(&it.Checks[i], p, used)
 			for _, dn := range cr.Denied {
-				rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: NoteDenied, Message: fmt.Sprintf("%s: “%s” is refused by its own sentence: “%s”", e.where(dn.Section, dn.Field), dn.Words, dn.Excerpt)})
+				// One flag per refused sentence, however many checks read it.
+				key := dn.Section + "." + dn.Field + "\x00" + dn.Excerpt
+				if flagged[key] {
+					continue
+				}
+				flagged[key] = true
+				msg := fmt.Sprintf("%s: “%s” is refused by its own sentence: “%s”", e.where(dn.Section, dn.Field), dn.Words, dn.Excerpt)
+				if strings.TrimSpace(dn.Words) == "" {
+					msg = fmt.Sprintf("%s: a sentence refuses what it names: “%s”", e.where(dn.Section, dn.Field), dn.Excerpt)
+				}
+				rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: NoteDenied, Message: msg})
 			}
 			total += cr.Credit
 			ir.Checks = append(ir.Checks, cr)
