@@ -13,6 +13,7 @@ import (
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/review"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -108,12 +109,46 @@ func (s *Server) apiDesignCreate(c echo.Context) error {
 	return writeDesign(c, http.StatusCreated, d)
 }
 
+// apiDesignGet returns a design to whoever may read it: its author and
+// mentors get the whole document, reviewers the blind one.
 func (s *Server) apiDesignGet(c echo.Context) error {
-	d, err := s.ownDesign(c)
+	d, role, err := s.readDesign(c)
 	if err != nil {
 		return err
 	}
-	return writeDesign(c, http.StatusOK, d)
+	if role == review.Author || role == review.Mentor {
+		return writeDesign(c, http.StatusOK, d)
+	}
+	return writeBlindDesign(c, d)
+}
+
+// blindDesign is a design as a reviewer reads it: the document without
+// its title (the owner is never in the document).
+type blindDesign struct {
+	*design.Design
+	Title string `json:"title,omitempty"`
+}
+
+func writeBlindDesign(c echo.Context, d *design.Design) error {
+	out := *d
+	out.Format, out.Title, out.OwnerID = design.Format, "", 0
+	if out.Sections == nil {
+		out.Sections = design.Answers{}
+	}
+	if out.Pipeline.Nodes == nil {
+		out.Pipeline.Nodes = []pipeline.Node{}
+	}
+	if out.Pipeline.Edges == nil {
+		out.Pipeline.Edges = []pipeline.Edge{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(blindDesign{Design: &out}); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b.Bytes())
 }
 
 // designPut is the body of PUT /api/v1/designs/{id}: the version the change

@@ -13,6 +13,7 @@ import (
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/review"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -37,6 +38,28 @@ func (s *Server) ownDesign(c echo.Context) (*design.Design, error) {
 		return nil, notFound("This design")
 	}
 	return d, err
+}
+
+// readDesign returns design :id as the signed-in user may read it, with
+// their role: their own design, a draft too (Author); any submitted design,
+// for a mentor (Mentor); another's submitted design, blind, without author
+// or title, for a reviewer (ReviewerBefore, ReviewerAfter). Anything else,
+// a mentor asking for another's draft included, is a 404.
+func (s *Server) readDesign(c echo.Context) (*design.Design, review.Role, error) {
+	d, err := s.ownDesign(c)
+	if err == nil {
+		return d, review.Author, nil
+	}
+	if ae, ok := err.(*appError); !ok || ae.Status != http.StatusNotFound {
+		return nil, 0, err
+	}
+	id, _ := designID(c)
+	d, role, err := s.reviews.DesignForReview(c.Request().Context(), currentUser(c).ID, id)
+	if err != nil {
+		return nil, 0, reviewError(err, "")
+	}
+	d.ID = id
+	return d, role, nil
 }
 
 type designListPage struct {
@@ -172,12 +195,23 @@ func (s *Server) editor(d *design.Design, title string, a design.Answers, raw ma
 }
 
 func (s *Server) handleDesignEdit(c echo.Context) error {
-	d, err := s.ownDesign(c)
+	d, role, err := s.readDesign(c)
 	if err != nil {
 		return err
 	}
+	switch role {
+	case review.Mentor:
+		p := s.viewPage(d)
+		p.Author = s.authorName(c, d)
+		return s.renderPage(c, http.StatusOK, "view", p)
+	case review.ReviewerBefore, review.ReviewerAfter:
+		// A reviewer reads a design blind, on its review page.
+		return c.Redirect(http.StatusSeeOther, "/reviews/"+itoa(d.ID))
+	}
 	if d.Status != design.StatusDraft {
-		return s.renderPage(c, http.StatusOK, "view", s.viewPage(d))
+		p := s.viewPage(d)
+		p.Own = true
+		return s.renderPage(c, http.StatusOK, "view", p)
 	}
 	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline}))
 }

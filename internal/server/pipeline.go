@@ -201,10 +201,11 @@ func limitMessage(le *pipeline.LimitError) string {
 	return c.Error()
 }
 
-// handleDesignPipeline serves the design's pipeline as svg, png or dot.
+// handleDesignPipeline serves the design's pipeline as svg, png or dot, to
+// whoever may read the design.
 func (s *Server) handleDesignPipeline(ext string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		d, err := s.ownDesign(c)
+		d, _, err := s.readDesign(c)
 		if err != nil {
 			return err
 		}

@@ -353,7 +353,7 @@ type reviewsView struct {
 	Items    []summaryRow
 	Reviews  []reviewCard
 	Rulings  map[string]store.Ruling
-	Disputes int
+	Disputes int // disputed items not settled yet
 }
 
 type summaryRow struct {
@@ -362,6 +362,32 @@ type summaryRow struct {
 	Points   int
 	Comments []labelledComment
 	Ruling   *store.Ruling
+}
+
+// Agreement says in words how the peer levels of the row stand: settled by
+// a mentor, disagreement, agree (which takes at least two reviews), or how
+// few reviews there are.
+func (r summaryRow) Agreement() string {
+	far := ""
+	if r.Auto != nil {
+		for _, l := range r.Levels {
+			if l-*r.Auto >= review.DisagreementSpread || *r.Auto-l >= review.DisagreementSpread {
+				far = fmt.Sprintf(", %d or more levels from the automatic level", review.DisagreementSpread)
+				break
+			}
+		}
+	}
+	switch {
+	case r.Ruling != nil:
+		return "settled by mentor"
+	case r.Disputed:
+		return "disagreement"
+	case len(r.Levels) == 0:
+		return "no reviews yet"
+	case len(r.Levels) == 1:
+		return "one review" + far
+	}
+	return "agree" + far
 }
 
 type labelledComment struct {
@@ -402,7 +428,7 @@ func newReviewsView(k *catalog.Case, role review.Role, reviews []store.Review, a
 		if r, ok := v.Rulings[sum.ItemID]; ok {
 			row.Ruling = &r
 		}
-		if sum.Disputed {
+		if sum.Disputed && row.Ruling == nil {
 			v.Disputes++
 		}
 		v.Items = append(v.Items, row)
@@ -483,6 +509,7 @@ type designReviewsPage struct {
 	Case    *catalog.Case
 	Reviews reviewsView
 	Author  string
+	Mentor  bool // the reader is a mentor, not the author: they may settle
 }
 
 func (p designReviewsPage) PageTitle() string { return "Reviews: " + p.Design.Title }
@@ -501,11 +528,18 @@ func (s *Server) designReviews(c echo.Context, d *design.Design, role review.Rol
 	}
 	author := ""
 	if role == review.Mentor {
-		if owner, err := s.store.UserByID(ctx, d.OwnerID); err == nil {
-			author = owner.Name
-		}
+		author = s.authorName(c, d)
 	}
 	return newReviewsView(k, role, revs, autoLevels(k, d), rulings), rulings, author, nil
+}
+
+// authorName returns the name of d's author, for a mentor's eyes.
+func (s *Server) authorName(c echo.Context, d *design.Design) string {
+	owner, err := s.store.UserByID(c.Request().Context(), d.OwnerID)
+	if err != nil {
+		return ""
+	}
+	return owner.Name
 }
 
 func (s *Server) handleDesignReviews(c echo.Context) error {
@@ -525,7 +559,7 @@ func (s *Server) handleDesignReviews(c echo.Context) error {
 			return err
 		}
 	}
-	return s.renderPage(c, http.StatusOK, "design_reviews", designReviewsPage{Design: d, Case: k, Reviews: v, Author: author})
+	return s.renderPage(c, http.StatusOK, "design_reviews", designReviewsPage{Design: d, Case: k, Reviews: v, Author: author, Mentor: role == review.Mentor})
 }
 
 // apiReviewsJSON is a design's reviews as the caller may see them.
@@ -549,6 +583,7 @@ type apiReview struct {
 
 type summaryJSON struct {
 	review.ItemSummary
+	Agreement string `json:"agreement"` // as the page says it: agree, disagreement, settled by mentor, ...
 }
 
 var roleNames = map[review.Role]string{review.Stranger: "other", review.ReviewerBefore: "reviewer", review.ReviewerAfter: "reviewer", review.Author: "author", review.Mentor: "mentor"}
@@ -567,7 +602,7 @@ func (s *Server) apiDesignReviews(c echo.Context) error {
 		out.Reviews = append(out.Reviews, apiReview{ID: rc.ID, Reviewer: rc.Label, Own: rc.Own, Levels: rc.Levels, Comments: rc.Comments, Comment: rc.Comment, Helpfulness: rc.Helpfulness})
 	}
 	for _, row := range v.Items {
-		out.Items = append(out.Items, summaryJSON{row.ItemSummary})
+		out.Items = append(out.Items, summaryJSON{ItemSummary: row.ItemSummary, Agreement: row.Agreement()})
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -672,6 +707,10 @@ func (s *Server) settle(c echo.Context, item string, level int, reason string) (
 	if err != nil {
 		return nil, err
 	}
+	if role != review.Mentor {
+		// A mentor's own design is settled by another mentor.
+		return nil, reviewError(store.ErrForbidden, "")
+	}
 	if _, ok := k.Rubric.Item(item); !ok {
 		return nil, &appError{Status: http.StatusUnprocessableEntity, Message: fmt.Sprintf("Unknown rubric item %q.", item)}
 	}
@@ -770,7 +809,14 @@ func (s *Server) handleProfile(c echo.Context) error {
 }
 
 type mentorPage struct {
-	Designs []store.MentorItem
+	Designs  []mentorRow
+	Disputed int // open disputed items over every design
+}
+
+type mentorRow struct {
+	store.MentorItem
+	CaseTitle string
+	Own       bool // the mentor wrote it: another mentor settles it
 }
 
 func (mentorPage) PageTitle() string { return "Mentor" }
@@ -783,7 +829,18 @@ func (s *Server) handleMentor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "mentor", mentorPage{Designs: list})
+	p := mentorPage{}
+	for _, it := range list {
+		row := mentorRow{MentorItem: it, CaseTitle: it.Case, Own: it.Author == currentUser(c).Name}
+		if k, ok := s.cat.Case(it.Case); ok {
+			row.CaseTitle = k.Title
+		}
+		if !row.Own {
+			p.Disputed += it.Disputed
+		}
+		p.Designs = append(p.Designs, row)
+	}
+	return s.renderPage(c, http.StatusOK, "mentor", p)
 }
 
 // reviewCounts are the numbers the navigation shows.
