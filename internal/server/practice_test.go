@@ -60,7 +60,7 @@ func TestInterviewMode(t *testing.T) {
 
 	// Submitting reveals the report, the hints' page and the time per section.
 	form = editorForm(t, c, path)
-	r = c.post(path+"/submit", url.Values{"version": {form.Get("version")}})
+	r = c.post(path+"/submit", url.Values{"version": {form.Get("version")}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(r.Request.URL.Path, "/report") {
 		t.Fatalf("submit led to %s", r.Request.URL.Path)
@@ -83,7 +83,7 @@ func TestFollowUpsAndCompare(t *testing.T) {
 	form.Set("p.dot", "digraph { app [kind=client, stage=online]; pol [kind=policy, stage=online]; app -> pol; }")
 	c.post(path, form)
 	form = editorForm(t, c, path)
-	c.post(path+"/submit", url.Values{"version": {form.Get("version")}})
+	c.post(path+"/submit", url.Values{"version": {form.Get("version")}, "confirm": {"yes"}})
 
 	k, _ := a.cat.Case("streaming-quality")
 	doc := c.get(path + "/followups").doc(t)

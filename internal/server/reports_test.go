@@ -82,7 +82,7 @@ func TestReportPageAndSubmit(t *testing.T) {
 
 	// Submit: the report is stored with the rubric version, the design is read-only.
 	version, _ := doc.Find(`form[action$="/submit"] input[name=version]`).Attr("value")
-	r = c.post(path+"/submit", map[string][]string{"version": {version}})
+	r = c.post(path+"/submit", map[string][]string{"version": {version}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(r.doc(t).Find(".flash").Text(), "rubric version 1") {
 		t.Errorf("submit flash: %q", r.doc(t).Find(".flash").Text())
