@@ -12,20 +12,29 @@ import (
 )
 
 func runUser(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: casebench user add|token|role NAME")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && isHelpArg(args[0]) {
+			printGroup(e.stdout, "user")
+			return nil
+		}
+		printGroup(e.stderr, "user")
+		return errUsage{"give a user command: add, token or role"}
 	}
 	sub := args[0]
-	cfg, rest, err := parseFlags("user "+sub, args[1:], e, nil)
+	var spec cmdSpec
+	switch sub {
+	case "add":
+		spec = cmdUserAdd
+	case "token":
+		spec = cmdUserToken
+	case "role":
+		spec = cmdUserRole
+	default:
+		return errUsage{fmt.Sprintf("unknown user command %q (add, token or role); run 'casebench user --help'", sub)}
+	}
+	cfg, rest, err := parseCmd(spec, args[1:], e, nil)
 	if err != nil {
 		return err
-	}
-	want := 1
-	if sub == "role" {
-		want = 2
-	}
-	if len(rest) != want {
-		return fmt.Errorf("usage: casebench user add NAME | user token NAME | user role NAME member|mentor")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
