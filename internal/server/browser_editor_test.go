@@ -168,6 +168,9 @@ func TestBrowserBrief(t *testing.T) {
 		t.Error("the collapsed brief opened again after a reload")
 	}
 	do(t, ctx, "open it again", chromedp.Click(css(`#brief > summary`)))
+	// The toggle is remembered in a task of its own; let it run before the
+	// viewport changes.
+	get(t, ctx, "remembered open", chromedp.Poll[bool](`localStorage.getItem("casebench.brief") === "open"`))
 
 	// A phone: the brief is a closed drawer, opened from the save bar.
 	do(t, ctx, "a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Reload(), chromedp.WaitVisible(css(`#design-form`)), scriptsRan())
@@ -196,7 +199,7 @@ func TestBrowserBrief(t *testing.T) {
 		scriptsRan(),
 	)
 	if !visible(`#brief .brief-prompt`) || !visible(`#brief details.qa[data-q="1"] .answer`) {
-		t.Error("the interview editor has no brief, or not the opened answer")
+		t.Errorf("the interview editor has no brief, or not the opened answer: %s", get(t, ctx, "why", chromedp.Evaluate[string](`JSON.stringify({brief: !!document.getElementById("brief"), open: document.getElementById("brief") && document.getElementById("brief").open, q1: document.querySelector('#brief details.qa[data-q="1"]') && document.querySelector('#brief details.qa[data-q="1"]').open, stored: localStorage.getItem("casebench.brief"), asked: localStorage.getItem("casebench.asked.homepage-recommendations"), w: innerWidth})`)))
 	}
 }
 

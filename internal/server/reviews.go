@@ -364,31 +364,8 @@ type summaryRow struct {
 	Ruling   *store.Ruling
 }
 
-// Agreement says in words how the peer levels of the row stand: settled by
-// a mentor, disagreement, agree (which takes at least two reviews), or how
-// few reviews there are.
-func (r summaryRow) Agreement() string {
-	far := ""
-	if r.Auto != nil {
-		for _, l := range r.Levels {
-			if l-*r.Auto >= review.DisagreementSpread || *r.Auto-l >= review.DisagreementSpread {
-				far = fmt.Sprintf(", %d or more levels from the automatic level", review.DisagreementSpread)
-				break
-			}
-		}
-	}
-	switch {
-	case r.Ruling != nil:
-		return "settled by mentor"
-	case r.Disputed:
-		return "disagreement"
-	case len(r.Levels) == 0:
-		return "no reviews yet"
-	case len(r.Levels) == 1:
-		return "one review" + far
-	}
-	return "agree" + far
-}
+// Agreement says in words how the row's peer levels stand.
+func (r summaryRow) Agreement() string { return review.Agreement(r.Levels, r.Auto, r.Ruling != nil) }
 
 type labelledComment struct {
 	Label string
