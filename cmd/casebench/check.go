@@ -69,22 +69,42 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// printReport writes a report as text: the score, the dimensions, and every
-// item with its checks, evidence and hints.
+// printReport writes a report as text: the score, the dimensions, the red
+// flags raised, and every item with its checks, evidence, the reasons credit
+// was withheld, and hints.
 func printReport(w io.Writer, title string, r *rubric.Report) {
 	fmt.Fprintf(w, "%s (%s), rubric version %d\n", title, r.Case, r.RubricVersion)
 	fmt.Fprintf(w, "Score %.1f / 100: %s. %.1f of %d automatic points", r.Score, r.Grade, r.Earned, r.Possible)
+	if r.Penalty > 0 {
+		fmt.Fprintf(w, ", less %.0f for red flags", r.Penalty)
+	}
 	if r.HumanPoints > 0 {
 		fmt.Fprintf(w, "; %d more points are for reviewers", r.HumanPoints)
 	}
 	fmt.Fprintln(w, ".")
+	fmt.Fprintln(w, rubric.GradeMeaning(r.Grade))
 	fmt.Fprintln(w)
 	for _, dim := range rubric.Dimensions {
 		if s, ok := r.Dimensions[dim]; ok {
 			fmt.Fprintf(w, "  %-14s %5.1f\n", dim, s)
 		}
 	}
+	for _, it := range r.RaisedFlags() {
+		fmt.Fprintf(w, "\nRED FLAG %s (%s): -%.0f points\n    %s\n", it.Title, it.ID, it.Penalty, it.Reason)
+		for _, c := range it.Checks {
+			if c.Met && len(c.Evidence) > 0 {
+				ev := c.Evidence[0]
+				fmt.Fprintf(w, "    raised by %s.%s: %q\n", ev.Section, ev.Field, firstOf(ev.Excerpt, ev.Words))
+			}
+		}
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(w, "\nnote: %s\n", n.Message)
+	}
 	for _, it := range r.Items {
+		if it.RedFlag {
+			continue
+		}
 		fmt.Fprintln(w)
 		if !it.Automatic {
 			fmt.Fprintf(w, "[ ] %s (%s, %d points): needs a reviewer\n", it.Title, it.ID, it.Points)
@@ -92,24 +112,46 @@ func printReport(w io.Writer, title string, r *rubric.Report) {
 		}
 		fmt.Fprintf(w, "[%d] %s (%s): %.1f of %d points\n", *it.Level, it.Title, it.ID, it.Earned, it.Points)
 		for _, c := range it.Checks {
-			if c.Met {
+			switch {
+			case c.Met:
 				fmt.Fprintf(w, "    met     %s\n", c.Label)
-				for _, ev := range c.Evidence {
-					switch {
-					case len(ev.Nodes) > 0:
-						fmt.Fprintf(w, "            nodes %s\n", strings.Join(ev.Nodes, " -> "))
-					case ev.Words != "":
-						fmt.Fprintf(w, "            %s.%s: %q\n", ev.Section, ev.Field, ev.Words)
-					}
+			case c.Credit > 0:
+				fmt.Fprintf(w, "    part    %s (%.0f%%)\n", c.Label, 100*c.Credit)
+			default:
+				fmt.Fprintf(w, "    missed  %s\n", c.Label)
+			}
+			for _, ev := range c.Evidence {
+				switch {
+				case len(ev.Nodes) > 0:
+					fmt.Fprintf(w, "            nodes %s\n", strings.Join(ev.Nodes, " -> "))
+				case ev.Words != "":
+					fmt.Fprintf(w, "            %s.%s: %q\n", ev.Section, ev.Field, ev.Words)
 				}
-			} else {
-				fmt.Fprintf(w, "    missed  %s\n            hint: %s\n", c.Label, c.Hint)
+			}
+			for _, n := range c.Notes {
+				fmt.Fprintf(w, "            why: %s", n.Message)
+				if n.Excerpt != "" {
+					fmt.Fprintf(w, " (%q)", n.Excerpt)
+				}
+				fmt.Fprintln(w)
+			}
+			if !c.Met && c.Hint != "" {
+				fmt.Fprintf(w, "            hint: %s\n", c.Hint)
 			}
 		}
 	}
 	for _, f := range r.Flags {
-		fmt.Fprintf(w, "\nflag (%s): %s\n", f.Item, f.Message)
+		if f.Kind != "red_flag" {
+			fmt.Fprintf(w, "\nflag (%s): %s\n", f.Item, f.Message)
+		}
 	}
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // runRescore re-scores submitted designs whose stored report is from

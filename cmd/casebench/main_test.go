@@ -206,18 +206,18 @@ func TestRescoreKeepsTheOldScore(t *testing.T) {
 	os.CopyFS(dir, os.DirFS("../../cases"))
 	rf := filepath.Join(dir, "search-discovery", "rubric.yaml")
 	b, _ := os.ReadFile(rf)
-	os.WriteFile(rf, []byte(strings.Replace(string(b), "version: 1", "version: 2", 1)), 0o644)
+	os.WriteFile(rf, []byte(strings.Replace(string(b), "version: 2", "version: 3", 1)), 0o644)
 	e, out, _ = testEnv("")
 	if err := run(ctx, []string{"rescore", "--db", db, "--cases", dir, "--case", "search-discovery"}, e); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "v1 100.0 -> v2 100.0") {
+	if !strings.Contains(out.String(), "v2 100.0 -> v3 100.0") {
 		t.Fatalf("output %q", out)
 	}
 	st, _ = store.Open(ctx, db)
 	defer st.Close()
 	reps, _ := st.Reports(ctx, d.ID)
-	if len(reps) != 2 || reps[0].RubricVersion != 1 || reps[1].RubricVersion != 2 || reps[1].Reason != "rescore" {
+	if len(reps) != 2 || reps[0].RubricVersion != 2 || reps[1].RubricVersion != 3 || reps[1].Reason != "rescore" {
 		t.Fatalf("reports %+v", reps)
 	}
 }

@@ -57,6 +57,38 @@ type Case struct {
 	Concepts  rubric.Concepts `yaml:"-" json:"-"` // shared concepts and the case's own
 	Engine    *rubric.Engine  `yaml:"-" json:"-"` // the rubric compiled, to check designs
 	Reference *design.Design  `yaml:"-" json:"-"`
+	// Calibration is a design of mixed quality whose level on every scored
+	// item is known: a reviewer's first review of a case is of it.
+	Calibration *design.Design `yaml:"-" json:"-"`
+	// CalibrationLevels are its known levels, with the reason for each.
+	CalibrationLevels map[string]KnownLevel `yaml:"-" json:"-"`
+}
+
+// KnownLevel is the level a calibration design reaches on one item, and why.
+type KnownLevel struct {
+	Level int    `yaml:"level" json:"level"`
+	Why   string `yaml:"why" json:"why"`
+}
+
+// Texts returns every text of the case a user can read: the prompt, facts,
+// constraints, questions and answers, hints and follow-ups. The rubric
+// engine treats designs that copy them as copied, not written.
+func (c *Case) Texts() []string {
+	out := []string{c.Title, c.Summary, c.Prompt}
+	for _, f := range c.Facts {
+		out = append(out, f.Label+": "+f.Value+".")
+	}
+	out = append(out, c.Constraints...)
+	for _, q := range c.Questions {
+		out = append(out, q.Question, q.Answer)
+	}
+	for _, h := range c.Hints {
+		out = append(out, h)
+	}
+	for _, f := range c.FollowUps {
+		out = append(out, f.Question, f.Expect)
+	}
+	return out
 }
 
 // Source returns the source with the given id and whether it exists.

@@ -189,7 +189,13 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 		return nil, l.errs
 	}
 	for _, c := range cat.Cases {
-		c.Engine = rubric.NewEngine(c.Rubric, c.Concepts, cat.Template)
+		var own []string
+		for id := range c.Concepts {
+			if _, shared := cat.Concepts[id]; !shared {
+				own = append(own, id)
+			}
+		}
+		c.Engine = rubric.NewEngine(c.Rubric, c.Concepts, cat.Template, rubric.WithCaseText(c.Texts()...), rubric.WithOwnConcepts(own...))
 	}
 	sort.Slice(cat.Cases, func(i, j int) bool { return cat.Cases[i].Title < cat.Cases[j].Title })
 	return cat, nil
@@ -253,11 +259,29 @@ func (l *loader) conceptFile(file string) rubric.Concepts {
 			l.fail(file, doc.line(p), k, "a concept needs at least one phrase")
 			bad = true
 		}
+		named := false
 		for i, ph := range c[k] {
-			if strings.TrimSpace(ph) == "" || !utf8.ValidString(ph) {
-				l.fail(file, doc.line(fmt.Sprintf("%s[%d]", p, i)), k, "empty phrase")
+			line := doc.line(fmt.Sprintf("%s[%d]", p, i))
+			switch {
+			case strings.TrimSpace(ph) == "" || !utf8.ValidString(ph):
+				l.fail(file, line, k, "empty phrase")
 				bad = true
+			case strings.HasPrefix(ph, "!"):
+				if ph != rubric.DirectiveRisk && !strings.HasPrefix(ph, rubric.DirectiveName) {
+					l.fail(file, line, k, "unknown directive %q (%s, or %sNAME to name it in reports)", ph, rubric.DirectiveRisk, rubric.DirectiveName)
+					bad = true
+				}
+			default:
+				named = true
+				if err := rubric.ValidateForm(ph); err != nil {
+					l.fail(file, line, k, "%v", err)
+					bad = true
+				}
 			}
+		}
+		if len(c[k]) > 0 && !named {
+			l.fail(file, doc.line(p), k, "a concept needs at least one phrase besides directives")
+			bad = true
 		}
 	}
 	if bad {
@@ -286,6 +310,10 @@ func (l *loader) casePack(dir string, cat *Catalog) *Case {
 	}
 	c.Concepts = concepts
 	c.Reference = l.reference(path.Join(dir, "reference.json"), c.Slug, cat.Template)
+	c.Calibration = l.reference(path.Join(dir, "calibration.json"), c.Slug, cat.Template)
+	if c.Rubric != nil {
+		c.CalibrationLevels = l.calibrationLevels(path.Join(dir, "calibration.yaml"), c.Rubric)
+	}
 	if len(l.errs) > before {
 		return nil
 	}
@@ -457,6 +485,56 @@ func (l *loader) reference(file, slug string, t *design.Template) *design.Design
 		}
 	}
 	return d
+}
+
+// calibrationLevels reads the known levels of a case's calibration design:
+// one per scored item, from 0 to 3, with a reason, spread so that a
+// reviewer who answers the same level everywhere cannot pass.
+func (l *loader) calibrationLevels(file string, r *rubric.Rubric) map[string]KnownLevel {
+	var f struct {
+		Levels map[string]KnownLevel `yaml:"levels"`
+	}
+	doc, ok := l.readYAML(file, &f)
+	if !ok {
+		return nil
+	}
+	scored := r.Scored()
+	known := map[string]bool{}
+	for _, it := range scored {
+		known[it.ID] = true
+		kl, ok := f.Levels[it.ID]
+		switch {
+		case !ok:
+			l.fail(file, doc.line("$.levels"), "levels", "no level for item %q", it.ID)
+		case kl.Level < 0 || kl.Level > 3:
+			l.fail(file, doc.line("$.levels."+it.ID), it.ID, "level %d is not from 0 to 3", kl.Level)
+		case strings.TrimSpace(kl.Why) == "":
+			l.fail(file, doc.line("$.levels."+it.ID), it.ID, "give the reason for the level (why)")
+		}
+	}
+	for id := range f.Levels {
+		if !known[id] {
+			l.fail(file, doc.line("$.levels."+id), id, "%q is not a scored item of the rubric", id)
+		}
+	}
+	// A reviewer's accuracy credits 1 for the known level and ½ for one
+	// level off (see review.Calibrate); a constant answer must score below
+	// half.
+	for _, constant := range []int{0, 3} {
+		credit := 0.0
+		for _, it := range scored {
+			switch d := f.Levels[it.ID].Level - constant; {
+			case d == 0:
+				credit++
+			case d == 1 || d == -1:
+				credit += 0.5
+			}
+		}
+		if acc := credit / float64(max(len(scored), 1)); acc >= 0.5 {
+			l.fail(file, doc.line("$.levels"), "levels", "a reviewer who answers %d everywhere scores %.0f%%: spread the known levels so that a constant answer scores below 50%%", constant, 100*acc)
+		}
+	}
+	return f.Levels
 }
 
 // lineOfKey returns the line of the first "key": in a JSON text, or 1.

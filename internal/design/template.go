@@ -36,6 +36,9 @@ type Field struct {
 	MaxValue    *float64  `yaml:"max_value,omitempty" json:"max_value,omitempty"`
 	Options     []string  `yaml:"options,omitempty" json:"options,omitempty"`
 	Columns     []Column  `yaml:"columns,omitempty" json:"columns,omitempty"`
+	// Later marks a field of plans ("Next steps"): what it names is not
+	// yet part of the design, and the checks read it as left open.
+	Later bool `yaml:"later,omitempty" json:"later,omitempty"`
 }
 
 // Column returns the column with the given id and whether it exists.

@@ -130,11 +130,25 @@ func Markdown(w io.Writer, doc Doc) error {
 	}
 	if r := doc.Report; r != nil {
 		fmt.Fprintf(&b, "## Rubric report\n\nScore %.1f / 100 (%s), rubric version %d: %.1f of %d points checked automatically", r.Score, r.Grade, r.RubricVersion, r.Earned, r.Possible)
+		if r.Penalty > 0 {
+			fmt.Fprintf(&b, ", less %.0f for red flags", r.Penalty)
+		}
 		if r.HumanPoints > 0 {
 			fmt.Fprintf(&b, "; %d points for reviewers", r.HumanPoints)
 		}
-		b.WriteString(".\n\n| Item | Dimension | Level | Points |\n|---|---|---|---|\n")
+		fmt.Fprintf(&b, ".\n\n%s\n\n", rubric.GradeMeaning(r.Grade))
+		if flags := r.RaisedFlags(); len(flags) > 0 {
+			b.WriteString("Red flags:\n\n")
+			for _, it := range flags {
+				fmt.Fprintf(&b, "- **%s** (−%.0f points). %s\n", oneLine(it.Title), it.Penalty, oneLine(it.Reason))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("| Item | Dimension | Level | Points |\n|---|---|---|---|\n")
 		for _, it := range r.Items {
+			if it.RedFlag {
+				continue
+			}
 			level := "reviewer"
 			if it.Level != nil {
 				level = strconv.Itoa(*it.Level) + " of 3"

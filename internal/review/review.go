@@ -184,28 +184,37 @@ type Gap struct {
 	Gap    int    `json:"gap"` // given minus known
 }
 
-// Calibration is how close a reviewer came to a reference's known levels.
+// Calibration is how close a reviewer came to a calibration design's
+// known levels.
 type Calibration struct {
 	Gaps []Gap `json:"gaps"`
 	// MeanAbsGap is the mean absolute gap, from 0 (exact) to 3.
 	MeanAbsGap float64 `json:"mean_abs_gap"`
-	// Accuracy is 1 - MeanAbsGap/3: 1 when every level matches.
+	// Accuracy credits each item 1 for the known level, ½ for one level
+	// off and 0 otherwise, averaged over the items. With known levels that
+	// vary by item, a reviewer who answers one level everywhere scores low.
 	Accuracy float64 `json:"accuracy"`
 }
 
 // Calibrate compares given levels with known ones over items.
 func Calibrate(items []string, given, known Levels) Calibration {
 	var c Calibration
-	total := 0
+	total, credit := 0, 0.0
 	for _, id := range items {
 		g, k := given[id], known[id]
 		c.Gaps = append(c.Gaps, Gap{ItemID: id, Given: g, Known: k, Gap: g - k})
 		total += abs(g - k)
+		switch abs(g - k) {
+		case 0:
+			credit++
+		case 1:
+			credit += 0.5
+		}
 	}
 	if len(items) > 0 {
 		c.MeanAbsGap = float64(total) / float64(len(items))
+		c.Accuracy = credit / float64(len(items))
 	}
-	c.Accuracy = 1 - c.MeanAbsGap/3
 	return c
 }
 

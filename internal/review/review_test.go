@@ -53,8 +53,17 @@ func TestSummarize(t *testing.T) {
 func TestCalibrate(t *testing.T) {
 	items := []string{"a", "b", "c"}
 	c := Calibrate(items, Levels{"a": 3, "b": 1, "c": 0}, Levels{"a": 3, "b": 3, "c": 1})
-	if c.Gaps[1].Gap != -2 || c.Gaps[2].Gap != -1 || c.MeanAbsGap != 1 || math.Abs(c.Accuracy-2.0/3) > 1e-9 {
+	// a exact (1), b two off (0), c one off (½).
+	if c.Gaps[1].Gap != -2 || c.Gaps[2].Gap != -1 || c.MeanAbsGap != 1 || math.Abs(c.Accuracy-0.5) > 1e-9 {
 		t.Fatalf("%+v", c)
+	}
+	// Known levels that vary: answering the same level everywhere is poor.
+	known := Levels{"a": 0, "b": 1, "c": 2, "d": 3}
+	four := []string{"a", "b", "c", "d"}
+	for _, l := range []int{0, 3} {
+		if acc := Calibrate(four, Levels{"a": l, "b": l, "c": l, "d": l}, known).Accuracy; acc >= 0.5 {
+			t.Errorf("answering %d everywhere scores %.2f", l, acc)
+		}
 	}
 	if perfect := Calibrate(items, Levels{"a": 1, "b": 2, "c": 3}, Levels{"a": 1, "b": 2, "c": 3}); perfect.Accuracy != 1 {
 		t.Errorf("exact levels: accuracy %v", perfect.Accuracy)

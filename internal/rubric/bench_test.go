@@ -8,24 +8,31 @@ import (
 	"github.com/casebench/casebench/internal/design"
 )
 
-// BenchmarkCheck scores the largest design of the calibration and held-out
-// sets against its case's rubric. The budget is 2 ms per check.
+// BenchmarkCheck scores the largest design of the references and the blind
+// set against its case's rubric. The budget is 2 ms per check.
 func BenchmarkCheck(b *testing.B) {
 	cat := loadCases(b)
 	var largest *design.Design
 	var size int64
-	consider := func(path string) {
-		st, err := os.Stat(path)
-		if err != nil || st.Size() <= size {
-			return
-		}
-		size, largest = st.Size(), readDesign(b, path)
-	}
 	for _, k := range cat.Cases {
-		consider(filepath.Join("../../cases", k.Slug, "reference.json"))
-		m, _ := filepath.Glob(filepath.Join("testdata", "*", k.Slug, "*.json"))
-		for _, p := range m {
-			consider(p)
+		paths := []string{filepath.Join("../../cases", k.Slug, "reference.json")}
+		md, _ := filepath.Glob(filepath.Join("testdata", "blind", k.Slug, "d*.md"))
+		paths = append(paths, md...)
+		for _, p := range paths {
+			st, err := os.Stat(p)
+			if err != nil || st.Size() <= size {
+				continue
+			}
+			var d *design.Design
+			if filepath.Ext(p) == ".md" {
+				if d, err = readMarkdownDesign(p, cat.Template); err != nil {
+					b.Fatal(err)
+				}
+				d.Case = k.Slug
+			} else {
+				d = readDesign(b, p)
+			}
+			size, largest = st.Size(), d
 		}
 	}
 	k, _ := cat.Case(largest.Case)

@@ -4,500 +4,429 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/casebench/casebench/internal/design"
-	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/lexicon"
 )
 
-// Grades, from the overall automatic score.
+// Weights of a mention by where and how it is written.
 const (
-	GradeStrong = "strong"
-	GradeMedium = "medium"
-	GradeWeak   = "weak"
+	weightOtherSection = 0.5  // found outside the check's sections
+	weightHedged       = 0.25 // "we could", "maybe later"
 )
 
-// Grade returns the grade of a score from 0 to 100.
-func Grade(score float64) string {
-	switch {
-	case score >= 75:
-		return GradeStrong
-	case score >= 40:
-		return GradeMedium
-	}
-	return GradeWeak
-}
+// Credit of a decision by how it is stated.
+const (
+	creditBareChoice = 0.6  // a choice without its why
+	creditBareProse  = 0.75 // a sentence that commits, without a reason
+)
 
-// Evidence is what a check found: where, the words it matched, the nodes.
-type Evidence struct {
-	Section string   `json:"section,omitempty"`
-	Field   string   `json:"field,omitempty"`
-	Words   string   `json:"words,omitempty"`   // the matched words as written
-	Excerpt string   `json:"excerpt,omitempty"` // the sentence they are in
-	Nodes   []string `json:"nodes,omitempty"`
-}
+// KeywordDesign is the share of a design's written words that, read as
+// keyword runs, makes the whole design one: its tables, choices, numbers
+// and pipeline then count only for the share of words that were written.
+// On the blind set, keyword-stuffed designs sit at 0.46 to 0.78 and every
+// other design at 0.19 or less.
+const KeywordDesign = 0.35
 
-// CheckResult is the outcome of one check.
-type CheckResult struct {
-	Check    string     `json:"check"`
-	Label    string     `json:"label"` // what the check looks for, in words
-	Met      bool       `json:"met"`
-	Evidence []Evidence `json:"evidence,omitempty"`
-	Denied   []Evidence `json:"denied,omitempty"` // mentions its own sentence denies
-	Hint     string     `json:"hint,omitempty"`   // what to add, when missed
-	Section  string     `json:"section,omitempty"`
-	Field    string     `json:"field,omitempty"`
-}
+// OnTopic is the share of the case's own concepts below which a design is
+// taken as an answer to another question: its credit is scaled down in
+// proportion. On the blind set, designs for the case take up 0.43 or more
+// (medium ones) and 0.75 or more (strong ones); the other cases' reference
+// designs take up 0.09 to 0.30.
+const OnTopic = 0.35
 
-// ItemResult is the outcome of one rubric item.
-type ItemResult struct {
-	ID        string        `json:"id"`
-	Dimension string        `json:"dimension"`
-	Title     string        `json:"title"`
-	Points    int           `json:"points"`
-	Automatic bool          `json:"automatic"`
-	Level     *int          `json:"level"` // nil for items that need human judgment
-	Earned    float64       `json:"earned"`
-	Checks    []CheckResult `json:"checks"`
-	Hint      string        `json:"hint,omitempty"`
-}
-
-// Flag is something a reviewer should look at, such as a denied concept.
-type Flag struct {
-	Item    string `json:"item"`
-	Message string `json:"message"`
-}
-
-// Report is the automatic assessment of a design against a rubric.
-type Report struct {
-	Case          string             `json:"case"`
-	RubricVersion int                `json:"rubric_version"`
-	Score         float64            `json:"score"` // 0-100, over the automatic points
-	Grade         string             `json:"grade"`
-	Earned        float64            `json:"earned"`
-	Possible      int                `json:"possible"` // automatic points
-	HumanPoints   int                `json:"human_points"`
-	Dimensions    map[string]float64 `json:"dimensions"` // 0-100 per dimension with automatic points
-	Items         []ItemResult       `json:"items"`
-	Flags         []Flag             `json:"flags,omitempty"`
-}
+// SectionBudget is how many written words of one section are read: a
+// 45-minute answer holds fewer, so a longer section earns no more than a
+// concise one.
+const SectionBudget = 800
 
 // Engine scores designs against one rubric. Build it once with NewEngine;
 // Check is safe for concurrent use.
 type Engine struct {
-	rubric   *Rubric
-	template *design.Template
-	phrases  map[string][]phrase // concept id to its phrases
-	names    map[string]string   // concept id to its name
-	// firstWords are the first words of every phrase: the only words a
-	// design's index needs.
-	firstWords map[string]bool
-	byFirst    map[string][]phrase // first word to the phrases it starts
+	rubric     *Rubric
+	template   *design.Template
+	vocab      *vocab
+	concepts   map[string]*concept
+	conceptIDs []string            // the concepts, sorted
+	own        []string            // the case's own concepts the rubric uses
+	ownSecs    map[string][]string // a concept to the sections its scored checks read ("" for all)
+	// phraseTerm marks the terms of phrases (not of pattern slots): the
+	// words a run of keywords is made of.
+	phraseTerm []bool
+	copies     shingles
+}
+
+// concept is one compiled concept.
+type concept struct {
+	id, name string
+	risk     bool
+	forms    []form
+}
+
+type options struct {
+	caseText []string
+	own      []string
+}
+
+// Option configures an Engine.
+type Option func(*options)
+
+// WithCaseText gives the texts of the case (prompt, facts, hints, ...): a
+// design that copies them earns nothing for those sentences.
+func WithCaseText(texts ...string) Option {
+	return func(o *options) { o.caseText = append(o.caseText, texts...) }
+}
+
+// WithOwnConcepts names the concepts of the case itself (not the shared
+// ones): how many of them a design takes up says whether it answers this
+// case at all.
+func WithOwnConcepts(ids ...string) Option {
+	return func(o *options) { o.own = append(o.own, ids...) }
 }
 
 // NewEngine compiles r with its concepts and the template.
-func NewEngine(r *Rubric, concepts Concepts, t *design.Template) *Engine {
-	e := &Engine{rubric: r, template: t, phrases: map[string][]phrase{}, names: map[string]string{}, firstWords: map[string]bool{}, byFirst: map[string][]phrase{}}
-	for id, ps := range concepts {
-		for _, p := range ps {
-			if ph := newPhrase(p); len(ph.words) > 0 {
-				e.phrases[id] = append(e.phrases[id], ph)
-				e.firstWords[ph.words[0]] = true
-				e.byFirst[ph.words[0]] = append(e.byFirst[ph.words[0]], ph)
-			}
-		}
-		if len(ps) > 0 {
-			e.names[id] = ps[0]
-		}
+func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option) *Engine {
+	var o options
+	for _, f := range opts {
+		f(&o)
 	}
-	return e
-}
-
-// Rubric returns the rubric the engine scores against.
-func (e *Engine) Rubric() *Rubric { return e.rubric }
-
-// Terse notes: a sentence with few function words still counts as written
-// when it has at least terseMinWords words, is not a comma list, and at most
-// terseMaxConcept of its words belong to concept phrases: "A/B test
-// randomised by account, 2-4 weeks (covers weekly patterns)" is a note; a
-// run of rubric words is not.
-const (
-	terseMinWords   = 6
-	terseMaxConcept = 0.4
-)
-
-func (e *Engine) terse(s *sentence) bool {
-	n := len(s.tokens)
-	if n < terseMinWords || listLike(s.text, s.tokens) {
-		return false
-	}
-	covered := make([]bool, n)
-	for i, t := range s.tokens {
-		cands := e.byFirst[t.word]
-		for _, st := range stems(t.word) {
-			cands = append(cands, e.byFirst[st]...)
-		}
-		for _, ph := range cands {
-			if ph.at(s.tokens, i) {
-				for j := i; j < i+len(ph.words); j++ {
-					covered[j] = true
-				}
-			}
-		}
-	}
-	c := 0
-	for _, b := range covered {
-		if b {
-			c++
-		}
-	}
-	return float64(c)/float64(n) <= terseMaxConcept
-}
-
-// parsed is a design's text, split into sentences once per check run.
-type parsed struct {
-	d      *design.Design
-	fields map[string][]sentence // "section.field" to its sentences
-	index  map[string][]loc      // word (and its singular) to where it is written in prose
-}
-
-// loc is a word of a written sentence.
-type loc struct {
-	section, field string
-	sent           *sentence
-	tok            int
-	order          int // position in the design, in template order
-}
-
-func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, fields: map[string][]sentence{}, index: map[string][]loc{}}
-	order := 0
-	for _, sec := range e.template.Sections {
-		for fi := range sec.Fields {
-			f := &sec.Fields[fi]
-			var sents []sentence
-			switch f.Type {
-			case design.TypeText:
-				txt := d.Sections.Get(sec.ID, f.ID).Text
-				if txt == "" {
-					continue
-				}
-				sents = parseText(txt)
-				p.fields[sec.ID+"."+f.ID] = sents
-			case design.TypeList:
-				sents = rowSentences(f, d.Sections.Get(sec.ID, f.ID).Rows)
-			default:
-				continue
-			}
-			p.indexSentences(e, sec.ID, f.ID, sents, &order)
-		}
-	}
-	// Follow-up answers, given after submission, are trade-off discussion.
-	for _, fu := range d.FollowUps {
-		p.indexSentences(e, "tradeoffs", "follow_ups", parseText(fu.Answer), &order)
-	}
-	return p
-}
-
-// indexSentences adds the words of written sentences to the index.
-func (p *parsed) indexSentences(e *Engine, section, field string, sents []sentence, order *int) {
-	for si := range sents {
-		s := &sents[si]
-		if !s.prose && e.terse(s) {
-			s.prose = true
-		}
-		if !s.prose {
-			continue
-		}
-		for ti, t := range s.tokens {
-			*order++
-			if e.firstWords[t.word] {
-				p.index[t.word] = append(p.index[t.word], loc{section: section, field: field, sent: s, tok: ti, order: *order})
-			}
-			if w := t.word; len(w) > 2 && (w[len(w)-1] == 's' || w[len(w)-1] == 'g' || w[len(w)-1] == 'd') {
-				for _, stem := range stems(w) {
-					if e.firstWords[stem] {
-						p.index[stem] = append(p.index[stem], loc{section: section, field: field, sent: s, tok: ti, order: *order})
+	lx := lexicon.Default()
+	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, copies: shingles{}}
+	used, scored := map[string]bool{}, map[string]bool{}
+	e.ownSecs = map[string][]string{}
+	for _, it := range r.Items {
+		for _, c := range it.Checks {
+			for _, id := range c.Concepts {
+				used[id] = true
+				scored[id] = scored[id] || !it.RedFlag
+				if !it.RedFlag {
+					secs := c.Sections
+					if len(secs) == 0 {
+						secs = []string{""}
+					}
+					for _, sec := range secs {
+						if !slices.Contains(e.ownSecs[id], sec) {
+							e.ownSecs[id] = append(e.ownSecs[id], sec)
+						}
 					}
 				}
 			}
 		}
 	}
-}
-
-// rowSentences turns each row of a list, whose first column is filled,
-// into one structured sentence ("Take fraction; offline; +2%"): a row is a
-// statement of the design, not prose, and counts as written.
-func rowSentences(f *design.Field, rows []design.Row) []sentence {
-	var out []sentence
-	for _, r := range rows {
-		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
-			continue
-		}
-		cells := make([]string, 0, len(f.Columns))
-		for _, c := range f.Columns {
-			if v := strings.TrimSpace(r[c.ID]); v != "" {
-				cells = append(cells, v)
+	ids := make([]string, 0, len(used))
+	for id := range used {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // term ids do not depend on map order
+	for _, id := range ids {
+		c := &concept{id: id}
+		for _, s := range concepts[id] {
+			if s == DirectiveRisk {
+				c.risk = true
+				continue
+			}
+			if name, ok := strings.CutPrefix(s, DirectiveName); ok {
+				c.name = strings.TrimSpace(name)
+				continue
+			}
+			f, err := compileForm(e.vocab, lx, s)
+			if err != nil {
+				continue // the catalog reports it
+			}
+			if c.name == "" && f.isPhrase() {
+				c.name = s
+			}
+			c.forms = append(c.forms, f)
+			if f.isPhrase() {
+				for _, q := range f.slots[0] {
+					for _, t := range q {
+						e.markPhraseTerm(t)
+					}
+				}
 			}
 		}
-		text := strings.Join(cells, "; ")
-		out = append(out, sentence{text: text, tokens: tokenize(text), prose: true})
+		if c.name == "" {
+			c.name = strings.ReplaceAll(id, "_", " ")
+		}
+		e.concepts[id] = c
+		e.conceptIDs = append(e.conceptIDs, id)
+	}
+	for _, id := range o.own {
+		if scored[id] {
+			e.own = append(e.own, id)
+		}
+	}
+	slices.Sort(e.own)
+	for len(e.phraseTerm) < int(e.vocab.next) {
+		e.phraseTerm = append(e.phraseTerm, false)
+	}
+	for _, s := range o.caseText {
+		e.copies.add(s)
+	}
+	for _, s := range e.rubricTexts() {
+		e.copies.add(s)
+	}
+	return e
+}
+
+func (e *Engine) markPhraseTerm(t termID) {
+	for len(e.phraseTerm) <= int(t) {
+		e.phraseTerm = append(e.phraseTerm, false)
+	}
+	e.phraseTerm[t] = true
+}
+
+// rubricTexts returns every text of the rubric and of the report the
+// engine writes, so that pasting them back earns nothing.
+func (e *Engine) rubricTexts() []string {
+	var out []string
+	empty := e.parse(&design.Design{Sections: design.Answers{}})
+	for _, it := range e.rubric.Items {
+		out = append(out, it.Title, it.Decision, it.Hint, it.Reason)
+		out = append(out, it.Levels...)
+		for i := range it.Checks {
+			c := &it.Checks[i]
+			cr := e.run(c, empty, nil)
+			out = append(out, c.Hint, cr.Label, cr.Hint)
+		}
 	}
 	return out
+}
+
+// Rubric returns the rubric the engine scores against.
+func (e *Engine) Rubric() *Rubric { return e.rubric }
+
+// Describe says in words what check c looks for, as the rubric page shows it
+// before an attempt.
+func (e *Engine) Describe(c *Check) string {
+	return e.run(c, e.parse(&design.Design{Sections: design.Answers{}}), nil).Label
 }
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	p := e.parse(d)
-	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}}
+	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}, Notices: p.notices, KeywordShare: round2(p.keywords)}
+	if p.keywords >= KeywordDesign {
+		rep.Notices = append(rep.Notices, Note{Kind: NoteKeywordList,
+			Message: fmt.Sprintf("%.0f%% of this design's written words read as keyword runs - lists of techniques, sentences cut from one frame, or text copied from the case - so it is read as a keyword list: everything in it counts only for the %.0f%% that was written. Write what you decide and why.", 100*p.keywords, 100*(1-p.keywords))})
+	}
 	dimEarned := map[string]float64{}
 	dimPossible := map[string]int{}
+
+	// Red flags first: items they override earn nothing.
+	raised := map[string]bool{}
+	flagResults := map[string]ItemResult{}
 	for _, it := range e.rubric.Items {
-		ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, Automatic: it.Automatic()}
+		if !it.RedFlag {
+			continue
+		}
+		ir := e.redFlag(&it, p)
+		flagResults[it.ID] = ir
+		if ir.Raised {
+			raised[it.ID] = true
+			rep.Penalty += ir.Penalty
+			dimEarned[it.Dimension] -= ir.Penalty
+			msg := "Red flag: " + it.Title + ". " + it.Reason
+			if len(ir.Checks) > 0 {
+				for _, cr := range ir.Checks {
+					if cr.Met && len(cr.Evidence) > 0 {
+						ev := cr.Evidence[0]
+						msg += fmt.Sprintf(" (%s: “%s”)", e.where(ev.Section, ev.Field), firstNonEmpty(ev.Excerpt, ev.Words))
+						break
+					}
+				}
+			}
+			rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: "red_flag", Message: msg})
+		}
+	}
+	for _, it := range e.rubric.Items {
+		if it.RedFlag {
+			rep.Items = append(rep.Items, flagResults[it.ID])
+			continue
+		}
+		ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Decision: it.Decision, Points: it.Points, Automatic: it.Automatic()}
 		if !it.Automatic() {
 			rep.HumanPoints += it.Points
 			ir.Checks = []CheckResult{}
 			rep.Items = append(rep.Items, ir)
 			continue
 		}
-		met := 0
-		for _, c := range it.Checks {
-			cr := e.run(&c, p)
-			if cr.Met {
-				met++
-			}
+		used := map[string]bool{} // concepts already counted for this item
+		total := 0.0
+		for i := range it.Checks {
+			cr := e.run(&it.Checks[i], p, used)
 			for _, dn := range cr.Denied {
-				rep.Flags = append(rep.Flags, Flag{Item: it.ID, Message: fmt.Sprintf("%s › %s denies %q: %q", e.sectionTitle(dn.Section), dn.Field, dn.Words, dn.Excerpt)})
+				rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: NoteDenied, Message: fmt.Sprintf("%s: “%s” is refused by its own sentence: “%s”", e.where(dn.Section, dn.Field), dn.Words, dn.Excerpt)})
 			}
+			total += cr.Credit
 			ir.Checks = append(ir.Checks, cr)
 		}
-		level := 3 * met / len(it.Checks)
+		frac := total / float64(len(it.Checks))
+		for _, id := range it.OverriddenBy {
+			if raised[id] {
+				ir.OverriddenBy = append(ir.OverriddenBy, id)
+			}
+		}
+		if len(ir.OverriddenBy) > 0 && frac > 0 {
+			var titles []string
+			for _, id := range ir.OverriddenBy {
+				if f, ok := e.rubric.Item(id); ok {
+					titles = append(titles, f.Title)
+				}
+			}
+			for ci := range ir.Checks {
+				if ir.Checks[ci].Credit > 0 {
+					ir.Checks[ci].Notes = append(ir.Checks[ci].Notes, Note{Kind: NoteOverridden, Message: "Not counted: the design also " + lowerFirst(strings.Join(titles, "; ")) + ", which undoes this decision."})
+				}
+			}
+			frac = 0
+		}
+		level := int(math.Round(3 * frac))
 		ir.Level = &level
-		ir.Earned = float64(it.Points) * float64(level) / 3
-		if level < 3 {
+		ir.Earned = round1(float64(it.Points) * frac)
+		if frac < 0.999 {
 			ir.Hint = it.Hint
 		}
-		rep.Earned += ir.Earned
+		rep.Earned += float64(it.Points) * frac
 		rep.Possible += it.Points
-		dimEarned[it.Dimension] += ir.Earned
+		dimEarned[it.Dimension] += float64(it.Points) * frac
 		dimPossible[it.Dimension] += it.Points
 		rep.Items = append(rep.Items, ir)
 	}
+	rep.Relevance = e.relevance(p)
+	if rep.Relevance < OnTopic {
+		factor := rep.Relevance / OnTopic
+		rep.Notices = append(rep.Notices, Note{Kind: "off_topic",
+			Message: fmt.Sprintf("This design takes up few of this case's own concerns (%.0f%% of them), so it reads as an answer to another question: its points count for %.0f%%. Address what is particular to this case.", 100*rep.Relevance, 100*factor)})
+		rep.Earned *= factor
+		for dim := range dimEarned {
+			dimEarned[dim] *= factor
+		}
+	}
 	if rep.Possible > 0 {
-		rep.Score = round1(100 * rep.Earned / float64(rep.Possible))
+		rep.Score = round1(max(0, 100*(rep.Earned-rep.Penalty)/float64(rep.Possible)))
 	}
 	for dim, poss := range dimPossible {
-		rep.Dimensions[dim] = round1(100 * dimEarned[dim] / float64(poss))
+		rep.Dimensions[dim] = round1(max(0, 100*dimEarned[dim]/float64(poss)))
 	}
 	rep.Earned = round1(rep.Earned)
+	rep.Penalty = round1(rep.Penalty)
 	rep.Grade = Grade(rep.Score)
+	for _, s := range p.copiedExamples() {
+		rep.Flags = append(rep.Flags, Flag{Kind: NoteCopied, Message: fmt.Sprintf("%s: copied from the case or the rubric, not counted: “%s”", e.where(s.section, s.field), excerpt(s.text))})
+	}
 	return rep
 }
 
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
+// structured reports whether a check reads tables, choices, numbers or the
+// pipeline rather than sentences.
+func structured(kind string) bool {
+	switch kind {
+	case CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle:
+		return true
+	}
+	return false
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// relevance returns the share of the case's own concepts the design takes
+// up, affirmed in a sentence that is read.
+func (e *Engine) relevance(p *parsed) float64 {
+	if len(e.own) == 0 {
+		return 1
+	}
+	// Only the concerns of the sections written so far count: a draft
+	// that has framed the problem and nothing else is not off topic.
+	written := map[string]bool{"": true}
+	for i := range p.sents {
+		if p.sents[i].credited() || p.sents[i].row {
+			written[p.sents[i].section] = true
+		}
+	}
+	n, of := 0, 0
+	for _, id := range e.own {
+		if !slices.ContainsFunc(e.ownSecs[id], func(s string) bool { return written[s] }) {
+			continue
+		}
+		of++
+		ms := e.mentionsOf(id, p)
+		for i := range ms {
+			if ms[i].sent.credited() {
+				if pol, _ := ms[i].polarity(); pol == Affirmed {
+					n++
+					break
+				}
+			}
+		}
+	}
+	if of == 0 {
+		return 0
+	}
+	return round2(float64(n) / float64(of))
+}
+
+// redFlag evaluates a red flag's triggers.
+func (e *Engine) redFlag(it *Item, p *parsed) ItemResult {
+	ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, RedFlag: true, Reason: it.Reason, Checks: []CheckResult{}}
+	for i := range it.Checks {
+		cr := e.run(&it.Checks[i], p, nil)
+		ir.Checks = append(ir.Checks, cr)
+		if cr.Met {
+			ir.Raised = true
+		}
+	}
+	if ir.Raised {
+		ir.Penalty = float64(it.Points)
+		ir.Hint = it.Hint
+	}
+	return ir
+}
 
 func (e *Engine) sectionTitle(id string) string {
+	if id == "tradeoffs" || id == "" {
+		if s, ok := e.template.Section(id); ok {
+			return s.Title
+		}
+	}
 	if s, ok := e.template.Section(id); ok {
 		return s.Title
 	}
 	return id
 }
 
-func (e *Engine) fieldLabel(sec, field string) string {
+// where names a field as the editor shows it: "Evaluation › Online experiment".
+func (e *Engine) where(sec, field string) string {
 	if f, ok := e.template.Field(sec, field); ok {
 		return e.sectionTitle(sec) + " › " + f.Label
 	}
-	return sec + "." + field
+	if field == "follow_ups" {
+		return "Follow-up answers"
+	}
+	if sec != "" {
+		return e.sectionTitle(sec)
+	}
+	return "the design"
 }
 
 func (e *Engine) conceptName(id string) string {
-	if n, ok := e.names[id]; ok {
-		return n
+	if c, ok := e.concepts[id]; ok {
+		return c.name
 	}
 	return strings.ReplaceAll(id, "_", " ")
-}
-
-// Describe says in words what check c looks for, as the rubric page shows it
-// before an attempt.
-func (e *Engine) Describe(c *Check) string {
-	return e.run(c, &parsed{d: &design.Design{Sections: design.Answers{}}, fields: map[string][]sentence{}}).Label
-}
-
-// run evaluates one check.
-func (e *Engine) run(c *Check, p *parsed) CheckResult {
-	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field}
-	switch c.Check {
-	case CheckPresent:
-		e.present(c, p, &cr)
-	case CheckMentions:
-		e.mentions(c, p, &cr)
-	case CheckListHas:
-		e.listHas(c, p, &cr)
-	case CheckNumber:
-		e.number(c, p, &cr)
-	case CheckGraphHas:
-		e.graphHas(c, p, &cr)
-	case CheckGraphPath:
-		e.graphPath(c, p, &cr)
-	case CheckGraphCycle:
-		e.graphCycle(c, p, &cr)
-	}
-	if !cr.Met && c.Hint != "" {
-		cr.Hint = c.Hint
-	}
-	return cr
-}
-
-func (e *Engine) present(c *Check, p *parsed, cr *CheckResult) {
-	f, ok := e.template.Field(c.Section, c.Field)
-	if !ok {
-		return
-	}
-	where := e.fieldLabel(c.Section, c.Field)
-	v := p.d.Sections.Get(c.Section, c.Field)
-	switch f.Type {
-	case design.TypeText:
-		// Only written sentences count: a list of keywords is not an answer.
-		min := max(c.MinWords, 1)
-		words := 0
-		for _, s := range p.fields[c.Section+"."+c.Field] {
-			if s.prose {
-				words += len(s.tokens)
-			}
-		}
-		cr.Label = fmt.Sprintf("%s has at least %d words of written sentences", where, min)
-		cr.Met = words >= min
-		if cr.Met {
-			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: strconv.Itoa(words) + " words"}}
-		} else {
-			cr.Hint = fmt.Sprintf("Write %s in full sentences: %d of %d words so far.", where, words, min)
-		}
-	case design.TypeList:
-		min := max(c.Min, 1)
-		rows := filledRows(f, v.Rows)
-		cr.Label = fmt.Sprintf("%s has at least %d row(s)", where, min)
-		cr.Met = rows >= min
-		if cr.Met {
-			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: strconv.Itoa(rows) + " rows"}}
-		} else {
-			cr.Hint = fmt.Sprintf("Add rows to %s: %d of %d so far.", where, rows, min)
-		}
-	default:
-		cr.Label = where + " is set"
-		cr.Met = !v.IsZero()
-		if cr.Met {
-			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: valueText(v)}}
-		} else {
-			cr.Hint = "Fill in " + where + "."
-		}
-	}
-}
-
-// filledRows counts rows whose first column (the name) is filled.
-func filledRows(f *design.Field, rows []design.Row) int {
-	n := 0
-	for _, r := range rows {
-		if strings.TrimSpace(r[f.Columns[0].ID]) != "" {
-			n++
-		}
-	}
-	return n
-}
-
-func valueText(v design.Value) string {
-	if v.Number != nil {
-		return strconv.FormatFloat(*v.Number, 'f', -1, 64)
-	}
-	return v.Text
-}
-
-func (e *Engine) mentions(c *Check, p *parsed, cr *CheckResult) {
-	min := max(c.Min, 1)
-	names := make([]string, len(c.Concepts))
-	for i, id := range c.Concepts {
-		names[i] = e.conceptName(id)
-	}
-	secNames := make([]string, len(c.Sections))
-	for i, s := range c.Sections {
-		secNames[i] = e.sectionTitle(s)
-	}
-	if min > 1 {
-		cr.Label = fmt.Sprintf("discusses at least %d of: %s, in %s", min, strings.Join(names, ", "), strings.Join(secNames, ", "))
-	} else {
-		cr.Label = fmt.Sprintf("discusses %s in %s", strings.Join(names, " or "), strings.Join(secNames, ", "))
-	}
-	if len(c.Sections) > 0 {
-		cr.Section = c.Sections[0]
-	}
-	found := 0
-	for _, id := range c.Concepts {
-		ev, dn, ok := e.findConcept(id, c.Sections, p)
-		if ok {
-			found++
-			cr.Evidence = append(cr.Evidence, ev)
-		} else if dn != nil {
-			cr.Denied = append(cr.Denied, *dn)
-		}
-	}
-	cr.Met = found >= min
-	if !cr.Met {
-		cr.Hint = fmt.Sprintf("Explain, in full sentences in %s, how your design handles %s.", strings.Join(secNames, " or "), strings.Join(names, " / "))
-	}
-}
-
-// findConcept looks for concept id in the text fields of sections, in
-// written sentences, and returns the first credited mention (in the order
-// of sections, then of the design), or the first denied one.
-func (e *Engine) findConcept(id string, sections []string, p *parsed) (Evidence, *Evidence, bool) {
-	rank := make(map[string]int, len(sections))
-	for i, sid := range sections {
-		if _, ok := rank[sid]; !ok {
-			rank[sid] = i
-		}
-	}
-	var best, firstDenied *loc
-	var bestN, deniedN int
-	before := func(a *loc, b *loc) bool {
-		if b == nil {
-			return true
-		}
-		if ra, rb := rank[a.section], rank[b.section]; ra != rb {
-			return ra < rb
-		}
-		return a.order < b.order
-	}
-	for _, ph := range e.phrases[id] {
-		n := len(ph.words)
-		cands := p.index[ph.words[0]]
-		for ci := range cands {
-			l := &cands[ci]
-			if _, ok := rank[l.section]; !ok || !ph.at(l.sent.tokens, l.tok) {
-				continue
-			}
-			if denied(l.sent.tokens, l.tok, n) {
-				if before(l, firstDenied) {
-					firstDenied, deniedN = l, n
-				}
-				continue
-			}
-			if before(l, best) {
-				best, bestN = l, n
-			}
-		}
-	}
-	evidence := func(l *loc, n int) Evidence {
-		s := l.sent
-		return Evidence{Section: l.section, Field: l.field, Words: s.text[s.tokens[l.tok].start:s.tokens[l.tok+n-1].end], Excerpt: excerpt(s.text)}
-	}
-	if best != nil {
-		return evidence(best, bestN), nil, true
-	}
-	if firstDenied != nil {
-		ev := evidence(firstDenied, deniedN)
-		return Evidence{}, &ev, false
-	}
-	return Evidence{}, nil, false
 }
 
 func excerpt(s string) string {
@@ -512,111 +441,48 @@ func excerpt(s string) string {
 	return s[:cut] + "…"
 }
 
-func (e *Engine) listHas(c *Check, p *parsed, cr *CheckResult) {
-	f, ok := e.template.Field(c.Section, c.Field)
-	if !ok {
-		return
+// run evaluates one check. used holds the concepts already counted for the
+// item; a check credits a concept only once per item.
+func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
+	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field}
+	switch c.Check {
+	case CheckPresent:
+		e.present(c, p, &cr)
+	case CheckMentions:
+		e.mentions(c, p, &cr, used)
+	case CheckListHas:
+		e.listHas(c, p, &cr)
+	case CheckNumber:
+		e.number(c, p, &cr)
+	case CheckGraphHas:
+		e.graphHas(c, p, &cr)
+	case CheckGraphPath:
+		e.graphPath(c, p, &cr)
+	case CheckGraphCycle:
+		e.graphCycle(c, p, &cr)
+	case CheckDecision:
+		e.decision(c, p, &cr, used)
+	case CheckChooses:
+		e.chooses(c, p, &cr)
+	case CheckAsserts:
+		e.asserts(c, p, &cr, Affirmed)
+	case CheckRefuses:
+		e.asserts(c, p, &cr, Denied)
 	}
-	min := max(c.Min, 1)
-	var conds []string
-	for col, want := range c.Where {
-		conds = append(conds, col+" = "+want)
+	cr.Credit = math.Min(1, math.Max(0, cr.Credit))
+	if p.keywords >= KeywordDesign && cr.Credit > 0 && used != nil {
+		// In a design that mostly reads as keyword runs, what else it says
+		// is weak evidence of decisions too. (Items only: a red flag's
+		// trigger is not weakened.)
+		cr.Credit *= 1 - p.keywords
+		cr.Notes = append(cr.Notes, Note{Kind: NoteKeywordList,
+			Message: fmt.Sprintf("Counts for %.0f%%: %.0f%% of this design's written words read as keyword runs, so the rest of it is weak evidence of decisions.", 100*(1-p.keywords), 100*p.keywords)})
 	}
-	slices.Sort(conds)
-	where := e.fieldLabel(c.Section, c.Field)
-	cr.Label = fmt.Sprintf("%s has at least %d row(s) with %s", where, min, strings.Join(conds, ", "))
-	n := 0
-	for _, r := range p.d.Sections.Get(c.Section, c.Field).Rows {
-		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
-			continue
-		}
-		ok := true
-		for col, want := range c.Where {
-			if !strings.EqualFold(strings.TrimSpace(r[col]), want) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			n++
-			cr.Evidence = append(cr.Evidence, Evidence{Section: c.Section, Field: c.Field, Words: r[f.Columns[0].ID]})
-		}
-	}
-	cr.Met = n >= min
-	if !cr.Met {
-		cr.Hint = fmt.Sprintf("Add %d more row(s) to %s with %s.", min-n, where, strings.Join(conds, ", "))
-	}
-}
-
-func (e *Engine) number(c *Check, p *parsed, cr *CheckResult) {
-	where := e.fieldLabel(c.Section, c.Field)
-	unit := ""
-	if f, ok := e.template.Field(c.Section, c.Field); ok && f.Unit != "" {
-		unit = " " + f.Unit
-	}
-	fmtf := func(x *float64) string { return strconv.FormatFloat(*x, 'f', -1, 64) }
-	switch {
-	case c.AtLeast != nil && c.AtMost != nil:
-		cr.Label = fmt.Sprintf("%s is between %s and %s%s", where, fmtf(c.AtLeast), fmtf(c.AtMost), unit)
-	case c.AtLeast != nil:
-		cr.Label = fmt.Sprintf("%s is at least %s%s", where, fmtf(c.AtLeast), unit)
-	default:
-		cr.Label = fmt.Sprintf("%s is at most %s%s", where, fmtf(c.AtMost), unit)
-	}
-	v := p.d.Sections.Get(c.Section, c.Field)
-	if v.Number == nil {
-		cr.Hint = "Set " + where + "."
-		return
-	}
-	x := *v.Number
-	cr.Met = (c.AtLeast == nil || x >= *c.AtLeast) && (c.AtMost == nil || x <= *c.AtMost)
-	cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: fmtf(&x) + unit}}
-	if !cr.Met {
-		cr.Hint = fmt.Sprintf("%s is %s%s; the case calls for a value where %s.", where, fmtf(&x), unit, strings.TrimPrefix(cr.Label, where+" "))
-	}
-}
-
-func humanKind(k string) string { return strings.ReplaceAll(k, "_", " ") }
-
-func (e *Engine) graphHas(c *Check, p *parsed, cr *CheckResult) {
-	stage := ""
-	if c.Stage != "" {
-		stage = " in the " + c.Stage + " stage"
-	}
-	cr.Label = fmt.Sprintf("the pipeline has a %s node%s", humanKind(c.Node), stage)
-	ids := p.d.Pipeline.NodesOf(pipeline.Kind(c.Node), pipeline.Stage(c.Stage))
-	cr.Met = len(ids) > 0
+	cr.Met = cr.Credit >= 0.999
 	if cr.Met {
-		cr.Evidence = []Evidence{{Nodes: ids}}
-	} else {
-		cr.Hint = fmt.Sprintf("Add a node of kind %s%s to the pipeline.", c.Node, stage)
+		cr.Hint = ""
+	} else if c.Hint != "" && !slices.Contains(TriggerKinds, c.Check) {
+		cr.Hint = c.Hint
 	}
-}
-
-func (e *Engine) graphPath(c *Check, p *parsed, cr *CheckResult) {
-	cr.Label = fmt.Sprintf("the pipeline leads from a %s node to a %s node", humanKind(c.From), humanKind(c.To))
-	path := p.d.Pipeline.Path(pipeline.Kind(c.From), pipeline.Kind(c.To))
-	cr.Met = path != nil
-	if cr.Met {
-		cr.Evidence = []Evidence{{Nodes: path}}
-	} else {
-		cr.Hint = fmt.Sprintf("Connect a %s node to a %s node with edges (directly or through other steps).", c.From, c.To)
-	}
-}
-
-func (e *Engine) graphCycle(c *Check, p *parsed, cr *CheckResult) {
-	kinds := make([]pipeline.Kind, len(c.Through))
-	names := make([]string, len(c.Through))
-	for i, k := range c.Through {
-		kinds[i], names[i] = pipeline.Kind(k), humanKind(k)
-	}
-	loop := strings.Join(append(names, names[0]), " → ")
-	cr.Label = "the pipeline closes the loop " + loop
-	walk := p.d.Pipeline.Cycle(kinds...)
-	cr.Met = walk != nil
-	if cr.Met {
-		cr.Evidence = []Evidence{{Nodes: walk}}
-	} else {
-		cr.Hint = "Close the feedback loop with edges: " + loop + "."
-	}
+	return cr
 }

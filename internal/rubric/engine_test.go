@@ -1,7 +1,9 @@
 package rubric_test
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/casebench/casebench/internal/catalog"
@@ -15,39 +17,69 @@ func f(x float64) *float64 { return &x }
 var testConcepts = rubric.Concepts{
 	"exploration":   {"exploration", "explore"},
 	"take_fraction": {"take fraction"},
-	"retention":     {"retention"},
+	"retention":     {"retention", "stay* + subscrib*|member*"},
+	"ab_test":       {"a/b test", "random* + account*|member* + compar*|control|current"},
+	"random_split":  {"random split"},
+	"leakage":       {"leakage", "!risk"},
+	"clicks":        {"optimi*|maximi* + click*"},
 }
 
 var testRubric = &rubric.Rubric{Version: 2, Items: []rubric.Item{
-	{ID: "explore", Dimension: "model", Points: 6, Title: "Explores", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+	{ID: "explore", Dimension: "model", Points: 6, Title: "Explores", Decision: "How the policy keeps learning", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
 		{Check: "mentions", Concepts: []string{"exploration"}, Sections: []string{"model"}},
 		{Check: "mentions", Concepts: []string{"take_fraction"}, Sections: []string{"evaluation"}},
 		{Check: "present", Section: "model", Field: "approach", MinWords: 12},
 	}},
-	{ID: "guard", Dimension: "evaluation", Points: 3, Title: "Guardrails", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
-		{Check: "list_has", Section: "evaluation", Field: "metrics", Where: map[string]string{"kind": "guardrail"}},
+	{ID: "guard", Dimension: "evaluation", Points: 3, Title: "Guardrails", Decision: "What must not get worse", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+		{Check: "list_has", Section: "evaluation", Field: "metrics", Where: map[string]string{"kind": "guardrail"}, Numeric: "target"},
 	}},
-	{ID: "budget", Dimension: "deployment", Points: 3, Title: "Budget", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+	{ID: "budget", Dimension: "deployment", Points: 3, Title: "Budget", Decision: "The latency budget", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
 		{Check: "number", Section: "deployment", Field: "latency_budget", AtLeast: f(10), AtMost: f(300)},
 	}},
-	{ID: "graph", Dimension: "monitoring", Points: 3, Title: "Loop", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+	{ID: "graph", Dimension: "monitoring", Points: 3, Title: "Loop", Decision: "How outcomes flow back", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
 		{Check: "graph_has", Node: "policy", Stage: "online"},
 		{Check: "graph_path", From: "log", To: "training"},
 		{Check: "graph_cycle", Through: []string{"serving", "log", "training"}},
 	}},
+	{ID: "online", Dimension: "evaluation", Points: 6, Title: "Online test", Decision: "The online experiment", OverriddenBy: []string{"rf-offline"}, Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+		{Check: "decision", Section: "evaluation", Field: "online_test", Options: []string{"ab_test"}, Concepts: []string{"ab_test"}, Sections: []string{"evaluation"}},
+		{Check: "mentions", Concepts: []string{"ab_test", "retention"}, Sections: []string{"evaluation"}},
+	}},
 	{ID: "talk", Dimension: "communication", Points: 4, Title: "Clear", Levels: []string{"", "", "", ""}},
+	{ID: "rf-split", RedFlag: true, Dimension: "evaluation", Points: 5, Title: "Splits at random", Reason: "Leaks the future.", Checks: []rubric.Check{
+		{Check: "chooses", Section: "evaluation", Field: "split", Options: []string{"random_rows"}},
+		{Check: "asserts", Concepts: []string{"random_split"}, Sections: []string{"evaluation", "model"}},
+	}},
+	{ID: "rf-offline", RedFlag: true, Dimension: "evaluation", Points: 5, Title: "Skips the online test", Reason: "Offline gains do not show the effect on members.", Checks: []rubric.Check{
+		{Check: "refuses", Concepts: []string{"ab_test"}, Sections: []string{"evaluation"}},
+	}},
+	{ID: "rf-clicks", RedFlag: true, Dimension: "framing", Points: 4, Title: "Optimises clicks", Reason: "Clicks are not the goal.", Checks: []rubric.Check{
+		{Check: "asserts", Concepts: []string{"clicks"}, Sections: []string{"framing"}},
+	}},
+	{ID: "rf-budget", RedFlag: true, Dimension: "deployment", Points: 3, Title: "Over budget", Reason: "The page allows 300 ms.", Checks: []rubric.Check{
+		{Check: "number", Section: "deployment", Field: "latency_budget", AtLeast: f(301)},
+	}},
+	{ID: "rf-all", RedFlag: true, Dimension: "deployment", Points: 3, Title: "Ships at once", Reason: "No way back.", Checks: []rubric.Check{
+		{Check: "chooses", Section: "deployment", Field: "rollout_strategy", Options: []string{"all_at_once"}},
+	}},
 }}
 
-func engine(t *testing.T) *rubric.Engine {
+func loadTemplate(t testing.TB) *design.Template {
 	t.Helper()
 	tmpl, err := catalog.LoadTemplate(os.DirFS("../../cases"), "cases")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tmpl
+}
+
+func engine(t *testing.T, opts ...rubric.Option) *rubric.Engine {
+	t.Helper()
+	tmpl := loadTemplate(t)
 	if ps := testRubric.Validate(tmpl, testConcepts); len(ps) > 0 {
 		t.Fatalf("test rubric invalid: %+v", ps)
 	}
-	return rubric.NewEngine(testRubric, testConcepts, tmpl)
+	return rubric.NewEngine(testRubric, testConcepts, tmpl, opts...)
 }
 
 func item(t *testing.T, r *rubric.Report, id string) rubric.ItemResult {
@@ -63,12 +95,21 @@ func item(t *testing.T, r *rubric.Report, id string) rubric.ItemResult {
 
 func text(s string) design.Value { return design.Value{Text: s} }
 
+func hasNote(c rubric.CheckResult, kind string) bool {
+	for _, n := range c.Notes {
+		if n.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
 func TestEngineLevelsAndEvidence(t *testing.T) {
 	e := engine(t)
 	d := &design.Design{
 		Sections: design.Answers{
 			"model":      {"approach": text("We use a contextual bandit, and exploration is logged with its propensity for replay.")},
-			"evaluation": {"metrics": {Rows: []design.Row{{"name": "Play delay", "kind": "guardrail"}, {"kind": "guardrail"}}}},
+			"evaluation": {"metrics": {Rows: []design.Row{{"name": "Play delay", "kind": "guardrail", "target": "no worse than +2%"}, {"name": "Crashes", "kind": "guardrail", "target": "no worse"}, {"kind": "guardrail", "target": "1%"}}}},
 			"deployment": {"latency_budget": {Number: f(120)}},
 		},
 		Pipeline: pipeline.Graph{
@@ -78,8 +119,10 @@ func TestEngineLevelsAndEvidence(t *testing.T) {
 	}
 	r := e.Check("x", d)
 	ex := item(t, r, "explore")
+	// Exploration in the model (1), no take fraction (0), 15 of 12 words (1):
+	// two thirds of 6 points, level 2.
 	if *ex.Level != 2 || ex.Earned != 4 {
-		t.Errorf("explore: level %d earned %.1f; want 2 of 3 checks met: level 2, 4 points", *ex.Level, ex.Earned)
+		t.Errorf("explore: level %d earned %.1f; want level 2, 4 points", *ex.Level, ex.Earned)
 	}
 	if ev := ex.Checks[0].Evidence; len(ev) != 1 || ev[0].Section != "model" || ev[0].Field != "approach" || ev[0].Words != "exploration" {
 		t.Errorf("mentions evidence = %+v", ev)
@@ -89,7 +132,7 @@ func TestEngineLevelsAndEvidence(t *testing.T) {
 	}
 	g := item(t, r, "guard")
 	if *g.Level != 3 || len(g.Checks[0].Evidence) != 1 || g.Checks[0].Evidence[0].Words != "Play delay" {
-		t.Errorf("guard: %+v (a row without a name must not count)", g)
+		t.Errorf("guard: %+v (a row without a name or a number must not count)", g)
 	}
 	if b := item(t, r, "budget"); *b.Level != 3 {
 		t.Errorf("budget: %+v", b)
@@ -105,11 +148,11 @@ func TestEngineLevelsAndEvidence(t *testing.T) {
 	if talk.Automatic || talk.Level != nil {
 		t.Errorf("a human-only item got an automatic level: %+v", talk)
 	}
-	// 4 + 3 + 3 + 3 of 15 automatic points.
-	if r.Possible != 15 || r.HumanPoints != 4 || r.Score != 86.7 || r.RubricVersion != 2 {
+	// 4 + 3 + 3 + 3 + 0 of 21 automatic points.
+	if r.Possible != 21 || r.HumanPoints != 4 || r.Score != 61.9 || r.RubricVersion != 2 {
 		t.Errorf("report: possible %d human %d score %.1f version %d", r.Possible, r.HumanPoints, r.Score, r.RubricVersion)
 	}
-	if r.Dimensions["model"] != 66.7 || r.Dimensions["evaluation"] != 100 {
+	if r.Dimensions["model"] != 66.7 {
 		t.Errorf("dimensions %v", r.Dimensions)
 	}
 	if _, ok := r.Dimensions["communication"]; ok {
@@ -117,16 +160,30 @@ func TestEngineLevelsAndEvidence(t *testing.T) {
 	}
 }
 
-func TestMentionsOnlyInItsSections(t *testing.T) {
+// TestPartialCredit: an item earns in proportion to what its checks meet;
+// one check of four is a quarter, not zero.
+func TestPartialCredit(t *testing.T) {
+	e := engine(t)
+	d := &design.Design{Sections: design.Answers{"model": {"approach": text("Exploration is kept on a small random slice of traffic.")}}}
+	ex := item(t, e.Check("x", d), "explore")
+	// Exploration met; 10 of 12 words written; no take fraction.
+	if want := 6 * (1 + 10.0/12) / 3; ex.Earned != float64(int(want*10+0.5))/10 {
+		t.Errorf("explore earned %.2f; want %.2f", ex.Earned, want)
+	}
+}
+
+// TestMentionsElsewhereEarnHalf: a concept found outside a check's sections
+// earns half, and the report says where it was found.
+func TestMentionsElsewhereEarnHalf(t *testing.T) {
 	e := engine(t)
 	d := &design.Design{Sections: design.Answers{
 		"framing":    {"objective": text("We rely on exploration with a small random slice of traffic.")},
 		"evaluation": {"offline": text("The take fraction is measured on the random slice of logs.")},
 	}}
-	r := e.Check("x", d)
-	ex := item(t, r, "explore")
-	if ex.Checks[0].Met {
-		t.Error("exploration written in framing was credited to a check that reads only the model section")
+	ex := item(t, e.Check("x", d), "explore")
+	c := ex.Checks[0]
+	if c.Credit != 0.5 || !hasNote(c, rubric.NoteOtherSection) {
+		t.Errorf("exploration in framing, read by a model check: credit %.2f notes %+v; want 0.5 and a note", c.Credit, c.Notes)
 	}
 	if !ex.Checks[1].Met {
 		t.Error("take fraction in evaluation was not credited")
@@ -147,6 +204,9 @@ func TestKeywordListsEarnNothing(t *testing.T) {
 	if s.Score >= w.Score || item(t, s, "explore").Earned != 0 {
 		t.Fatalf("keyword lists scored %.1f (explore %.1f); the written design %.1f", s.Score, item(t, s, "explore").Earned, w.Score)
 	}
+	if !hasNote(item(t, s, "explore").Checks[0], rubric.NoteKeywordList) {
+		t.Errorf("the report does not say the list was read as keywords: %+v", item(t, s, "explore").Checks[0].Notes)
+	}
 }
 
 func TestDeniedConceptIsFlagged(t *testing.T) {
@@ -156,10 +216,16 @@ func TestDeniedConceptIsFlagged(t *testing.T) {
 	}}
 	r := e.Check("x", d)
 	c := item(t, r, "explore").Checks[0]
-	if c.Met || len(c.Denied) != 1 || c.Denied[0].Words != "exploration" {
-		t.Fatalf("denied exploration: met=%v denied=%+v", c.Met, c.Denied)
+	if c.Met || len(c.Denied) != 1 || c.Denied[0].Words != "exploration" || !hasNote(c, rubric.NoteDenied) {
+		t.Fatalf("denied exploration: met=%v denied=%+v notes=%+v", c.Met, c.Denied, c.Notes)
 	}
-	if len(r.Flags) != 1 || r.Flags[0].Item != "explore" {
+	found := false
+	for _, fl := range r.Flags {
+		if fl.Item == "explore" && fl.Kind == rubric.NoteDenied {
+			found = true
+		}
+	}
+	if !found {
 		t.Fatalf("flags = %+v", r.Flags)
 	}
 }
@@ -167,8 +233,176 @@ func TestDeniedConceptIsFlagged(t *testing.T) {
 func TestNumberOutOfRange(t *testing.T) {
 	e := engine(t)
 	d := &design.Design{Sections: design.Answers{"deployment": {"latency_budget": {Number: f(5000)}}}}
-	c := item(t, e.Check("x", d), "budget").Checks[0]
+	r := e.Check("x", d)
+	c := item(t, r, "budget").Checks[0]
 	if c.Met || c.Hint == "" || c.Evidence[0].Words != "5000 ms" {
 		t.Fatalf("5000 ms against 10..300: %+v", c)
+	}
+	if rf := item(t, r, "rf-budget"); !rf.Raised || rf.Penalty != 3 {
+		t.Fatalf("a 5000 ms budget did not raise the red flag: %+v", rf)
+	}
+}
+
+// TestDecisions: a choice with its why earns more than a bare choice, a
+// wrong choice earns nothing and says so, and prose with a reason earns as
+// much as the field.
+func TestDecisions(t *testing.T) {
+	e := engine(t)
+	credit := func(ans design.Answers) rubric.CheckResult {
+		return item(t, e.Check("x", &design.Design{Sections: ans}), "online").Checks[0]
+	}
+	bare := credit(design.Answers{"evaluation": {"online_test": text("ab_test")}})
+	why := credit(design.Answers{"evaluation": {"online_test": text("ab_test"), "online_test_why": text("Only a live test shows the effect on members.")}})
+	wrong := credit(design.Answers{"evaluation": {"online_test": text("switchback")}})
+	prose := credit(design.Answers{"evaluation": {"online": text("We keep a random half of accounts on the current ranker and compare, because only members show the effect.")}})
+	plain := credit(design.Answers{"evaluation": {"online": text("We keep a random half of accounts on the current ranker and compare.")}})
+	if !(why.Credit == 1 && bare.Credit == 0.6 && wrong.Credit == 0 && prose.Credit == 1 && plain.Credit == 0.75) {
+		t.Errorf("credits: why %.2f bare %.2f wrong %.2f prose+reason %.2f prose %.2f; want 1, 0.6, 0, 1, 0.75", why.Credit, bare.Credit, wrong.Credit, prose.Credit, plain.Credit)
+	}
+	if !hasNote(bare, rubric.NoteNoReason) || !hasNote(wrong, rubric.NoteWrongChoice) || !hasNote(plain, rubric.NoteNoReason) {
+		t.Errorf("notes: bare %+v wrong %+v plain %+v", bare.Notes, wrong.Notes, plain.Notes)
+	}
+}
+
+// TestRedFlags: a red flag costs its points, shows its reason and the
+// sentence that raised it, and cancels the items it overrides; a denied or
+// missing word raises nothing.
+func TestRedFlags(t *testing.T) {
+	e := engine(t)
+	good := &design.Design{Sections: design.Answers{"evaluation": {
+		"online":  text("We run an A/B test on retention for four weeks, randomised by account."),
+		"offline": text("We avoid a random split because viewing is ordered in time."),
+	}}}
+	bad := &design.Design{Sections: design.Answers{"evaluation": {
+		"online":  text("We run an A/B test on retention for four weeks. On reflection no A/B test is needed: offline gains are enough."),
+		"offline": text("We use a random split of the logs, 80/20."),
+	}}}
+	g, b := e.Check("x", good), e.Check("x", bad)
+	if n := len(g.RaisedFlags()); n != 0 {
+		t.Fatalf("a sound design raised %d red flags: %+v", n, g.RaisedFlags())
+	}
+	split := item(t, b, "rf-split")
+	if !split.Raised || split.Penalty != 5 || split.Reason == "" || !strings.Contains(split.Checks[1].Evidence[0].Excerpt, "random split") {
+		t.Fatalf("random split: %+v", split)
+	}
+	// "no A/B test is needed" is refused here, but affirmed in the sentence
+	// before: a contradiction, not a refusal.
+	if item(t, b, "rf-offline").Raised {
+		t.Error("a refusal contradicted by an affirmation raised the flag")
+	}
+	only := &design.Design{Sections: design.Answers{"evaluation": {"online": text("No A/B test is needed: the offline gains are enough.")}}}
+	r := e.Check("x", only)
+	if !item(t, r, "rf-offline").Raised || item(t, r, "online").OverriddenBy == nil {
+		t.Errorf("refusing the online test: flag %+v, online %+v", item(t, r, "rf-offline"), item(t, r, "online"))
+	}
+	if r.Penalty != 5 || b.Score >= g.Score {
+		t.Errorf("penalty %.1f; scores bad %.1f good %.1f", r.Penalty, b.Score, g.Score)
+	}
+	flagged := false
+	for _, fl := range r.Flags {
+		if fl.Kind == "red_flag" && strings.Contains(fl.Message, "Offline gains do not show") {
+			flagged = true
+		}
+	}
+	if !flagged {
+		t.Errorf("the report's flags do not give the reason: %+v", r.Flags)
+	}
+}
+
+// TestConceptCountsOncePerItem: naming the A/B test in two checks of one
+// item earns it once.
+func TestConceptCountsOncePerItem(t *testing.T) {
+	e := engine(t)
+	d := &design.Design{Sections: design.Answers{"evaluation": {"online": text("We run an A/B test, because only members show the effect. The A/B test, the A/B test and the A/B test again.")}}}
+	on := item(t, e.Check("x", d), "online")
+	if on.Checks[0].Credit != 1 || on.Checks[1].Credit != 0 {
+		t.Errorf("the A/B test counted twice in one item: credits %.2f, %.2f", on.Checks[0].Credit, on.Checks[1].Credit)
+	}
+}
+
+// TestCopiedFromTheCase: sentences copied from the case earn nothing and
+// are flagged, matched by runs of words, not whole fields.
+func TestCopiedFromTheCase(t *testing.T) {
+	prompt := "Each title has a pool of images, and the exploration of new images must stay below two percent of impressions at all times."
+	e := engine(t, rubric.WithCaseText(prompt))
+	copied := &design.Design{Sections: design.Answers{"model": {"approach": text("Our plan. Each title has a pool of images, and the exploration of new images must stay below two percent of impressions.")}}}
+	own := &design.Design{Sections: design.Answers{"model": {"approach": text("Our plan. We keep exploration of new images on a small random share of showings.")}}}
+	c, o := e.Check("x", copied), e.Check("x", own)
+	cc := item(t, c, "explore").Checks[0]
+	if cc.Credit != 0 || !hasNote(cc, rubric.NoteCopied) {
+		t.Fatalf("copied exploration: credit %.2f notes %+v", cc.Credit, cc.Notes)
+	}
+	if item(t, o, "explore").Checks[0].Credit != 1 {
+		t.Fatal("the design's own sentence was not credited")
+	}
+	flagged := false
+	for _, fl := range c.Flags {
+		flagged = flagged || fl.Kind == rubric.NoteCopied
+	}
+	if !flagged {
+		t.Errorf("copying is not flagged: %+v", c.Flags)
+	}
+}
+
+// TestFloodEarnsNoMore: a section beyond the words a 45-minute answer
+// holds earns no more than its concise version, and the report says so.
+func TestFloodEarnsNoMore(t *testing.T) {
+	e := engine(t)
+	concise := "We keep exploration on a small random slice of traffic, because the policy must keep learning."
+	// Sentences of many different frames, so that only the budget cuts them.
+	var b strings.Builder
+	words := []string{"design", "choices", "model", "traffic", "members", "titles", "pages"}
+	for _, glue := range [][2]string{{"the", "of"}, {"to", "with"}, {"for", "and"}} {
+		for i := 0; i < 64; i++ {
+			b.WriteString("Our")
+			for k, w := range words {
+				b.WriteString(" " + w)
+				if k < 6 {
+					b.WriteString(" " + glue[(i>>k)&1])
+				}
+			}
+			b.WriteString(". ")
+		}
+	}
+	b.WriteString(concise)
+	flood := e.Check("x", &design.Design{Sections: design.Answers{"model": {"approach": text(b.String())}}})
+	short := e.Check("x", &design.Design{Sections: design.Answers{"model": {"approach": text(concise)}}})
+	if flood.Score > short.Score {
+		t.Errorf("the flood scores %.1f, the concise section %.1f", flood.Score, short.Score)
+	}
+	said := false
+	for _, n := range flood.Notices {
+		said = said || n.Kind == rubric.NoteOverBudget
+	}
+	if !said {
+		t.Errorf("the report does not say the section was cut: %+v", flood.Notices)
+	}
+}
+
+// TestTemplatedSentencesEarnNothing: sentences cut from one frame read as
+// a list.
+func TestTemplatedSentencesEarnNothing(t *testing.T) {
+	e := engine(t)
+	d := &design.Design{Sections: design.Answers{"model": {"approach": text("We use exploration to improve learning. We use replay to improve evaluation. We use retention to improve value. We use caching to improve latency. We use bandits to improve choice.")}}}
+	c := item(t, e.Check("x", d), "explore").Checks[0]
+	if c.Credit != 0 || !hasNote(c, rubric.NoteTemplated) {
+		t.Errorf("templated sentences: credit %.2f notes %+v", c.Credit, c.Notes)
+	}
+}
+
+// TestHubGraphProvesNothing: a node wired to every other node does not
+// satisfy a path or a loop, and the report names it.
+func TestHubGraphProvesNothing(t *testing.T) {
+	e := engine(t)
+	g := pipeline.Graph{Nodes: []pipeline.Node{{ID: "hub", Kind: "other"}, {ID: "pol", Kind: "policy", Stage: "online"}}}
+	for i, k := range []pipeline.Kind{"serving", "log", "training", "source", "storage", "etl", "feature_store", "ranker", "cache", "metrics"} {
+		id := fmt.Sprintf("n%d", i)
+		g.Nodes = append(g.Nodes, pipeline.Node{ID: id, Kind: k})
+		g.Edges = append(g.Edges, pipeline.Edge{From: "hub", To: id}, pipeline.Edge{From: id, To: "hub"})
+	}
+	gr := item(t, e.Check("x", &design.Design{Sections: design.Answers{}, Pipeline: g}), "graph")
+	path, loop := gr.Checks[1], gr.Checks[2]
+	if path.Met || loop.Met || !hasNote(path, rubric.NoteHub) || !strings.Contains(path.Notes[0].Excerpt, "hub") {
+		t.Errorf("hub graph: path %+v, loop %+v", path, loop)
 	}
 }

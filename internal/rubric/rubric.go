@@ -5,6 +5,7 @@ package rubric
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/pipeline"
@@ -22,10 +23,24 @@ const (
 	CheckGraphHas   = "graph_has"
 	CheckGraphPath  = "graph_path"
 	CheckGraphCycle = "graph_cycle"
+	// CheckDecision credits a decision taken in a choice field (with its
+	// "why" field) or asserted in a sentence.
+	CheckDecision = "decision"
+
+	// Red-flag triggers: a choice made, a concept asserted, a concept refused.
+	CheckChooses = "chooses"
+	CheckAsserts = "asserts"
+	CheckRefuses = "refuses"
 )
 
-// CheckKinds lists every check kind.
-var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle}
+// CheckKinds lists every check kind items may use.
+var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision}
+
+// TriggerKinds lists the check kinds that raise red flags.
+var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses}
+
+// MinRedFlags is how many red flags a rubric must have.
+const MinRedFlags = 5
 
 // Rubric is a versioned list of items.
 type Rubric struct {
@@ -33,19 +48,31 @@ type Rubric struct {
 	Items   []Item `yaml:"items" json:"items"`
 }
 
-// Item is one thing the rubric scores, on levels 0 to 3.
+// Item is one thing the rubric scores, on levels 0 to 3, or a red flag: a
+// choice an expert marks down for this case, which costs its points when
+// the design makes it.
 type Item struct {
-	ID        string   `yaml:"id" json:"id"`
-	Dimension string   `yaml:"dimension" json:"dimension"`
-	Points    int      `yaml:"points" json:"points"`
-	Title     string   `yaml:"title" json:"title"`
-	Levels    []string `yaml:"levels" json:"levels"` // what levels 0, 1, 2 and 3 look like, for reviewers
-	Hint      string   `yaml:"hint,omitempty" json:"hint,omitempty"`
-	Checks    []Check  `yaml:"checks,omitempty" json:"checks,omitempty"`
+	ID        string `yaml:"id" json:"id"`
+	Dimension string `yaml:"dimension" json:"dimension"`
+	Points    int    `yaml:"points" json:"points"`
+	Title     string `yaml:"title" json:"title"`
+	// Decision is the decision or reasoning the item assesses, in words.
+	Decision string   `yaml:"decision,omitempty" json:"decision,omitempty"`
+	Levels   []string `yaml:"levels,omitempty" json:"levels,omitempty"` // what levels 0, 1, 2 and 3 look like, for reviewers
+	Hint     string   `yaml:"hint,omitempty" json:"hint,omitempty"`
+	Checks   []Check  `yaml:"checks,omitempty" json:"checks,omitempty"`
+	// OverriddenBy names red flags that, when raised, cancel this item:
+	// the design used the words but decided against them.
+	OverriddenBy []string `yaml:"overridden_by,omitempty" json:"overridden_by,omitempty"`
+
+	// RedFlag marks a red flag; its Checks are triggers, any of which
+	// raises it, and Reason says why an expert marks it down.
+	RedFlag bool   `yaml:"red_flag,omitempty" json:"red_flag,omitempty"`
+	Reason  string `yaml:"reason,omitempty" json:"reason,omitempty"`
 }
 
-// Automatic reports whether the item has automatic checks.
-func (it *Item) Automatic() bool { return len(it.Checks) > 0 }
+// Automatic reports whether the item has automatic checks and earns points.
+func (it *Item) Automatic() bool { return len(it.Checks) > 0 && !it.RedFlag }
 
 // Check is one automatic test of a design. Which fields matter depends on
 // Check (the kind).
@@ -65,7 +92,9 @@ type Check struct {
 
 	// list_has: rows whose cells equal Where; at least Min of them (default 1).
 	Where map[string]string `yaml:"where,omitempty" json:"where,omitempty"`
-	Min   int               `yaml:"min,omitempty" json:"min,omitempty"`
+	// list_has: a column whose cell must hold a number (a threshold, a target).
+	Numeric string `yaml:"numeric,omitempty" json:"numeric,omitempty"`
+	Min     int    `yaml:"min,omitempty" json:"min,omitempty"`
 
 	// number: the range the value must fall in.
 	AtLeast *float64 `yaml:"at_least,omitempty" json:"at_least,omitempty"`
@@ -81,6 +110,10 @@ type Check struct {
 
 	// graph_cycle: a feedback loop through nodes of these kinds, in order.
 	Through []string `yaml:"through,omitempty" json:"through,omitempty"`
+
+	// decision, chooses: the options of the choice field Section.Field
+	// that commit to the decision (decision) or raise the flag (chooses).
+	Options []string `yaml:"options,omitempty" json:"options,omitempty"`
 
 	// Hint says what to add when the check is missed.
 	Hint string `yaml:"hint,omitempty" json:"hint,omitempty"`
@@ -131,15 +164,54 @@ func (r *Rubric) Validate(t *design.Template, concepts Concepts) []Problem {
 		if it.Title == "" {
 			add(p, "title: an item needs a title")
 		}
-		if len(it.Levels) != 4 {
-			add(p+".levels", "levels: give exactly 4 descriptors, for levels 0 to 3")
+		switch {
+		case it.RedFlag:
+			if it.Reason == "" {
+				add(p, "reason: a red flag needs the reason an expert marks it down")
+			}
+			if len(it.Checks) == 0 {
+				add(p, "checks: a red flag needs at least one trigger (%v)", TriggerKinds)
+			}
+			if len(it.OverriddenBy) > 0 {
+				add(p+".overridden_by", "overridden_by: a red flag cannot be overridden")
+			}
+		default:
+			if len(it.Levels) != 4 {
+				add(p+".levels", "levels: give exactly 4 descriptors, for levels 0 to 3")
+			}
+			if len(it.Checks) > 0 && it.Decision == "" {
+				add(p, "decision: an item with checks names the decision or reasoning it assesses")
+			}
 		}
 		for j, c := range it.Checks {
 			cp := fmt.Sprintf("%s.checks[%d]", p, j)
+			trigger := slices.Contains(TriggerKinds, c.Check)
+			switch {
+			case it.RedFlag && !trigger && c.Check != CheckNumber:
+				add(cp+".check", "check: a red flag is raised only by what the design says or chooses (%v, or number), not %q", TriggerKinds, c.Check)
+				continue
+			case !it.RedFlag && trigger:
+				add(cp+".check", "check: %q raises red flags; mark the item red_flag: true", c.Check)
+				continue
+			}
 			for _, m := range c.validate(t, concepts) {
 				ps = append(ps, Problem{Path: cp + m.Path, Message: m.Message})
 			}
 		}
+	}
+	flags := 0
+	for i, it := range r.Items {
+		if it.RedFlag {
+			flags++
+		}
+		for j, id := range it.OverriddenBy {
+			if o, ok := r.Item(id); !ok || !o.RedFlag {
+				add(fmt.Sprintf("$.items[%d].overridden_by[%d]", i, j), "overridden_by: %q is not a red flag of this rubric", id)
+			}
+		}
+	}
+	if len(r.Items) > 0 && flags < MinRedFlags {
+		add("$.items", "items: a rubric needs at least %d red flags (red_flag: true), the choices an expert marks down for this case; it has %d", MinRedFlags, flags)
 	}
 	return ps
 }
@@ -175,25 +247,7 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 	case CheckPresent:
 		field(design.TypeText, design.TypeList, design.TypeNumber, design.TypeChoice)
 	case CheckMentions:
-		if len(c.Sections) == 0 {
-			add("", "sections: mentions needs the sections it reads")
-		}
-		for i, s := range c.Sections {
-			if _, ok := t.Section(s); !ok {
-				add(fmt.Sprintf(".sections[%d]", i), "sections: unknown section %q", s)
-			}
-		}
-		if len(c.Concepts) == 0 {
-			add("", "concepts: mentions needs at least one concept")
-		}
-		for i, k := range c.Concepts {
-			if _, ok := concepts[k]; !ok {
-				add(fmt.Sprintf(".concepts[%d]", i), "concepts: unknown concept %q (define it in concepts.yaml)", k)
-			}
-		}
-		if c.Min > len(c.Concepts) {
-			add(".min", "min: %d is more than the %d concepts listed", c.Min, len(c.Concepts))
-		}
+		ps = append(ps, c.validateConcepts(t, concepts, true)...)
 	case CheckListHas:
 		if f := field(design.TypeList); f != nil {
 			for col, want := range c.Where {
@@ -204,12 +258,46 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 					add(".where", "where: %q is not an option of column %s", want, col)
 				}
 			}
+			if c.Numeric != "" {
+				if _, ok := f.Column(c.Numeric); !ok {
+					add(".numeric", "numeric: list %s.%s has no column %q", c.Section, c.Field, c.Numeric)
+				}
+			}
 		}
 	case CheckNumber:
 		field(design.TypeNumber)
 		if c.AtLeast == nil && c.AtMost == nil {
 			add("", "number: give at_least, at_most or both")
 		}
+	case CheckDecision:
+		if c.Section != "" || c.Field != "" {
+			if f := field(design.TypeChoice); f != nil {
+				if len(c.Options) == 0 {
+					add(".options", "options: give the options of %s.%s that commit to the decision", c.Section, c.Field)
+				}
+				for i, o := range c.Options {
+					if !slices.Contains(f.Options, o) {
+						add(fmt.Sprintf(".options[%d]", i), "options: %q is not an option of %s.%s (%v)", o, c.Section, c.Field, f.Options)
+					}
+				}
+			}
+		} else if len(c.Concepts) == 0 {
+			add("", "a decision needs a choice field (section, field, options), concepts, or both")
+		}
+		ps = append(ps, c.validateConcepts(t, concepts, len(c.Concepts) > 0)...)
+	case CheckChooses:
+		if f := field(design.TypeChoice); f != nil {
+			if len(c.Options) == 0 {
+				add(".options", "options: give the options of %s.%s that raise the flag", c.Section, c.Field)
+			}
+			for i, o := range c.Options {
+				if !slices.Contains(f.Options, o) {
+					add(fmt.Sprintf(".options[%d]", i), "options: %q is not an option of %s.%s (%v)", o, c.Section, c.Field, f.Options)
+				}
+			}
+		}
+	case CheckAsserts, CheckRefuses:
+		ps = append(ps, c.validateConcepts(t, concepts, true)...)
 	case CheckGraphHas:
 		kind(".node", c.Node)
 		if !pipeline.ValidStage(pipeline.Stage(c.Stage)) {
@@ -231,10 +319,77 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 	return ps
 }
 
+// validateConcepts checks the sections and concepts a check reads.
+func (c *Check) validateConcepts(t *design.Template, concepts Concepts, need bool) []Problem {
+	var ps []Problem
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
+	if !need {
+		return nil
+	}
+	if len(c.Sections) == 0 {
+		add("", "sections: %s needs the sections it reads", c.Check)
+	}
+	for i, s := range c.Sections {
+		if _, ok := t.Section(s); !ok {
+			add(fmt.Sprintf(".sections[%d]", i), "sections: unknown section %q", s)
+		}
+	}
+	if len(c.Concepts) == 0 {
+		add("", "concepts: %s needs at least one concept", c.Check)
+	}
+	for i, k := range c.Concepts {
+		if _, ok := concepts[k]; !ok {
+			add(fmt.Sprintf(".concepts[%d]", i), "concepts: unknown concept %q (define it in concepts.yaml)", k)
+		}
+	}
+	if c.Min > len(c.Concepts) {
+		add(".min", "min: %d is more than the %d concepts listed", c.Min, len(c.Concepts))
+	}
+	return ps
+}
+
+// ValidateConcepts checks every form of every concept and returns a
+// problem per bad one, with the concept id as its path.
+func ValidateConcepts(concepts Concepts) []Problem {
+	var ps []Problem
+	for id, forms := range concepts {
+		named := false
+		for i, f := range forms {
+			if strings.HasPrefix(f, "!") {
+				if f != DirectiveRisk && !strings.HasPrefix(f, DirectiveName) {
+					ps = append(ps, Problem{Path: fmt.Sprintf("%s[%d]", id, i), Message: fmt.Sprintf("unknown directive %q (%s or %sNAME)", f, DirectiveRisk, DirectiveName)})
+				}
+				continue
+			}
+			named = true
+			if err := ValidateForm(f); err != nil {
+				ps = append(ps, Problem{Path: fmt.Sprintf("%s[%d]", id, i), Message: err.Error()})
+			}
+		}
+		if !named {
+			ps = append(ps, Problem{Path: id, Message: "a concept needs at least one phrase"})
+		}
+	}
+	return ps
+}
+
+// DirectiveRisk, in a concept's list, marks it as a risk to handle: "no
+// leakage" or "avoid position bias" address it rather than refuse it.
+const DirectiveRisk = "!risk"
+
+// DirectiveName, "!name=Readable name", names a concept in reports; by
+// default its name is its first phrase.
+const DirectiveName = "!name="
+
 // AutomaticShare returns the share of points, 0 to 1, in items with checks.
 func (r *Rubric) AutomaticShare() float64 {
 	var auto, all int
 	for _, it := range r.Items {
+		if it.RedFlag {
+			continue // red flags cost points; they are not points to earn
+		}
 		all += it.Points
 		if it.Automatic() {
 			auto += it.Points
@@ -254,4 +409,27 @@ func (r *Rubric) Item(id string) (*Item, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Scored returns the items that earn points (reviewers score them 0-3),
+// leaving out red flags.
+func (r *Rubric) Scored() []Item {
+	out := make([]Item, 0, len(r.Items))
+	for _, it := range r.Items {
+		if !it.RedFlag {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// RedFlags returns the rubric's red flags.
+func (r *Rubric) RedFlags() []Item {
+	var out []Item
+	for _, it := range r.Items {
+		if it.RedFlag {
+			out = append(out, it)
+		}
+	}
+	return out
 }

@@ -13,14 +13,46 @@ type token struct {
 	// clause counts the clause boundaries (commas, semicolons, "but")
 	// before the token, so that a denial only reaches its own clause.
 	clause int
+	// fn and filler mark function words and buzzword filler, set when the
+	// design is parsed.
+	fn, filler bool
+	// joined marks a word joined to the one before by a hyphen: the "in"
+	// and "time" of "point-in-time".
+	joined bool
 }
 
-// sentence is one sentence of a field, with its words.
+// sentence is one sentence of a field, with its words and what the engine
+// found out about it.
 type sentence struct {
-	text   string
-	tokens []token
-	prose  bool // written as a sentence, not as a list of keywords
+	text     string
+	tokens   []token
+	terms    [][]termID // the concept terms of each token
+	section  string
+	field    string
+	order    int  // position in the design
+	index    int  // position in the parsed design's sentences
+	prose    bool // written as a sentence, not as a list of keywords
+	row      bool // a row of a list field
+	question bool
+	later    string // the label of a field of plans ("Next steps"), read as open
+	listCue  string // the refusing header of the list it is in ("Deliberately not")
+	// dismissed is the answer that dismisses a short question: "Feedback
+	// loops? Not a real issue."
+	dismissed string
+	// head is a refusing heading before a colon ("Not doing:"), read once.
+	head     string
+	headAt   int
+	headRead bool
+
+	copied    bool // mostly words of the case or the rubric
+	packed    bool // names many concepts and decides none
+	weakRow   bool // a table row of a design that reads as keyword runs
+	templated bool // one of many sentences cut from the same frame
+	over      bool // beyond the words a 45-minute answer holds in its section
 }
+
+// credited reports whether the sentence's words may earn points.
+func (s *sentence) credited() bool { return s.prose && !s.copied && !s.templated && !s.over }
 
 // functionWords are the small words ordinary written sentences are full of
 // and keyword lists lack. "and" and "or" are left out: lists use them too.
@@ -72,10 +104,18 @@ func tokenize(s string) []token {
 			}
 		}
 		if w != "" {
-			if w == "but" {
+			switch w {
+			case "but", "whereas", "although", "though", "however":
 				clause++
 			}
-			toks = append(toks, token{word: w, start: start, end: end, clause: clause})
+			joined := start > 0 && s[start-1] == '-' && start > 1 && isWordByte(s[start-2])
+			// "postcode/city" is two words; "a/b" and "n/a" are one.
+			if i := strings.IndexByte(w, '/'); i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
+				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined},
+					token{word: w[i+1:], start: start + i + 1, end: end, clause: clause})
+			} else {
+				toks = append(toks, token{word: w, start: start, end: end, clause: clause, joined: joined})
+			}
 		}
 		start = -1
 	}
@@ -86,14 +126,37 @@ func tokenize(s string) []token {
 			}
 			continue
 		}
+		// "no-contact", "non-personalized" stay one word: the prefix is
+		// part of the name, not a negation.
+		if r == '-' && start >= 0 && i+1 < len(s) && isLetter(s[i+1]) {
+			if w := strings.ToLower(s[start:i]); w == "no" || w == "non" {
+				continue
+			}
+		}
+		// Numbers keep their decimal point, thousands and percent sign:
+		// "0.5%", "20,000", "99.9".
+		if start >= 0 && i > 0 && isDigit(s[i-1]) {
+			if r == '%' {
+				continue
+			}
+			if (r == '.' || r == ',') && i+1 < len(s) && isDigit(s[i+1]) {
+				continue
+			}
+		}
 		flush(i)
-		if r == ',' || r == ';' || r == ':' || r == '(' || r == ')' {
+		if r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '—' || r == '–' {
 			clause++
 		}
 	}
 	flush(len(s))
 	return toks
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isWordByte(c byte) bool { return isLetter(c) || isDigit(c) }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // hasMark reports whether s holds a slash or an apostrophe (straight or curly).
 func hasMark(s string) bool {
@@ -115,15 +178,60 @@ func hasUpper(s string) bool {
 	return false
 }
 
+// part is one sentence of a text, with the refusal its list inherits: the
+// bullets under "Deliberately not:" or "Rejected:" refuse what they name.
+type part struct {
+	text string
+	cue  string
+}
+
+// listCues are words that, in a line ending with ":", refuse the bullets
+// under it.
+var listCues = setOf(`not no never avoid avoided rejected reject ruled skip skipped dropped excluded won't don't`)
+
+// abbreviations end in a period that does not end a sentence.
+var abbreviations = []string{"e.g.", "i.e.", "vs.", "cf.", "approx."}
+
 // splitSentences cuts Markdown text into sentences: by line, then after
 // '.', '!' or '?' followed by a space, and after ';'.
 func splitSentences(text string) []string {
-	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
+	parts := splitParts(text)
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = p.text
+	}
+	return out
+}
+
+func splitParts(text string) []part {
+	var out []part
+	ctxIndent, ctxCue := -1, ""
+	for _, raw := range strings.Split(text, "\n") {
+		indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
+		line := strings.TrimSpace(raw)
+		bullet := strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "+ ")
 		line = strings.TrimLeft(line, "-*+#>| ")
 		if line == "" {
 			continue
+		}
+		// A bullet deeper than a refusing header inherits its refusal.
+		cue := ""
+		if ctxCue != "" && bullet && indent > ctxIndent {
+			cue = ctxCue
+		} else {
+			ctxIndent, ctxCue = -1, ""
+		}
+		if strings.HasSuffix(line, ":") && len(tokenize(line)) <= 6 {
+			toks := tokenize(line)
+			for k, t := range toks {
+				if listCues[t.word] && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
+					ctxIndent, ctxCue = indent, strings.TrimSuffix(line, ":")
+					if !bullet {
+						ctxIndent = -1
+					}
+					break
+				}
+			}
 		}
 		start := 0
 		for i := 0; i < len(line); i++ {
@@ -132,18 +240,25 @@ func splitSentences(text string) []string {
 			switch c {
 			case '.', '!', '?':
 				end = i+1 == len(line) || line[i+1] == ' '
+				if end && c == '.' {
+					for _, a := range abbreviations {
+						if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
+							end = false
+						}
+					}
+				}
 			case ';':
 				end = true
 			}
 			if end {
 				if s := strings.TrimSpace(line[start : i+1]); s != "" {
-					out = append(out, s)
+					out = append(out, part{s, cue})
 				}
 				start = i + 1
 			}
 		}
 		if s := strings.TrimSpace(line[start:]); s != "" {
-			out = append(out, s)
+			out = append(out, part{s, cue})
 		}
 	}
 	return out
@@ -180,166 +295,55 @@ func functionShare(toks []token) float64 {
 // listLike reports whether a sentence is a run of short comma-separated
 // items ("retention, cold start, A/B test, CUPED").
 func listLike(text string, toks []token) bool {
-	commas := strings.Count(text, ",") + strings.Count(text, "|")
-	return commas >= 3 && float64(len(toks))/float64(commas+1) < 3.5
+	// Commas inside parentheses list examples of one thing, not the
+	// sentence's items.
+	commas, depth := 0, 0
+	for _, c := range text {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ',', '|':
+			if depth == 0 {
+				commas++
+			}
+		}
+	}
+	inside := 0
+	depth = 0
+	for _, c := range text {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth = max(0, depth-1)
+		case ' ':
+			if depth > 0 {
+				inside++
+			}
+		}
+	}
+	return commas >= 3 && float64(len(toks)-inside)/float64(commas+1) < 3.5
 }
 
 // parseText splits text into sentences with their words.
 func parseText(text string) []sentence {
-	parts := splitSentences(text)
+	parts := splitParts(text)
 	out := make([]sentence, 0, len(parts))
 	for _, p := range parts {
-		toks := tokenize(p)
-		out = append(out, sentence{text: p, tokens: toks, prose: isProse(p, toks)})
+		toks := tokenize(p.text)
+		out = append(out, sentence{text: p.text, tokens: toks, prose: isProse(p.text, toks), question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
 	}
-	return out
-}
-
-// phrase is a concept phrase as words.
-type phrase struct {
-	text  string
-	words []string
-}
-
-func newPhrase(s string) phrase {
-	toks := tokenize(s)
-	p := phrase{text: s, words: make([]string, len(toks))}
-	for i, t := range toks {
-		p.words[i] = t.word
-	}
-	return p
-}
-
-// wordMatches reports whether a text word matches a phrase word, allowing a
-// plural on the phrase's last word.
-func wordMatches(text, want string, last bool) bool {
-	if text == want {
-		return true
-	}
-	if !last || len(text) <= len(want) {
-		return false
-	}
-	for _, st := range stems(text) {
-		if st == want {
-			return true
-		}
-	}
-	return false
-}
-
-// stems returns the words that text may be an inflection of: a plural
-// ("policies", "caches"), a gerund or a past form ("caching", "logged" is
-// not handled: doubled consonants are left alone).
-func stems(w string) []string {
-	n := len(w)
-	if n < 3 {
-		return nil
-	}
-	var out []string
-	switch w[n-1] {
-	case 's':
-		out = append(out, w[:n-1])
-		if strings.HasSuffix(w, "es") {
-			out = append(out, w[:n-2])
-		}
-		if strings.HasSuffix(w, "ies") {
-			out = append(out, w[:n-3]+"y")
-		}
-	case 'g':
-		if strings.HasSuffix(w, "ing") && n > 5 {
-			out = append(out, w[:n-3], w[:n-3]+"e")
-		}
-	case 'd':
-		if strings.HasSuffix(w, "ed") && n > 4 {
-			out = append(out, w[:n-2], w[:n-1])
+	for i := 0; i+1 < len(out); i++ {
+		q, a := &out[i], &out[i+1]
+		if q.question && len(q.tokens) <= 5 && len(a.tokens) > 0 {
+			switch a.tokens[0].word {
+			case "no", "not", "nope", "never", "none":
+				q.dismissed = a.text
+				q.prose = true
+			}
 		}
 	}
 	return out
-}
-
-// at reports whether p occurs in toks at index i.
-func (p phrase) at(toks []token, i int) bool {
-	n := len(p.words)
-	if n == 0 || i < 0 || i+n > len(toks) {
-		return false
-	}
-	for j := 0; j < n; j++ {
-		if !wordMatches(toks[i+j].word, p.words[j], j == n-1) {
-			return false
-		}
-	}
-	return true
-}
-
-// find returns the token index of every occurrence of p in toks.
-func (p phrase) find(toks []token) []int {
-	n := len(p.words)
-	if n == 0 {
-		return nil
-	}
-	var at []int
-	for i := 0; i+n <= len(toks); i++ {
-		ok := true
-		for j := 0; j < n; j++ {
-			if !wordMatches(toks[i+j].word, p.words[j], j == n-1) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			at = append(at, i)
-		}
-	}
-	return at
-}
-
-// Denial cues. A cue before a concept, within denyWindow words and in the
-// same clause, denies it ("no exploration", "without a fallback", "we skip
-// the A/B test"); a cue right after it does too ("an A/B test is
-// unnecessary").
-var (
-	denyBefore = setOf(`no not without never skip skips skipping skipped don't doesn't
-didn't won't isn't aren't wasn't weren't cannot can't nor neither drop dropping omit omitting ignore ignoring
-instead lack lacks lacking unnecessary`)
-	notDenying = setOf(`only just merely necessarily simply`) // "not only risk", "not just clicks"
-	denyAfter  = setOf(`unnecessary unneeded overkill pointless`)
-	denyNeeded = setOf(`needed required necessary useful worth`) // "is not needed", "isn't required"
-)
-
-const denyWindow = 4
-
-// denied reports whether the phrase at toks[i:i+n] is denied by its sentence.
-func denied(toks []token, i, n int) bool {
-	cl := toks[i].clause
-	for j := i - 1; j >= 0 && j >= i-denyWindow; j-- {
-		if toks[j].clause != cl {
-			break
-		}
-		if toks[j].word == "than" && j > 0 && toks[j-1].word == "rather" {
-			return true
-		}
-		if denyBefore[toks[j].word] {
-			if j+1 < len(toks) && notDenying[toks[j+1].word] {
-				continue
-			}
-			if toks[j].word == "instead" && (j+1 >= len(toks) || toks[j+1].word != "of") {
-				continue
-			}
-			return true
-		}
-	}
-	end := i + n
-	for j := end; j < len(toks) && j < end+denyWindow; j++ {
-		if toks[j].clause != cl {
-			break
-		}
-		w := toks[j].word
-		if denyAfter[w] {
-			return true
-		}
-		if (w == "not" || w == "isn't" || w == "aren't" || w == "never") && j+1 < len(toks) && denyNeeded[toks[j+1].word] {
-			return true
-		}
-	}
-	return false
 }

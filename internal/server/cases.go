@@ -20,6 +20,7 @@ type caseView struct {
 	Hints      map[string]template.HTML
 	Sources    []catalog.Source
 	RubricView []rubricDimension
+	RedFlags   []rubricItem
 	AutoShare  int           // percent of points checked automatically
 	BodyHTML   template.HTML // the page's body, the same for every visitor, rendered at start
 	CardHTML   template.HTML // the catalog's card of the case, rendered at start
@@ -34,22 +35,33 @@ type rubricDimension struct {
 }
 
 type rubricItem struct {
-	ID     string
-	Title  string
-	Points int
-	Levels []string
-	Checks []string // what the automatic checks look for, in words
+	ID       string
+	Title    string
+	Decision string
+	Reason   string // red flags: why an expert marks it down
+	Points   int
+	Levels   []string
+	Checks   []string // what the automatic checks look for, in words
+}
+
+// newRedFlagView lists the rubric's red flags as the case page shows them.
+func newRedFlagView(c *catalog.Case) []rubricItem {
+	var out []rubricItem
+	for _, it := range c.Rubric.RedFlags() {
+		out = append(out, rubricItem{ID: it.ID, Title: it.Title, Reason: it.Reason, Points: it.Points})
+	}
+	return out
 }
 
 func newRubricView(c *catalog.Case) []rubricDimension {
 	var out []rubricDimension
 	for _, dim := range rubric.Dimensions {
 		d := rubricDimension{Name: dim}
-		for _, it := range c.Rubric.Items {
+		for _, it := range c.Rubric.Scored() {
 			if it.Dimension != dim {
 				continue
 			}
-			ri := rubricItem{ID: it.ID, Title: it.Title, Points: it.Points, Levels: it.Levels}
+			ri := rubricItem{ID: it.ID, Title: it.Title, Decision: it.Decision, Points: it.Points, Levels: it.Levels}
 			for i := range it.Checks {
 				ri.Checks = append(ri.Checks, c.Engine.Describe(&it.Checks[i]))
 			}
@@ -82,6 +94,7 @@ func newCaseView(c *catalog.Case, cat *catalog.Catalog) *caseView {
 	}
 	if c.Rubric != nil && c.Engine != nil {
 		v.RubricView = newRubricView(c)
+		v.RedFlags = newRedFlagView(c)
 		v.AutoShare = int(100*c.Rubric.AutomaticShare() + 0.5)
 	}
 	return v

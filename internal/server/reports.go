@@ -31,7 +31,9 @@ func (s *Server) check(d *design.Design) (*rubric.Report, *catalog.Case, error) 
 type reportView struct {
 	Report     *rubric.Report
 	Dimensions []dimensionView
-	Flags      []rubric.Flag
+	Flags      []rubric.Flag // for a reviewer, red flags aside
+	RedFlags   []itemView    // red flags the design raised
+	Meaning    string        // the grade in words
 }
 
 type dimensionView struct {
@@ -52,6 +54,35 @@ type checkView struct {
 	Link     string // where in the editor the finding points
 	Where    string // the section and field, in words
 	Evidence []evidenceView
+	Notes    []noteView
+}
+
+// Partial reports whether the check earned some credit but not all.
+func (c checkView) Partial() bool { return c.Credit > 0 && !c.Met }
+
+// noteView is one explanation of credit withheld, in words.
+type noteView struct {
+	rubric.Note
+	Label string
+	Where string
+	Link  string
+}
+
+// noteLabels name the kinds of notes as the report shows them.
+var noteLabels = map[string]string{
+	rubric.NoteDenied:       "Refused",
+	rubric.NoteHedged:       "Left open",
+	rubric.NoteCopied:       "Copied",
+	rubric.NoteKeywordList:  "Read as keywords",
+	rubric.NoteTemplated:    "Read as keywords",
+	rubric.NoteOtherSection: "Found only in another section",
+	rubric.NoteOverBudget:   "Beyond the length read",
+	rubric.NoteOverridden:   "Overridden by a red flag",
+	rubric.NoteRepeated:     "Already counted",
+	rubric.NoteWrongChoice:  "Choice does not fit",
+	rubric.NoteNoReason:     "No reason given",
+	rubric.NoteHub:          "Only through a hub",
+	"missing":               "Not found",
 }
 
 type evidenceView struct {
@@ -88,7 +119,12 @@ func (s *Server) whereLabel(section, field string) string {
 }
 
 func (s *Server) newReportView(k *catalog.Case, designID int64, rep *rubric.Report) reportView {
-	v := reportView{Report: rep, Flags: rep.Flags}
+	v := reportView{Report: rep, Meaning: rubric.GradeMeaning(rep.Grade)}
+	for _, f := range rep.Flags {
+		if f.Kind != "red_flag" {
+			v.Flags = append(v.Flags, f)
+		}
+	}
 	byDim := map[string]*dimensionView{}
 	for _, dim := range rubric.Dimensions {
 		dv := &dimensionView{Name: dim}
@@ -111,7 +147,20 @@ func (s *Server) newReportView(k *catalog.Case, designID int64, rep *rubric.Repo
 				ev := evidenceView{Evidence: e, Where: s.whereLabel(e.Section, e.Field), Link: fieldLink(designID, e.Section, e.Field)}
 				cv.Evidence = append(cv.Evidence, ev)
 			}
+			for _, n := range c.Notes {
+				nv := noteView{Note: n, Label: noteLabels[n.Kind]}
+				if n.Section != "" {
+					nv.Where, nv.Link = s.whereLabel(n.Section, n.Field), fieldLink(designID, n.Section, n.Field)
+				}
+				cv.Notes = append(cv.Notes, nv)
+			}
 			iv.Checks = append(iv.Checks, cv)
+		}
+		if it.RedFlag {
+			if it.Raised {
+				v.RedFlags = append(v.RedFlags, iv)
+			}
+			continue
 		}
 		if dv, ok := byDim[it.Dimension]; ok {
 			dv.Items = append(dv.Items, iv)

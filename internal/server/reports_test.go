@@ -15,8 +15,18 @@ func TestCasePageShowsRubric(t *testing.T) {
 	k, _ := a.cat.Case("artwork-personalization")
 	doc := a.client().get("/cases/" + k.Slug).doc(t)
 	items := doc.Find("#rubric details.rubric-item")
-	if items.Length() != len(k.Rubric.Items) {
-		t.Fatalf("%d rubric items shown; the rubric has %d", items.Length(), len(k.Rubric.Items))
+	if items.Length() != len(k.Rubric.Scored()) {
+		t.Fatalf("%d rubric items shown; the rubric scores %d", items.Length(), len(k.Rubric.Scored()))
+	}
+	flags := doc.Find("#rubric ul.red-flag-list li")
+	if flags.Length() != len(k.Rubric.RedFlags()) || flags.Length() < 5 {
+		t.Fatalf("%d red flags shown; the rubric has %d", flags.Length(), len(k.Rubric.RedFlags()))
+	}
+	for _, f := range k.Rubric.RedFlags() {
+		li := doc.Find("#rubric-" + f.ID)
+		if !strings.Contains(li.Text(), f.Title) || !strings.Contains(li.Text(), fmt.Sprintf("−%d pts", f.Points)) {
+			t.Errorf("red flag %s does not show its title and cost: %q", f.ID, li.Text())
+		}
 	}
 	first := doc.Find("#rubric-" + k.Rubric.Items[0].ID)
 	if first.Find("ol.levels li").Length() != 4 || !strings.Contains(first.Text(), k.Rubric.Items[0].Title) {
@@ -25,7 +35,7 @@ func TestCasePageShowsRubric(t *testing.T) {
 	if doc.Find("#rubric ul.auto-checks li").Length() == 0 {
 		t.Error("the automatic checks are not described")
 	}
-	if !strings.Contains(doc.Find("#rubric").Text(), "version 1") {
+	if !strings.Contains(doc.Find("#rubric").Text(), fmt.Sprintf("version %d", k.Rubric.Version)) {
 		t.Error("the rubric version is not shown")
 	}
 }
@@ -84,11 +94,12 @@ func TestReportPageAndSubmit(t *testing.T) {
 	version, _ := doc.Find(`form[action$="/submit"] input[name=version]`).Attr("value")
 	r = c.post(path+"/submit", map[string][]string{"version": {version}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
-	if !strings.Contains(r.doc(t).Find(".flash").Text(), "rubric version 1") {
+	k, _ := a.cat.Case("artwork-personalization")
+	if !strings.Contains(r.doc(t).Find(".flash").Text(), fmt.Sprintf("rubric version %d", k.Rubric.Version)) {
 		t.Errorf("submit flash: %q", r.doc(t).Find(".flash").Text())
 	}
 	reps, _ := a.store.Reports(t.Context(), idOf(t, path))
-	if len(reps) != 1 || reps[0].RubricVersion != 1 || reps[0].Reason != "submit" {
+	if len(reps) != 1 || reps[0].RubricVersion != k.Rubric.Version || reps[0].Reason != "submit" {
 		t.Fatalf("stored reports %+v", reps)
 	}
 	view := c.get(path)
@@ -167,7 +178,7 @@ func TestAPICheckAndSubmit(t *testing.T) {
 		}
 	}
 	json.Unmarshal(r.body, &got)
-	if len(got.History) != 1 || got.History[0].RubricVersion != 1 {
+	if len(got.History) != 1 || got.History[0].RubricVersion != k.Rubric.Version {
 		t.Errorf("history %+v", got.History)
 	}
 	wantStatus(t, a.api("POST", fmt.Sprintf("/api/v1/designs/%d/submit", id), a.token("bob"), nil), http.StatusNotFound)

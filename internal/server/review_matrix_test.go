@@ -46,7 +46,7 @@ var roleUser = map[string]string{"author": authorName, "reviewer-before": "rex_b
 
 func allLevels(k *catalog.Case, level int) review.Levels {
 	l := review.Levels{}
-	for _, it := range k.Rubric.Items {
+	for _, it := range k.Rubric.Scored() {
 		l[it.ID] = level
 	}
 	return l

@@ -52,26 +52,22 @@ func reviewError(err error, slug string) error {
 }
 
 // itemIDs returns the rubric's item ids in order.
+// itemIDs returns the items reviewers score: every item but the red flags.
 func itemIDs(k *catalog.Case) []string {
-	ids := make([]string, len(k.Rubric.Items))
-	for i, it := range k.Rubric.Items {
+	scored := k.Rubric.Scored()
+	ids := make([]string, len(scored))
+	for i, it := range scored {
 		ids[i] = it.ID
 	}
 	return ids
 }
 
-// knownLevels are the levels a calibration compares with: the automatic
-// level of the reference on checked items, and 3 on the others, since the
-// reference is written to be strong.
+// knownLevels are the levels a calibration compares with: those the case
+// pack sets, with reasons, for its calibration design.
 func knownLevels(k *catalog.Case) review.Levels {
 	known := review.Levels{}
-	rep := k.Engine.Check(k.Slug, k.Reference)
-	for _, it := range rep.Items {
-		if it.Level != nil {
-			known[it.ID] = *it.Level
-		} else {
-			known[it.ID] = 3
-		}
+	for id, kl := range k.CalibrationLevels {
+		known[id] = kl.Level
 	}
 	return known
 }
@@ -133,7 +129,7 @@ type formItem struct {
 
 func formItems(k *catalog.Case, f reviewForm) []formItem {
 	out := make([]formItem, 0, len(k.Rubric.Items))
-	for _, it := range k.Rubric.Items {
+	for _, it := range k.Rubric.Scored() {
 		fi := formItem{ID: it.ID, Title: it.Title, Points: it.Points, Dim: it.Dimension, Levels: it.Levels, Comment: f.Comments[it.ID], Error: f.Errors[it.ID]}
 		if l, ok := f.Levels[it.ID]; ok {
 			fi.Given = &l
@@ -199,6 +195,10 @@ type calibratePage struct {
 	Message string
 }
 
+// Why returns the reason the calibration design sits at its known level
+// on an item.
+func (p calibratePage) Why(id string) string { return p.Case.CalibrationLevels[id].Why }
+
 func (p calibratePage) PageTitle() string { return "Calibrate: " + p.Case.Title }
 
 func (s *Server) calibrationCase(c echo.Context) (*catalog.Case, error) {
@@ -217,9 +217,10 @@ func itemTitles(k *catalog.Case) map[string]string {
 	return t
 }
 
-// blindReference returns the case's reference design as a reviewer sees it.
-func blindReference(k *catalog.Case) *design.Design {
-	d := *k.Reference
+// blindCalibration returns the case's calibration design as a reviewer
+// sees it.
+func blindCalibration(k *catalog.Case) *design.Design {
+	d := *k.Calibration
 	d.ID, d.Title, d.OwnerID = 0, "", 0
 	return &d
 }
@@ -229,7 +230,7 @@ func (s *Server) handleReferencePipeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeImage(c, &k.Reference.Pipeline, "svg", "")
+	return s.writeImage(c, &k.Calibration.Pipeline, "svg", "")
 }
 
 func (s *Server) handleCalibrateForm(c echo.Context) error {
@@ -237,7 +238,7 @@ func (s *Server) handleCalibrateForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := calibratePage{Case: k, View: s.newDesignView(blindReference(k)), Items: formItems(k, reviewForm{}), Titles: itemTitles(k)}
+	p := calibratePage{Case: k, View: s.newDesignView(blindCalibration(k)), Items: formItems(k, reviewForm{}), Titles: itemTitles(k)}
 	cals, err := s.reviews.Calibrations(c.Request().Context(), currentUser(c).ID)
 	if err != nil {
 		return err
@@ -267,7 +268,7 @@ func (s *Server) handleCalibrate(c echo.Context) error {
 	}
 	f := parseReviewForm(form, itemIDs(k))
 	if len(f.Errors) > 0 {
-		p := calibratePage{Case: k, View: s.newDesignView(blindReference(k)), Items: formItems(k, f), Titles: itemTitles(k), Message: "Give every item a level from 0 to 3."}
+		p := calibratePage{Case: k, View: s.newDesignView(blindCalibration(k)), Items: formItems(k, f), Titles: itemTitles(k), Message: "Give every item a level from 0 to 3."}
 		return s.renderPage(c, http.StatusUnprocessableEntity, "calibrate", p)
 	}
 	if _, err := s.calibrate(c.Request().Context(), currentUser(c), k, f); err != nil {

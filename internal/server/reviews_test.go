@@ -49,21 +49,32 @@ func TestReviewFlowPages(t *testing.T) {
 		t.Error("no message to calibrate first")
 	}
 
-	// Calibrate: all 2s against known levels of mostly 3: the gap is shown.
+	// Calibrate: all 2s against the calibration design's known levels,
+	// which vary by item: exact counts 1, one off a half.
 	cal := bob.get("/reviews/calibrate/" + k.Slug).doc(t)
 	form := levelsForm(cal, 2)
-	delete(form, "level."+k.Rubric.Items[1].ID)
+	delete(form, "level."+k.Rubric.Scored()[1].ID)
 	wantStatus(t, bob.post("/reviews/calibrate/"+k.Slug, form), http.StatusUnprocessableEntity)
 	r = bob.post("/reviews/calibrate/"+k.Slug, levelsForm(cal, 2))
 	wantStatus(t, r, http.StatusOK)
 	res := r.doc(t)
-	if acc := res.Find("#accuracy").Text(); acc != "67%" {
-		t.Errorf("accuracy %q; all levels one below the reference's 3 gives 67%%", acc)
+	credit := 0.0
+	for _, it := range k.Rubric.Scored() {
+		switch d := k.CalibrationLevels[it.ID].Level - 2; {
+		case d == 0:
+			credit++
+		case d == 1 || d == -1:
+			credit += 0.5
+		}
 	}
-	if res.Find("#calibration-result tbody tr").Length() != len(k.Rubric.Items) {
+	want := fmt.Sprintf("%.0f%%", 100*credit/float64(len(k.Rubric.Scored())))
+	if acc := res.Find("#accuracy").Text(); acc != want {
+		t.Errorf("accuracy %q; all 2s against the known levels gives %s", acc, want)
+	}
+	if res.Find("#calibration-result tbody tr").Length() != len(k.Rubric.Scored()) {
 		t.Error("not every item's gap is shown")
 	}
-	if !strings.Contains(bob.get("/profile").doc(t).Find("#accuracy").Text(), "67%") {
+	if !strings.Contains(bob.get("/profile").doc(t).Find("#accuracy").Text(), want) {
 		t.Error("the profile does not show the accuracy")
 	}
 

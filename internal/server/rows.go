@@ -192,7 +192,12 @@ func fieldHTML(f editorField) template.HTML {
 		b.WriteString(name)
 		b.WriteString(`" name="`)
 		b.WriteString(name)
-		b.WriteString(`" rows="6" maxlength="`)
+		// Short fields, such as the "why" of a decision, get a short box.
+		if f.TextMax() <= 1200 {
+			b.WriteString(`" rows="2" maxlength="`)
+		} else {
+			b.WriteString(`" rows="6" maxlength="`)
+		}
 		b.WriteString(strconv.Itoa(f.TextMax()))
 		b.WriteString(`"`)
 		if f.Placeholder != "" {

@@ -1,0 +1,316 @@
+package rubric
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/casebench/casebench/internal/lexicon"
+)
+
+// A concept is matched by its forms in concepts.yaml. A form is either a
+// phrase, whose words must follow one another ("feature store"), or a
+// pattern of slots joined by " + ", every slot filled somewhere in one
+// sentence, in any order, within a window of words: "random*|lottery +
+// member*|account*|slice + compar*|versus|control" reads "keep a random
+// slice of members on the old system and compare". A slot lists
+// alternatives with "|", each a phrase. A word matches its inflections and
+// British spellings ("keep": "kept", "keeping"); a word ending in "*"
+// matches any word it begins ("random*": "randomly", "randomised"); a word
+// starting with "~" also matches the synonyms of its most frequent sense.
+// A pattern may end with "@N" to set its window (default 15 words).
+
+// DefaultWindow is how many words a pattern's slots may spread over.
+const DefaultWindow = 15
+
+// minPrefix is the shortest prefix a "word*" may be.
+const minPrefix = 3
+
+// termID names one word of the concept vocabulary: a set of forms or a prefix.
+type termID int32
+
+// seq is a run of terms that must match consecutive words.
+type seq []termID
+
+// form is one compiled way of saying a concept.
+type form struct {
+	text   string
+	slots  [][]seq // a phrase is one slot of one seq
+	window int
+	// starts maps a term to the slot alternatives it begins, so that a
+	// sentence is scanned once.
+	starts map[termID][]slotAlt
+}
+
+type slotAlt struct{ slot, alt int }
+
+func (f *form) index() {
+	f.starts = map[termID][]slotAlt{}
+	for si, slot := range f.slots {
+		for ai, q := range slot {
+			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai})
+		}
+	}
+}
+
+func (f *form) isPhrase() bool { return len(f.slots) == 1 }
+
+// vocab maps words to the terms they are.
+type vocab struct {
+	words      map[string][]termID // a word as written, lower case, to its terms
+	prefixes   map[string][]termID // a prefix to the terms it is
+	prefixLens []int
+	next       termID
+	byKey      map[string]termID // "=keep", "*random", "~keep" to its term
+}
+
+func newVocab() *vocab {
+	return &vocab{words: map[string][]termID{}, prefixes: map[string][]termID{}, byKey: map[string]termID{}}
+}
+
+// term returns the term of one pattern word, adding it on first use.
+func (v *vocab) term(lx *lexicon.Lexicon, w string) termID {
+	key := "=" + w
+	switch {
+	case w == anyNumber || w == anyPercent:
+		key = w
+	case strings.HasSuffix(w, "*"):
+		key = "*" + strings.TrimSuffix(w, "*")
+	case strings.HasPrefix(w, "~"):
+		key = w
+	}
+	if id, ok := v.byKey[key]; ok {
+		return id
+	}
+	id := v.next
+	v.next++
+	v.byKey[key] = id
+	addWord := func(s string) {
+		if !slices.Contains(v.words[s], id) {
+			v.words[s] = append(v.words[s], id)
+		}
+	}
+	switch key[0] {
+	case '#':
+		// Matched by shape in termsOf.
+	case '*':
+		p := key[1:]
+		v.prefixes[p] = append(v.prefixes[p], id)
+		if !slices.Contains(v.prefixLens, len(p)) {
+			v.prefixLens = append(v.prefixLens, len(p))
+			slices.Sort(v.prefixLens)
+		}
+	case '~':
+		base := key[1:]
+		for _, s := range append([]string{base}, lx.Synonyms(base)...) {
+			for _, f := range wordForms(lx, s) {
+				addWord(f)
+			}
+		}
+	default:
+		for _, f := range wordForms(lx, key[1:]) {
+			addWord(f)
+		}
+	}
+	return id
+}
+
+// wordForms returns the forms a pattern word matches: function words and
+// short words as written, others with their inflections.
+func wordForms(lx *lexicon.Lexicon, w string) []string {
+	if len(w) <= 2 || functionWords[w] || strings.ContainsAny(w, "0123456789/'") {
+		return []string{w}
+	}
+	return lx.Forms(w)
+}
+
+// Special pattern words: any number, any percentage.
+const (
+	anyNumber  = "#num"
+	anyPercent = "#pct"
+)
+
+// termsOf returns the terms a word of a design is.
+func (v *vocab) termsOf(w string, buf []termID) []termID {
+	buf = append(buf[:0], v.words[w]...)
+	if w != "" && isDigit(w[0]) {
+		if id, ok := v.byKey[anyNumber]; ok {
+			buf = append(buf, id)
+		}
+		if id, ok := v.byKey[anyPercent]; ok && strings.HasSuffix(w, "%") {
+			buf = append(buf, id)
+		}
+	}
+	for _, n := range v.prefixLens {
+		if n > len(w) {
+			break
+		}
+		buf = append(buf, v.prefixes[w[:n]]...)
+	}
+	return buf
+}
+
+// compileForm parses one line of a concept's list.
+func compileForm(v *vocab, lx *lexicon.Lexicon, s string) (form, error) {
+	f := form{text: s, window: DefaultWindow}
+	body := strings.TrimSpace(s)
+	if i := strings.LastIndex(body, "@"); i >= 0 && strings.Contains(body, " + ") {
+		n, err := strconv.Atoi(strings.TrimSpace(body[i+1:]))
+		if err != nil || n < 2 || n > 60 {
+			return f, fmt.Errorf("%q: the window after @ must be a number of words from 2 to 60", s)
+		}
+		f.window, body = n, strings.TrimSpace(body[:i])
+	}
+	parts := []string{body}
+	if strings.Contains(body, " + ") {
+		parts = strings.Split(body, " + ")
+	}
+	for _, part := range parts {
+		var slot []seq
+		for _, alt := range strings.Split(part, "|") {
+			words := patternWords(alt)
+			if len(words) == 0 {
+				return f, fmt.Errorf("%q: an empty alternative", s)
+			}
+			var q seq
+			for _, w := range words {
+				if strings.HasSuffix(w, "*") && len(w)-1 < minPrefix {
+					return f, fmt.Errorf("%q: %q is too short a prefix (at least %d letters before *)", s, w, minPrefix)
+				}
+				q = append(q, v.term(lx, w))
+			}
+			slot = append(slot, q)
+		}
+		f.slots = append(f.slots, slot)
+	}
+	f.index()
+	return f, nil
+}
+
+// patternWords tokenizes one alternative, keeping "*" and "~" markers.
+func patternWords(alt string) []string {
+	var out []string
+	for _, field := range strings.Fields(alt) {
+		if field == anyNumber || field == anyPercent {
+			out = append(out, field)
+			continue
+		}
+		star := strings.HasSuffix(field, "*")
+		tilde := strings.HasPrefix(field, "~")
+		toks := tokenize(strings.Trim(field, "*~"))
+		for i, t := range toks {
+			w := t.word
+			if tilde && i == 0 {
+				w = "~" + w
+			}
+			if star && i == len(toks)-1 {
+				w += "*"
+			}
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// ValidateForm reports whether s is a well-formed phrase or pattern.
+func ValidateForm(s string) error {
+	_, err := compileForm(newVocab(), lexicon.Default(), s)
+	return err
+}
+
+// span is where a form matched in a sentence: tokens [start, end).
+type span struct {
+	start, end int
+	slots      []int // the first token of each slot's match
+}
+
+// matchForm returns the matches of f in a sentence whose tokens carry their
+// terms: every occurrence of a phrase, or the tightest window of a pattern.
+func matchForm(f *form, terms [][]termID, out []span) []span {
+	out = out[:0]
+	// Every slot's occurrences, found in one pass over the words.
+	type occ struct{ slot, start, end int }
+	var occs []occ
+	need := len(f.slots)
+	seen := make([]bool, need)
+	found := 0
+	for i := range terms {
+		for _, t := range terms[i] {
+			for _, sa := range f.starts[t] {
+				q := f.slots[sa.slot][sa.alt]
+				if !seqAt(q, terms, i) {
+					continue
+				}
+				if need == 1 {
+					if len(out) == 0 || out[len(out)-1].start != i {
+						out = append(out, span{start: i, end: i + len(q), slots: []int{i}})
+					}
+					continue
+				}
+				occs = append(occs, occ{sa.slot, i, i + len(q)})
+				if !seen[sa.slot] {
+					seen[sa.slot] = true
+					found++
+				}
+			}
+		}
+	}
+	if need == 1 || found < need {
+		return out
+	}
+	// The smallest window holding one occurrence of each slot.
+	slices.SortFunc(occs, func(a, b occ) int { return a.start - b.start })
+	count := make([]int, need)
+	have := 0
+	best, bestLen := -1, 0
+	lo := 0
+	for hi := range occs {
+		if count[occs[hi].slot] == 0 {
+			have++
+		}
+		count[occs[hi].slot]++
+		for have == need {
+			end := 0
+			for k := lo; k <= hi; k++ {
+				end = max(end, occs[k].end)
+			}
+			if n := end - occs[lo].start; best < 0 || n < bestLen {
+				best, bestLen = lo, n
+			}
+			count[occs[lo].slot]--
+			if count[occs[lo].slot] == 0 {
+				have--
+			}
+			lo++
+		}
+	}
+	if best < 0 || bestLen > f.window {
+		return out
+	}
+	sp := span{start: occs[best].start, end: occs[best].end, slots: make([]int, need)}
+	for i := range seen {
+		seen[i] = false
+	}
+	for k, left := best, need; k < len(occs) && left > 0; k++ {
+		if o := occs[k]; !seen[o.slot] {
+			seen[o.slot] = true
+			left--
+			sp.slots[o.slot] = o.start
+			sp.end = max(sp.end, o.end)
+		}
+	}
+	return append(out, sp)
+}
+
+func seqAt(q seq, terms [][]termID, i int) bool {
+	if i+len(q) > len(terms) {
+		return false
+	}
+	for j, t := range q {
+		if !slices.Contains(terms[i+j], t) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,979 @@
+package rubric
+
+import (
+	"strings"
+	"sync"
+)
+
+// Polarity is how a sentence holds a concept it names: it affirms it ("we
+// run an A/B test"), denies or refuses it ("no A/B test is needed", "we
+// decided against exploration", "rather than a random split"), or hedges
+// it ("we could add a bandit later", "should we cache?").
+type Polarity uint8
+
+// The polarities of a mention.
+const (
+	Affirmed Polarity = iota
+	Hedged
+	Denied
+)
+
+func (p Polarity) String() string {
+	switch p {
+	case Hedged:
+		return "hedged"
+	case Denied:
+		return "denied"
+	}
+	return "affirmed"
+}
+
+// Windows of the cues around a mention, in words.
+const (
+	preWindow  = 6
+	postWindow = 8
+	// riskReach is how close a bare negation must sit to a risk to mean
+	// the design handles it ("no leakage"); further away it refuses to
+	// handle it ("none of the fixes for class imbalance made it in").
+	riskReach = 2
+)
+
+var (
+	// Cues before a mention that refuse it. For a risk ("leakage",
+	// "position bias"), most of them mean the design addresses it instead.
+	denyBefore = setOf(`no not never without none neither nor cannot can't won't don't doesn't didn't
+isn't aren't wasn't weren't shouldn't wouldn't couldn't mustn't needn't haven't hasn't hadn't nobody nothing
+skip skips skipping skipped omit omits omitting omitted drop drops dropping dropped forgo forgoes forgoing
+avoid avoids avoiding avoided exclude excludes excluding disable disables disabling abandon abandons abandoning
+reject rejects rejecting rejected ditch ditches ditching prevent prevents preventing eliminate eliminates eliminating
+lack lacks lacking unlike sans ignore ignores ignoring replace replaces replacing replaced remove removes removing
+removed retire retires retiring retired disabled abandoned scrap scrapped kill killed deprecate deprecated
+stop stops stopped stopping`)
+	// Of those, the ones that also refuse a risk ("we ignore position bias").
+	refuseRisk = setOf(`ignore ignores ignoring`)
+	// Cues that are bare negations: next to a risk they handle it ("no
+	// leakage"), further away they refuse to ("nobody checked for leakage").
+	bareNegations = setOf(`no not never none nobody neither nor cannot can't won't don't doesn't didn't isn't
+aren't wasn't weren't shouldn't wouldn't couldn't haven't hasn't hadn't`)
+	// Words after a cue that make it something else: "not only", "no more
+	// than", "not every member".
+	notDenying = setOf(`only just merely simply necessarily always more less fewer later sooner matter
+worse better earlier larger higher lower greater bigger smaller doubt question exception surprise than all every
+everyone everything sure certain yet against`)
+	// Words after "not", "without" or "avoid" that make the clause about
+	// a harm avoided: "without hurting retention", "avoid exceeding the budget".
+	harmVerbs = setOf(`hurting hurt harming harm breaking break losing lose degrading degrade affecting affect
+impacting impact compromising compromise sacrificing sacrifice increasing slowing exceeding exceed exceeds
+blowing missing miss violating violate breaching breach overrunning overshooting raising waiting regress regressing
+worsen worsening dropping fall falling turning turn annoying`)
+	// Cues before a mention that hedge it.
+	hedgeBefore = setOf(`might may could possibly perhaps maybe potentially optionally ideally eventually
+consider considering hopefully tbd unsure whether`)
+	// Words after a negation that make a risk refused, not handled: "we
+	// haven't done anything about skew", "we don't correct position bias".
+	handlingWords = setOf(`do does did done doing anything handle handled handling address addressed addressing
+correct corrected correcting fix fixed deal dealt worry worried care special treat treated track tracked
+monitor monitored check checked checking model modelled modeled log logged plan spend bother consider considered
+see saw look looked penalize penalise penalizes penalises mitigate mitigated`)
+	// Cues after a mention that refuse it.
+	denyAfter = setOf(`unnecessary unneeded overkill pointless needless skipped dropped omitted ignored excluded
+avoided abandoned disabled rejected wrong mistake flawed misleading harmful inappropriate unsuitable unsafe
+unreliable invalid naive replaced removed retired dismissed scrapped deprecated hurts harms waste noise
+uninformative useless worthless dissolved descoped impossible forbidden wasteful wastes infeasible poor leaks leak
+inflates overstates flatters misleads unfair`)
+	// Cues after a mention that refuse a risk ("position bias is negligible").
+	refuseRiskAfter = setOf(`ignored negligible irrelevant dismissed rejected overkill waste descoped`)
+	// Predicates a negation after a mention refuses: "is not tracked",
+	// "isn't needed", "won't be logged", "doesn't work here".
+	refusedPredicates = setOf(`needed need needs required require requires necessary worth tracked track logged log
+monitored monitor measured measure used use done do included include considered consider planned plan built
+build deployed deploy run ran performed perform applied apply stored store kept keep computed compute trained
+train retrained updated enabled implemented supported part scope recorded record captured capture collected
+saved maintained tested checked evaluated added useful helpful important priority justified warranted feasible
+possible available allowed something corrected correct handled addressed concern issue problem relevant worry
+work works fit fits apply applies justify buy help helps matter real risk defined bother objective goal target
+metric priority option enough sufficient`)
+	negators = setOf(`not never no isn't aren't wasn't weren't won't don't doesn't didn't can't cannot
+shouldn't wouldn't couldn't needn't haven't hasn't nobody none`)
+	// Cues after a mention that hedge it: "a random split could leak",
+	// "we add a bandit later".
+	hedgeAfter = setOf(`could might may would optional eventually tbd revisit`)
+	// Words that end the reach of a cue after a mention.
+	postStops = setOf(`and or but because since so if when whenever while whereas although though unless until
+once where whose then`)
+	determiners = setOf(`a an the any each every this that these those our their its some`)
+	copulas     = setOf(`is are was were be will stays remains`)
+	// Words that open an aside after a mention, read past to the predicate.
+	parentheticals = setOf(`which who while though although albeit`)
+	goWithout      = setOf(`go goes going went do does doing did ship ships launch launches live manage managed proceed run runs work`)
+	subjects       = setOf(`we i it they you he she this that there`)
+	// Subordinators a cue before a mention does not reach across: "no
+	// experiment ships unless every guardrail holds".
+	subordinators = setOf(`unless until if`)
+	// Verbs of weighing an option: "we considered shadow mode but ...".
+	weighed = setOf(`considered discussed explored evaluated weighed debated proposed`)
+	// Words after a "without" or "no" that turn the clause around: "without
+	// a rollback plan nothing ships".
+	laterNegations = setOf(`nothing never nobody cannot can't won't`)
+)
+
+// Multi-word cues.
+var (
+	denyBeforePhrases = [][]string{
+		{"instead", "of"}, {"rather", "than"}, {"in", "place", "of"}, {"as", "opposed", "to"}, {"in", "lieu", "of"},
+		{"decided", "against"}, {"decide", "against"}, {"opted", "against"}, {"opt", "against"}, {"chose", "against"},
+		{"argue", "against"}, {"recommend", "against"}, {"guard", "against"}, {"guards", "against"}, {"guarding", "against"},
+		{"protect", "against"}, {"protects", "against"}, {"protecting", "against"}, {"safeguard", "against"},
+		{"no", "need", "for"}, {"no", "need", "to"}, {"do", "away", "with"}, {"rule", "out"}, {"ruled", "out"}, {"rules", "out"}, {"ruling", "out"},
+		{"leave", "out"}, {"left", "out"}, {"steer", "clear", "of"}, {"get", "rid", "of"}, {"got", "rid", "of"},
+		{"no", "longer"}, {"turned", "off"}, {"turn", "off"}, {"switched", "off"}, {"switch", "off"}, {"shut", "off"},
+		{"no", "one"}, {"none", "of"}, {"better", "than"}, {"don't", "think"}, {"don't", "believe"}, {"do", "not", "think"},
+		{"do", "not", "believe"}, {"doesn't", "think"}, {"doubt", "that"},
+	}
+	// Negations that reach far ahead: "I don't think we need to keep a holdout".
+	negRaising = [][]string{{"don't", "think"}, {"don't", "believe"}, {"do", "not", "think"}, {"do", "not", "believe"},
+		{"doesn't", "think"}, {"doubt", "that"}}
+	// Of those, the ones that keep refusing a risk.
+	refuseRiskPhrases = [][]string{{"no", "need", "to"}, {"do", "away", "with"}, {"no", "longer"}, {"no", "one"}, {"none", "of"},
+		{"don't", "think"}, {"don't", "believe"}, {"do", "not", "think"}, {"do", "not", "believe"}, {"doesn't", "think"}, {"doubt", "that"}}
+	hedgeBeforePhrases = [][]string{
+		{"would", "like", "to"}, {"look", "into"}, {"explore", "whether"}, {"investigate", "whether"},
+		{"not", "sure"}, {"open", "question"}, {"if", "time", "permits"}, {"not", "against"}, {"would", "be", "nice"},
+		{"nice", "to", "have"}, {"not", "yet", "decided"}, {"still", "deciding"}, {"we'd", "like"}, {"i'd", "like"},
+		{"want", "to", "try"}, {"like", "to", "try"},
+	}
+	denyAfterPhrases = [][]string{
+		{"out", "of", "scope"}, {"decided", "against"}, {"opted", "against"}, {"left", "out"}, {"a", "bad", "idea"},
+		{"not", "appropriate"}, {"not", "suitable"}, {"we", "skip"}, {"we", "drop"}, {"we", "ignore"}, {"we", "avoid"},
+		{"no", "longer"}, {"a", "trap"}, {"off", "the", "table"}, {"is", "out"}, {"out", "of", "the", "question"},
+		{"needs", "no"}, {"need", "no"}, {"too", "much"}, {"too", "costly"}, {"too", "expensive"}, {"too", "complex"},
+		{"turned", "off"}, {"switched", "off"}, {"are", "out"}, {"little", "value"}, {"buys", "us", "nothing"},
+		{"buys", "nothing"}, {"we", "leave"}, {"not", "part", "of"}, {"too", "risky"}, {"too", "slow"},
+	}
+	refuseRiskAfterPhrases = [][]string{
+		{"not", "a", "concern"}, {"not", "an", "issue"}, {"not", "a", "problem"}, {"doesn't", "matter"}, {"does", "not", "matter"},
+		{"can", "be", "ignored"}, {"we", "ignore"}, {"not", "relevant"}, {"not", "a", "real"}, {"not", "a", "risk"},
+		{"as", "is"}, {"needs", "no"}, {"need", "no"}, {"no", "treatment"}, {"doesn't", "justify"}, {"does", "not", "justify"},
+		{"we", "accept"}, {"is", "overkill"}, {"not", "worth"}, {"no", "longer"}, {"out", "of", "scope"},
+		{"not", "addressed"}, {"not", "handled"}, {"we", "leave"}, {"leave", "alone"}, {"left", "alone"}, {"is", "a", "waste"},
+		{"warrants", "no"},
+	}
+	// Cues before a risk that refuse to handle it.
+	refuseRiskBeforePhrases = [][]string{
+		{"not", "worried", "about"}, {"not", "too", "worried", "about"}, {"don't", "worry", "about"}, {"no", "need", "to", "worry", "about"},
+		{"wouldn't", "spend", "any", "time", "on"}, {"won't", "spend", "time", "on"}, {"not", "spend", "any", "time", "on"},
+		{"rather", "than", "correcting", "for"}, {"rather", "than", "correct", "for"},
+	}
+	hedgeAfterPhrases = [][]string{
+		{"in", "the", "future"}, {"if", "time", "permits"}, {"if", "needed"}, {"if", "necessary"}, {"if", "there", "is", "time"},
+		{"nice", "to", "have"}, {"stretch", "goal"}, {"down", "the", "line"}, {"future", "work"}, {"in", "v2"},
+		{"in", "phase", "2"}, {"phase", "two"}, {"to", "be", "decided"}, {"later", "on"}, {"would", "be", "nice"},
+		{"open", "question"}, {"depends", "on"}, {"not", "scoped"}, {"not", "decided"}, {"stretch", "goal"},
+		{"at", "some", "point"}, {"on", "the", "roadmap"}, {"to", "be", "determined"}, {"being", "discussed"},
+		{"still", "open"}, {"not", "sure"}, {"we'll", "revisit"}, {"is", "something", "we'll"}, {"is", "still", "being"},
+		{"something", "we'd"}, {"like", "to", "try"}, {"is", "tbd"}, {"are", "tbd"}, {"pending"},
+		{"an", "option", "we"}, {"possible", "improvement"}, {"we", "could", "try"}, {"we", "might"}, {"we", "could"},
+		{"to", "be", "written"}, {"may", "be", "considered"}, {"could", "be", "added"}, {"might", "be", "added"},
+	}
+	// Two cues in a row that cancel: "it's not as if we ignore", "not that
+	// we don't want".
+	doubleOpeners = [][]string{{"not", "as", "if"}, {"not", "that"}, {"not", "like"}}
+)
+
+// phraseSet indexes phrases by their first and last words, so that a cue
+// is looked up, not searched for.
+type phraseSet struct {
+	byLast, byFirst map[string][][]string
+}
+
+var phraseSets = map[*[]string]*phraseSet{}
+
+func indexPhrases(phrases [][]string) *phraseSet {
+	ps := &phraseSet{byLast: map[string][][]string{}, byFirst: map[string][][]string{}}
+	for _, p := range phrases {
+		ps.byLast[p[len(p)-1]] = append(ps.byLast[p[len(p)-1]], p)
+		ps.byFirst[p[0]] = append(ps.byFirst[p[0]], p)
+	}
+	return ps
+}
+
+// phrasesOf returns the index of a phrase list, built on first use. The
+// lists are package variables, so their first element identifies them.
+func phrasesOf(phrases [][]string) *phraseSet {
+	if len(phrases) == 0 {
+		return &phraseSet{}
+	}
+	key := &phrases[0]
+	phraseMu.RLock()
+	ps, ok := phraseSets[key]
+	phraseMu.RUnlock()
+	if ok {
+		return ps
+	}
+	ps = indexPhrases(phrases)
+	phraseMu.Lock()
+	phraseSets[key] = ps
+	phraseMu.Unlock()
+	return ps
+}
+
+var phraseMu sync.RWMutex
+
+// phraseEndsAt reports whether one of phrases ends at toks[i], within clause cl.
+func phraseEndsAt(phrases [][]string, toks []token, i, cl int) (int, bool) {
+	for _, p := range phrasesOf(phrases).byLast[toks[i].word] {
+		start := i - len(p) + 1
+		if start < 0 {
+			continue
+		}
+		ok := true
+		for k, w := range p {
+			if toks[start+k].word != w || toks[start+k].clause != cl {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return start, true
+		}
+	}
+	return 0, false
+}
+
+// phraseStartsAt reports whether one of phrases starts at toks[i].
+func phraseStartsAt(phrases [][]string, toks []token, i int) bool {
+	if i >= len(toks) {
+		return false
+	}
+	for _, p := range phrasesOf(phrases).byFirst[toks[i].word] {
+		if i+len(p) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range p {
+			if toks[i+k].word != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// denyCueAt reports whether toks[j] ends a cue that refuses what follows,
+// returning where the cue starts and whether it also refuses a risk.
+func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
+	if s, ok := refuseRiskPhraseAt(toks, j, cl); ok {
+		return s, true, true
+	}
+	if s, ok := phraseEndsAt(denyBeforePhrases, toks, j, cl); ok {
+		if toks[j].word == "longer" && j+1 < len(toks) && toks[j+1].word == "than" {
+			return 0, false, false // "no longer than two weeks"
+		}
+		_, r := phraseEndsAt(refuseRiskPhrases, toks, j, cl)
+		return s, true, r
+	}
+	w := toks[j].word
+	if !denyBefore[w] {
+		// "prefer X over Y", "chose X over Y"
+		if w == "over" {
+			for k := j - 1; k >= 0 && k >= j-4 && toks[k].clause == cl; k-- {
+				switch toks[k].word {
+				case "prefer", "prefers", "preferred", "chose", "choose", "chosen", "pick", "picked", "favour", "favor":
+					return j, true, false
+				}
+			}
+		}
+		return 0, false, false
+	}
+	if j+1 < len(toks) {
+		next := toks[j+1].word
+		if notDenying[next] || harmVerbs[next] {
+			return 0, false, false
+		}
+	}
+	if w == "not" && j > 0 && toks[j-1].word == "or" { // "whether or not"
+		return 0, false, false
+	}
+	// "no chargeback within 120 days" defines a label; it refuses nothing.
+	if w == "no" && followedBy(toks, j+1, 4, "within", "after", "until", "before") {
+		return 0, false, false
+	}
+	// "replace X" refuses X only when something takes its place: "we
+	// replace the A/B test with an offline gate", not "a file is replaced
+	// when ...".
+	if strings.HasPrefix(w, "replac") && !followedBy(toks, j+1, 8, "with", "by") {
+		return 0, false, false
+	}
+	r := refuseRisk[w]
+	if negators[w] {
+		for k := j + 1; k < len(toks) && k <= j+3; k++ {
+			if handlingWords[toks[k].word] {
+				r = true
+			}
+		}
+	}
+	return j, true, r
+}
+
+// refuseRiskPhraseAt reports whether a whole refusal of a risk ends at
+// toks[j]: "not worried about", "wouldn't spend any time on".
+func refuseRiskPhraseAt(toks []token, j, cl int) (int, bool) {
+	return phraseEndsAt(refuseRiskBeforePhrases, toks, j, cl)
+}
+
+// polarity reads how the sentence holds the mention at tokens [s, e).
+// risk marks concepts that are problems to handle: "no leakage" and "avoid
+// position bias" address them, while "position bias is negligible" or "we
+// ignore position bias" refuse them.
+func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
+	toks := sent.tokens
+	if s < 0 || e > len(toks) || s >= e {
+		return Affirmed, ""
+	}
+	cue := func(a, b int) string {
+		if a < 0 || b > len(toks) || a >= b {
+			return ""
+		}
+		return sent.text[toks[a].start:toks[b-1].end]
+	}
+	cl := toks[s].clause
+	deniedBy, hedgedBy, addressed := -1, -1, false
+	var deniedStart int
+	for j := s - 1; j >= 0 && j >= s-2*preWindow; j-- {
+		if toks[j].clause != cl {
+			break
+		}
+		if subordinators[toks[j].word] && deniedBy < 0 {
+			// A cue before "unless" or "if" governs the main clause, not
+			// this one; only a hedge at the head still reaches.
+			for k := j - 1; k >= 0 && toks[k].clause == cl; k-- {
+				_, hp := phraseEndsAt(hedgeBeforePhrases, toks, k, cl)
+				if (hedgeBefore[toks[k].word] || hp) && hedgedBy < 0 {
+					hedgedBy = k
+				}
+			}
+			if toks[j].word == "if" && laterModal(toks, e, "could", "might", "may") {
+				hedgedBy = j // "if a loop shows up, we could add ..."
+			}
+			break
+		}
+		if j < s-preWindow {
+			// Beyond the window only a hedge at the head of the clause, or
+			// "I don't think", reaches: "Ideally we'd log served features
+			// to ...", "I don't think we need to keep a holdout".
+			if hedgeBefore[toks[j].word] && hedgedBy < 0 {
+				hedgedBy = j
+			}
+			if st, ok := phraseEndsAt(negRaising, toks, j, cl); ok && deniedBy < 0 {
+				return Denied, cue(st, j+1)
+			}
+			continue
+		}
+		if start, ok := refuseRiskPhraseAt(toks, j, cl); ok && risk {
+			return Denied, cue(start, j+1)
+		}
+		if start, ok, refusesRisk := denyCueAt(toks, j, cl); ok && deniedBy < 0 && !addressed && !subordinateCue(toks, start, cl) {
+			// A second refusal right before this one cancels it: "we never
+			// skip the canary", "it's not as if we ignore the loop".
+			second := -1
+			for k := start - 1; k >= 0 && k >= start-2 && toks[k].clause == cl; k-- {
+				if s2, ok2, _ := denyCueAt(toks, k, cl); ok2 {
+					second = s2
+					break
+				}
+			}
+			for k := start - 1; k >= 0 && k >= start-5 && second < 0; k-- {
+				if p, ok := phraseEndsAt(doubleOpeners, toks, k, cl); ok {
+					second = p
+				}
+				if k >= start-3 && (toks[k].word == "nobody" || toks[k].word == "never" || toks[k].word == "nothing") {
+					second = k // "nobody gets to switch off the guardrails"
+				}
+			}
+			// "Skipping the canary is not an option" keeps the canary.
+			if notAnOption(toks, e) {
+				return Affirmed, ""
+			}
+			if risk && !refusesRisk && bareNegations[toks[j].word] && s-j > riskReach && farRefusal(toks, j, s) {
+				refusesRisk = true // "none of the fixes for class imbalance"
+			}
+			if risk && !refusesRisk {
+				// The design handles the risk ("no leakage", "avoid
+				// position bias"), unless it refuses to: "rather than
+				// guard against leakage".
+				if second >= 0 {
+					return Denied, cue(second, j+1)
+				}
+				addressed = true
+				j = start
+				continue
+			}
+			if second >= 0 {
+				if risk {
+					return Affirmed, ""
+				}
+				break
+			}
+			// "Without X, the bandit would ..." and "nothing ships
+			// without X" keep X.
+			if toks[j].word == "without" && (laterModal(toks, e, "would", "could") || negatedBefore(toks, start, cl) || laterNegation(toks, e)) {
+				break
+			}
+			// "We stop the rollout if a guardrail breaks" keeps it, and so
+			// does "the canary stops as soon as the sequence excludes zero".
+			if strings.HasPrefix(toks[j].word, "stop") && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
+				break
+			}
+			// A bare negation does not reach past the verb of a relative
+			// clause: "a file the cluster did not hold still shows its demand".
+			if bareNegations[toks[j].word] && s-j > 3 && followedBy(toks, j+1, s-j-1, "still", "also", "then", "which", "who") {
+				break
+			}
+			deniedBy, deniedStart = j, start
+			j = start
+			continue
+		}
+		if hedgedBy < 0 {
+			if _, ok := phraseEndsAt(hedgeBeforePhrases, toks, j, cl); ok {
+				hedgedBy = j
+			} else if hedgeBefore[toks[j].word] && !(j > 0 && negators[toks[j-1].word]) && !checkedWhether(toks, j) {
+				// "we did not consider X" refuses; it does not hedge; "we
+				// check whether X holds" commits to the check.
+				hedgedBy = j
+			}
+		}
+	}
+	if deniedBy >= 0 {
+		if hedgedBy >= 0 {
+			return Hedged, cue(min(hedgedBy, deniedStart), s)
+		}
+		return Denied, cue(deniedStart, deniedBy+1)
+	}
+	// "We considered shadow mode but ..." weighs it and turns it down.
+	if !risk {
+		for j := s - 1; j >= 0 && j >= s-preWindow && toks[j].clause == cl; j-- {
+			if weighed[toks[j].word] && butAfter(toks, e) {
+				return Denied, cue(j, e)
+			}
+		}
+	}
+	// Cues after the mention, up to the end of its clause or a new one; a
+	// relative clause carries on ("exploration, which we skip"), and so
+	// does "but" with no new subject ("caching was considered but rejected").
+	end := len(toks)
+	postClause := toks[e-1].clause
+	for j := e; j < len(toks) && j < e+postWindow; j++ {
+		t := toks[j]
+		if t.clause != postClause {
+			carry := t.word == "which" && j == e ||
+				t.word == "but" && j+1 < len(toks) && (denyAfter[toks[j+1].word] || refuseRiskAfter[toks[j+1].word])
+			if !carry && j == e && parentheticals[t.word] {
+				// "Shadow mode, which we used for v1, is not part of the
+				// plan": read on after the aside.
+				k := j
+				for k < len(toks) && toks[k].clause == t.clause {
+					k++
+				}
+				if k < len(toks) {
+					j, postClause = k-1, toks[k].clause
+					continue
+				}
+			}
+			if !carry {
+				end = j
+				break
+			}
+			postClause = t.clause
+		}
+		if postStops[t.word] && j > e && t.word != "but" {
+			if phraseStartsAt(hedgeAfterPhrases, toks, j) {
+				return Hedged, cue(j, min(j+3, len(toks)))
+			}
+			if t.word == "and" || t.word == "or" {
+				if j+1 < len(toks) && (determiners[toks[j+1].word] || subjects[toks[j+1].word]) {
+					end = j
+					break
+				}
+				continue
+			}
+			end = j
+			break
+		}
+	}
+	end = min(end, e+postWindow, len(toks))
+	if addressed {
+		// A handled risk stays handled unless the handling is refused:
+		// "guarding against drift is a waste here".
+		for j := e; j < end; j++ {
+			if (denyAfter[toks[j].word] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+				return Denied, cue(e, min(j+3, end))
+			}
+		}
+		if hedgedBy >= 0 {
+			return Hedged, cue(hedgedBy, s)
+		}
+		return Affirmed, ""
+	}
+	// Refusals first: "a backtest would be uninformative" refuses it.
+	for j := e; j < end; j++ {
+		w := toks[j].word
+		negated := j > e && negators[toks[j-1].word] || j > e+1 && negators[toks[j-2].word]
+		if (risk && (refuseRiskAfter[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) || !risk && (denyAfter[w] || phraseStartsAt(denyAfterPhrases, toks, j))) && !negated {
+			next := ""
+			if j+1 < len(toks) {
+				next = toks[j+1].word
+			}
+			switch {
+			case w == "replaced" && next != "by" && next != "with":
+				continue // "a file is replaced when ..."
+			case (w == "excluded" || w == "removed") && next == "from":
+				continue // "holdout members are excluded from every assignment"
+			}
+			return Denied, cue(e, min(j+3, end))
+		}
+	}
+	for j := e; j < end; j++ {
+		w := toks[j].word
+		if negators[w] && !(j+1 < len(toks) && notDenying[toks[j+1].word]) {
+			for k := j + 1; k < end && k <= j+3; k++ {
+				if refusedPredicates[toks[k].word] || risk && handlingWords[toks[k].word] {
+					if k+2 < len(toks) && toks[k+1].word == "to" && harmVerbs[toks[k+2].word] {
+						break // "not allowed to regress"
+					}
+					return Denied, cue(j, k+1)
+				}
+			}
+		}
+		if (w == "would" || w == "will") && !risk && j+1 < len(toks) && critiques(toks, j+1) {
+			return Denied, cue(e, min(j+3, len(toks))) // "a Gaussian interval would under-cover"
+		}
+		if (hedgeAfter[w] && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+			if w == "would" && adoptedLater(toks, j) {
+				break // "CUPED would cut the variance, so we use it"
+			}
+			return Hedged, cue(j, min(j+3, end))
+		}
+		if w == "later" && (j == 0 || !determiners[toks[j-1].word]) {
+			return Hedged, cue(j, j+1)
+		}
+	}
+	if hedgedBy >= 0 {
+		return Hedged, cue(hedgedBy, s)
+	}
+	if sent.question {
+		if rhetoricalRefusal(toks) {
+			return Denied, sent.text
+		}
+		return Hedged, "?"
+	}
+	for j := e; j < len(toks); j++ {
+		switch toks[j].word {
+		case "undecided", "tbd":
+			return Hedged, cue(j, j+1)
+		case "decided":
+			if j > 0 && (toks[j-1].word == "not" || toks[j-1].word == "yet") {
+				return Hedged, cue(j-1, j+1)
+			}
+		}
+	}
+	return Affirmed, ""
+}
+
+// critiqueVerbs say what goes wrong with an option: "a random split would
+// leak", "a global interval would under-cover new titles".
+var critiqueVerbs = setOf(`leak under-cover undercover over-cover overfit overstate understate mislead inflate
+deflate bias skew confound undercount overcount double-count contaminate punish penalise penalize starve
+fail break hurt miss lose underestimate overestimate distort mask hide ignore backfire lag drown`)
+
+// critiques reports whether the words from j on say, within two words,
+// what would go wrong: "would badly under-cover", "will leak".
+func critiques(toks []token, j int) bool {
+	for k := j; k < len(toks) && k < j+2; k++ {
+		w := toks[k].word
+		if (w == "under" || w == "over") && k+1 < len(toks) && toks[k+1].joined {
+			return true // "under-cover", "over-state"
+		}
+		if critiqueVerbs[w] || strings.HasPrefix(w, "under") && len(w) > 7 || strings.HasPrefix(w, "over") && len(w) > 8 && critiqueVerbs[strings.TrimPrefix(w, "over")] {
+			return true
+		}
+		if negators[w] {
+			return false
+		}
+	}
+	return false
+}
+
+// adoptedLater reports whether a later clause takes up what a "would"
+// clause weighed: "..., so we use it", "and we adopt it".
+func adoptedLater(toks []token, j int) bool {
+	cl := toks[j].clause
+	for k := j + 1; k+2 < len(toks); k++ {
+		if toks[k].clause == cl || !subjects[toks[k].word] {
+			continue
+		}
+		switch toks[k+1].word {
+		case "use", "adopt", "apply", "run", "take", "pick", "choose", "keep", "add", "do", "go":
+			switch toks[k+2].word {
+			case "it", "this", "that", "them", "one", "with":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// modalHedges reports whether the modal at toks[j] leaves the mention
+// open: "a fallback could be added", "leakage might be an issue".
+func modalHedges(toks []token, j int) bool {
+	if j+1 >= len(toks) {
+		return true
+	}
+	switch toks[j+1].word {
+	case "be", "become", "help", "leak", "need", "want", "add", "consider", "try", "revisit":
+		return true
+	}
+	return false
+}
+
+// notAnOption reports whether the clause after e rules its subject out as
+// unthinkable: "skipping the canary is not an option".
+func notAnOption(toks []token, e int) bool {
+	for j := e; j+2 < len(toks) && j < e+5; j++ {
+		if toks[j].word == "not" && (toks[j+1].word == "an" && toks[j+2].word == "option" || toks[j+1].word == "acceptable" || toks[j+1].word == "allowed") {
+			return true
+		}
+	}
+	return false
+}
+
+// rhetoricalRefusal reports whether a question asks only to dismiss:
+// "who needs exploration when ...?", "why bother with a holdout?".
+func rhetoricalRefusal(toks []token) bool {
+	return phraseStartsAt([][]string{{"who", "needs"}, {"why", "bother"}, {"why", "fight"}, {"why", "would", "we"}}, toks, 0)
+}
+
+// checkedWhether reports whether the "whether" at toks[j] follows a verb of
+// checking: "I check whether members ranked high responded more".
+func checkedWhether(toks []token, j int) bool {
+	if toks[j].word != "whether" {
+		return false
+	}
+	for k := j - 1; k >= 0 && k >= j-2; k-- {
+		switch toks[k].word {
+		case "check", "checks", "checked", "verify", "verifies", "test", "tests", "measure", "measures", "see", "ask", "track", "tracks", "monitor", "monitors", "confirm", "confirms",
+			"predict", "predicts", "estimate", "estimates", "decide", "decides", "determine", "determines", "classify", "classifies", "tell", "tells", "flag", "flags", "detect", "detects", "learn", "learns":
+			return true
+		}
+	}
+	return false
+}
+
+// subordinateCue reports whether the cue starting at toks[i] sits in a
+// condition or a relative clause, where it negates something else: "if
+// scoring has not answered after 90 ms, ...", "titles that were not played
+// are negatives".
+func subordinateCue(toks []token, i, cl int) bool {
+	for k := i - 1; k >= 0 && k >= i-6 && toks[k].clause == cl; k-- {
+		switch toks[k].word {
+		case "if", "when", "whenever", "unless":
+			return true
+		case "that", "which", "who":
+			if k >= i-2 && !(k > 0 && toks[k-1].word == "not") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// followedBy reports whether one of words comes within n tokens after i.
+func followedBy(toks []token, i, n int, words ...string) bool {
+	for j := i; j < len(toks) && j < i+n; j++ {
+		for _, w := range words {
+			if toks[j].word == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// farRefusal reports whether a negation some words before a risk refuses
+// to handle it: a quantifier ("none of the fixes for", "no one saw") or a
+// handling verb in between ("nobody checked for leakage").
+func farRefusal(toks []token, j, s int) bool {
+	switch toks[j].word {
+	case "none", "nobody":
+		return true
+	}
+	if j > 0 && toks[j-1].word == "no" && toks[j].word == "one" {
+		return true
+	}
+	for k := j + 1; k < s; k++ {
+		if handlingWords[toks[k].word] || toks[k].word == "fixes" || toks[k].word == "fix" {
+			return true
+		}
+	}
+	return false
+}
+
+// butAfter reports whether the clause of the mention ending at e is
+// followed by "but": "we considered X but the cost was too high".
+func butAfter(toks []token, e int) bool {
+	for j := e; j < len(toks) && j < e+8; j++ {
+		if toks[j].word == "but" {
+			return true
+		}
+		if toks[j].clause != toks[e-1].clause {
+			return false
+		}
+	}
+	return false
+}
+
+// conditionAfter reports whether a condition follows the mention in its
+// sentence: "we stop the rollout if ...".
+func conditionAfter(toks []token, e int) bool {
+	for j := e; j < len(toks) && j < e+6; j++ {
+		switch toks[j].word {
+		case "if", "when", "once", "unless", "whenever", "should":
+			return true
+		}
+	}
+	return false
+}
+
+// laterNegation reports whether a negation follows position e: "without a
+// rollback plan nothing ships".
+func laterNegation(toks []token, e int) bool {
+	for j := e; j < len(toks) && j < e+6; j++ {
+		if laterNegations[toks[j].word] {
+			return true
+		}
+	}
+	return false
+}
+
+// spanPolarity reads the polarity of a match, inside the span too.
+func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
+	if h, ok := refusingHead(s, sp.start); ok {
+		return Denied, h
+	}
+	pol, cue := polarity(s, sp.start, sp.end, risk)
+	if s.listCue != "" && pol == Affirmed && !risk {
+		return Denied, s.listCue + ":"
+	}
+	if s.dismissed != "" && pol != Denied {
+		return Denied, s.dismissed
+	}
+	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedges, s.tokens, 0) {
+		return Hedged, s.text[:s.tokens[min(2, len(s.tokens)-1)].end]
+	}
+	if pol == Affirmed {
+		if j, ok := laterHedge(s.tokens, sp.end); ok {
+			return Hedged, s.text[s.tokens[j].start:]
+		}
+	}
+	if pol != Denied {
+		if j, ok := laterRefusal(s.tokens, sp.end, risk); ok {
+			return Denied, s.text[s.tokens[j].start:]
+		}
+	}
+	if pol == Affirmed {
+		if p, c := labelValue(s, sp.end, risk); p != Affirmed {
+			return p, c
+		}
+		if d, inner := innerDenied(s, sp.slots, sp.start, risk); d {
+			return Denied, inner
+		}
+	}
+	return pol, cue
+}
+
+// leadingHedges open a sentence that leaves everything in it open: "If
+// time permits, we'll add CUPED".
+var leadingHedges = [][]string{{"if", "time", "permits"}, {"if", "needed"}, {"if", "necessary"}, {"if", "there", "is", "time"},
+	{"ideally"}, {"eventually"}, {"maybe"}, {"perhaps"}, {"possibly"}, {"in", "the", "future"}, {"later"}, {"considered"}}
+
+// laterHedge reports whether a later clause leaves what the mention names
+// open by a pronoun: "concept drift... we could maybe handle that".
+func laterHedge(toks []token, e int) (int, bool) {
+	cl := toks[e-1].clause
+	for j := e; j+1 < len(toks); j++ {
+		if toks[j].clause == cl || !(toks[j].word == "could" || toks[j].word == "might" || toks[j].word == "maybe") {
+			continue
+		}
+		for k := j + 1; k < len(toks) && k <= j+4; k++ {
+			switch toks[k].word {
+			case "it", "that", "this", "them":
+				return j, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// refusingHead reports whether the mention follows a head that refuses the
+// list after its colon: "Not doing: X, Y", "Out of scope for v1: X".
+func refusingHead(s *sentence, start int) (string, bool) {
+	if !s.headRead {
+		s.headRead = true
+		if i := strings.IndexByte(s.text, ':'); i >= 0 {
+			head := s.text[:i]
+			if toks := tokenize(head); len(toks) <= 5 { // a heading, not a clause
+				for k, t := range toks {
+					// "Out of scope:", "Out:", but not "Out-of-catalog:".
+					out := t.word == "out" && (k == len(toks)-1 || k+2 < len(toks) && toks[k+1].word == "of" && toks[k+2].word == "scope")
+					if (listCues[t.word] || out) && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
+						s.head, s.headAt = head+":", i
+						break
+					}
+				}
+			}
+		}
+	}
+	if s.head == "" || start >= len(s.tokens) || s.tokens[start].start < s.headAt {
+		return "", false
+	}
+	return s.head, true
+}
+
+// negatedBefore reports whether a negation opens the clause before
+// position i: "nothing ships without an A/B test".
+func negatedBefore(toks []token, i, cl int) bool {
+	for k := i - 1; k >= 0 && toks[k].clause == cl; k-- {
+		switch toks[k].word {
+		case "nothing", "never", "no", "none", "nobody", "not":
+			return true
+		}
+	}
+	return false
+}
+
+// labelDeny and labelHedge are the values that refuse or leave open the
+// label before them in a note: "exploration: none", "A/B test: TBD".
+var (
+	labelDeny     = setOf(`no none not never nothing skip skipped n/a dropped omitted excluded removed off disabled ignored rejected unnecessary overkill out`)
+	labelRiskDeny = setOf(`ignored negligible irrelevant n/a`)
+	labelHedge    = setOf(`tbd maybe later possibly depends optional undecided unclear perhaps`)
+)
+
+// labelValue reads a note written "label: value" (or "label — value"),
+// where the value says whether the design does what the label names.
+func labelValue(s *sentence, e int, risk bool) (Polarity, string) {
+	toks := s.tokens
+	if e >= len(toks) {
+		return Affirmed, ""
+	}
+	sep := s.text[toks[e-1].end:toks[e].start]
+	if !strings.Contains(sep, ":") && !strings.Contains(sep, "—") && !strings.Contains(sep, "–") && !strings.Contains(sep, " - ") {
+		return Affirmed, ""
+	}
+	cl := toks[e].clause
+	if phraseStartsAt(hedgeAfterPhrases, toks, e) {
+		return Hedged, s.text[toks[e].start:]
+	}
+	for j := e; j < len(toks) && toks[j].clause == cl && j < e+4; j++ {
+		w := toks[j].word
+		switch {
+		case risk && (labelRiskDeny[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)):
+			return Denied, s.text[toks[e].start:toks[j].end]
+		case labelDeny[w] && !risk:
+			return Denied, s.text[toks[e].start:toks[j].end]
+		case labelHedge[w]:
+			return Hedged, s.text[toks[e].start:toks[j].end]
+		}
+	}
+	return Affirmed, ""
+}
+
+// laterModal reports whether one of modals follows position e in the
+// sentence: the mark of a counterfactual ("without X, Y would ...").
+func laterModal(toks []token, e int, modals ...string) bool {
+	for j := e; j < len(toks); j++ {
+		for _, m := range modals {
+			if toks[j].word == m {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// laterRefusal reports whether a later clause of the sentence refuses what
+// it names by a pronoun: "..., so we don't use one", "..., and we do not
+// correct for it".
+func laterRefusal(toks []token, e int, risk bool) (int, bool) {
+	cl := toks[e-1].clause
+	for j := e; j+1 < len(toks); j++ {
+		if toks[j].clause == cl {
+			continue
+		}
+		// "... so we go without it", "... so it's out", "we accept it".
+		switch w, next := toks[j].word, toks[j+1].word; {
+		case w == "without" && (next == "it" || next == "one" || next == "them") && j > 0 && goWithout[toks[j-1].word]:
+			return j, true
+		case (w == "it's" || w == "it") && (next == "out" || next == "overkill" || next == "unnecessary"):
+			return j, true
+		case risk && w == "accept" && next == "it":
+			return j, true
+		case (w == "can't" || w == "cannot") && next == "afford":
+			return j, true
+		case (w == "skip" || w == "skipping" || w == "drop" || w == "dropping" || w == "ignore" || w == "leave") && (next == "it" || next == "them" || next == "one"):
+			return j, true
+		}
+		if !negators[toks[j].word] {
+			continue
+		}
+		verb := false
+		for k := j + 1; k < len(toks) && k <= j+4; k++ {
+			w := toks[k].word
+			if refusedPredicates[w] || handlingWords[w] {
+				verb = true
+			}
+			switch w {
+			case "it", "one", "them", "this", "that":
+				if verb {
+					return j, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// innerDenied reports whether a refusal sits in the gap before one of a
+// pattern's later slots ("the reward is a quality play, not a click"),
+// returning the cue.
+func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
+	if len(slots) < 2 || risk {
+		return false, ""
+	}
+	toks := sent.tokens
+	for _, at := range slots {
+		if at <= s {
+			continue
+		}
+		cl := toks[at].clause
+		for j := at - 1; j > s && j >= at-4; j-- {
+			if toks[j].clause != cl {
+				break
+			}
+			if denyAfter[toks[j].word] && !negators[toks[j-1].word] {
+				return true, sent.text[toks[j].start:toks[j].end] // "the first month is the wrong target"
+			}
+			if start, ok, _ := denyCueAt(toks, j, cl); ok {
+				contrast := toks[start].word == "instead" || toks[start].word == "rather" || toks[start].word == "in"
+				if !contrast && followedBy(toks, at, 4, "error", "errors", "blank", "empty", "nothing", "spinner") {
+					continue // "we never show an error" keeps the fallback
+				}
+				return true, sent.text[toks[start].start:toks[j].end]
+			}
+		}
+	}
+	return false, ""
+}
