@@ -168,8 +168,7 @@ func TestBrowserBrief(t *testing.T) {
 		t.Error("the collapsed brief opened again after a reload")
 	}
 	do(t, ctx, "open it again", chromedp.Click(css(`#brief > summary`)))
-	// The toggle is remembered in a task of its own; let it run before the
-	// viewport changes.
+	// The choice is remembered on a wide screen.
 	get(t, ctx, "remembered open", chromedp.Poll[bool](`localStorage.getItem("casebench.brief") === "open"`))
 
 	// A phone: the brief is a closed drawer, opened from the save bar.

@@ -202,8 +202,11 @@
     var phone = window.matchMedia('(max-width: 720px)');
     var narrow = window.matchMedia('(max-width: 1100px)');
     if (narrow.matches || store('casebench.brief') === 'closed') el.open = false;
-    el.addEventListener('toggle', function () {
-      if (!narrow.matches) store('casebench.brief', el.open ? 'open' : 'closed');
+    // Remember what the user chose on a wide screen, when they choose it
+    // (a click on the summary comes before the toggle it causes); the
+    // script's own closing on a narrow screen is not a choice.
+    el.querySelector('summary').addEventListener('click', function () {
+      if (!narrow.matches) store('casebench.brief', el.open ? 'closed' : 'open');
     });
     var btn = document.getElementById('brief-open');
     if (btn) {
