@@ -7,8 +7,8 @@ PKGS := ./...
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: ## build and start casebench on http://localhost:8080 (SQLite file casebench.db, bundled cases)
-	$(GO) run ./cmd/casebench serve
+run: ## build and start casebench on http://localhost:8080 (SQLite file casebench.db, bundled cases); ADDR=HOST:PORT for another
+	$(GO) run ./cmd/casebench serve $(if $(ADDR),--addr $(ADDR))
 
 build: ## build bin/casebench
 	$(GO) build -o bin/casebench ./cmd/casebench

@@ -12,10 +12,11 @@ import (
 // runBackup writes a consistent copy of the SQLite database while the
 // server may be running: casebench backup FILE.
 func runBackup(ctx context.Context, args []string, e env) error {
-	cfg, out, err := parseOneArg("backup", args, e, nil, "usage: casebench backup FILE")
+	cfg, pos, err := parseCmd(cmdBackup, args, e, nil)
 	if err != nil {
 		return err
 	}
+	out := pos[0]
 	if store.IsPostgres(cfg.DB) {
 		return store.ErrBackupPostgres
 	}

@@ -18,14 +18,15 @@ import (
 func runCheck(ctx context.Context, args []string, e env) error {
 	var slug, format string
 	var minScore float64
-	cfg, in, err := parseOneArg("check", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&slug, "case", "", "case slug (default: the design's own case)")
+	cfg, pos, err := parseCmd(cmdCheck, args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "case", "", "score against this `SLUG`'s rubric (default: the design's own case)")
 		fs.StringVar(&format, "format", "text", "text or json")
-		fs.Float64Var(&minScore, "min-score", 0, "exit 1 when the score is below this")
-	}, "usage: casebench check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]")
+		fs.Float64Var(&minScore, "min-score", 0, "exit 1 when the score is below `N`")
+	})
 	if err != nil {
 		return err
 	}
+	in := pos[0]
 	if format != "text" && format != "json" {
 		return fmt.Errorf("--format must be text or json")
 	}
@@ -158,15 +159,12 @@ func firstOf(a, b string) string {
 func runRescore(ctx context.Context, args []string, e env) error {
 	var slug string
 	var all bool
-	cfg, rest, err := parseFlags("rescore", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&slug, "case", "", "only designs of this case")
+	cfg, _, err := parseCmd(cmdRescore, args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "case", "", "only designs of this case `SLUG`")
 		fs.BoolVar(&all, "all", false, "re-score even designs already scored with the current rubric")
 	})
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("usage: casebench rescore [--case SLUG] [--all]")
 	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {

@@ -23,13 +23,14 @@ import (
 // runExport writes design ID as md, json or zip, to -o or stdout.
 func runExport(ctx context.Context, args []string, e env) error {
 	var format, out string
-	cfg, idArg, err := parseOneArg("export", args, e, func(fs *flag.FlagSet) {
+	cfg, pos, err := parseCmd(cmdExport, args, e, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "json", "md, json or zip")
-		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-	}, "usage: casebench export ID --format md|json|zip [-o FILE]")
+		fs.StringVar(&out, "o", "", "write to `FILE` (default: standard output)")
+	})
 	if err != nil {
 		return err
 	}
+	idArg := pos[0]
 	id, err := strconv.ParseInt(idArg, 10, 64)
 	if err != nil || id <= 0 {
 		return fmt.Errorf("%q is not a design id", idArg)
@@ -137,14 +138,15 @@ func exportZip(ctx context.Context, b *bytes.Buffer, st *store.Store, cat *catal
 // runImport stores a design JSON file for a user and prints its new id.
 func runImport(ctx context.Context, args []string, e env) error {
 	var user string
-	cfg, in, err := parseOneArg("import", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&user, "user", "", "the user who will own the design")
-	}, "usage: casebench import FILE --user NAME")
+	cfg, pos, err := parseCmd(cmdImport, args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&user, "user", "", "the `NAME` of the user who will own the design (required)")
+	})
 	if err != nil {
 		return err
 	}
+	in := pos[0]
 	if user == "" {
-		return fmt.Errorf("usage: casebench import FILE --user NAME")
+		return errUsage{"give the owner with --user NAME; run 'casebench import --help' for its arguments and flags"}
 	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {

@@ -12,12 +12,13 @@ import (
 // runCasesLint validates the case packs in a folder (default "cases") and
 // prints every error with its file and line. It fails when there is any.
 func runCasesLint(args []string, e env) error {
-	if len(args) > 1 {
-		return fmt.Errorf("usage: casebench cases lint [DIR]")
+	_, pos, err := parseCmd(cmdCasesLint, args, e, nil)
+	if err != nil {
+		return err
 	}
 	dir := "cases"
-	if len(args) == 1 {
-		dir = args[0]
+	if len(pos) == 1 {
+		dir = pos[0]
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("cases lint: %s is not a folder", dir)

@@ -1,7 +1,8 @@
 // Command casebench serves the casebench web application and runs its
 // command-line tools.
 //
-//	casebench [serve] [--addr HOST:PORT] [--db PATH|postgres://...] [--cases DIR]
+//	casebench                      (lists the commands; so do help and --help)
+//	casebench serve [--addr HOST:PORT] [--db PATH|postgres://...] [--cases DIR]
 //	casebench migrate
 //	casebench backup FILE
 //	casebench user add NAME        (reads the password as one line on stdin)
@@ -15,20 +16,21 @@
 //	casebench rescore [--case SLUG]
 //	casebench export ID [--format md|json|zip] [-o FILE]
 //	casebench import FILE --user NAME
+//
+// 'casebench COMMAND --help' shows a command's usage, arguments and flags.
+// Flags may come before or after the arguments.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
-	"github.com/casebench/casebench/internal/config"
 	"github.com/casebench/casebench/internal/diagram"
 )
 
@@ -46,116 +48,102 @@ func main() {
 	defer stop()
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	if err := run(ctx, os.Args[1:], e); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "casebench:", err)
-		}
+		fmt.Fprintln(os.Stderr, "casebench:", err)
 		os.Exit(1)
 	}
 }
 
-const usage = `casebench: practise and review ML system design.
-
-Commands:
-  serve          run the web application (the default)
-  migrate        create or upgrade the database
-  backup FILE    write a consistent copy of the SQLite database, even while
-                 it serves (PostgreSQL: use pg_dump)
-  user add NAME  add a user; the password is read as one line on stdin
-  user token NAME [--name LABEL] [--expires 90d]
-                 print a new API token for NAME (90 days unless --expires)
-  user tokens NAME   list NAME's tokens: id, name, made, last used, expiry
-  user revoke NAME ID|--all   revoke one of NAME's tokens, or all of them
-  user role NAME ROLE    set NAME's role: member or mentor
-  cases lint [DIR]   check case packs (default: cases)
-  render IN.dot -o OUT.svg|.png|.dot   draw a pipeline offline
-  check DESIGN.json [--case SLUG] [--format text|json] [--min-score N]
-                 score a design against its case's rubric; exit 1 below N
-  rescore [--case SLUG]   re-score submitted designs after a rubric change
-  export ID [--format md|json|zip] [-o FILE]   export a design
-  import FILE --user NAME   import a design JSON file; prints its new id
-
-Every command takes --db (a SQLite file, default casebench.db, or a
-postgres:// URL). Flags may also come from CASEBENCH_* variables, e.g.
-CASEBENCH_DB. Run 'casebench COMMAND -h' for a command's flags.
-`
-
-// run parses args and runs the command they name.
+// run runs the command that args name. A --help is not an error.
 func run(ctx context.Context, args []string, e env) error {
-	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	err := dispatch(ctx, args, e)
+	if isHelp(err) {
+		return nil
+	}
+	return err
+}
+
+func isHelpArg(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
+
+func dispatch(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		printCommands(e.stdout)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch {
+	case cmd == "help" || isHelpArg(cmd):
+		if len(rest) > 0 && cmd == "help" {
+			return dispatch(ctx, append(slices.Clone(rest), "--help"), e)
+		}
+		printCommands(e.stdout)
+		return nil
+	case strings.HasPrefix(cmd, "-"):
+		// Flags before the command go after it; flags and no command
+		// serve, as before there were commands.
+		if flags, rest := leadingFlags(args); len(rest) > 0 {
+			return dispatch(ctx, append(slices.Clone(rest), flags...), e)
+		}
+		return runServe(ctx, args, e)
 	}
 	switch cmd {
 	case "serve":
-		return runServe(ctx, args, e)
+		return runServe(ctx, rest, e)
 	case "migrate":
-		return runMigrate(ctx, args, e)
+		return runMigrate(ctx, rest, e)
 	case "backup":
-		return runBackup(ctx, args, e)
+		return runBackup(ctx, rest, e)
 	case "user":
-		return runUser(ctx, args, e)
+		return runUser(ctx, rest, e)
 	case "check":
-		return runCheck(ctx, args, e)
+		return runCheck(ctx, rest, e)
 	case "rescore":
-		return runRescore(ctx, args, e)
+		return runRescore(ctx, rest, e)
 	case "render":
-		return runRender(ctx, args, e)
+		return runRender(ctx, rest, e)
 	case "export":
-		return runExport(ctx, args, e)
+		return runExport(ctx, rest, e)
 	case "import":
-		return runImport(ctx, args, e)
+		return runImport(ctx, rest, e)
 	case "render-worker":
 		return diagram.RunWorker(e.stdin, e.stdout)
 	case "cases":
-		if len(args) == 0 || args[0] != "lint" {
-			return fmt.Errorf("usage: casebench cases lint [DIR]")
+		if len(rest) == 0 || rest[0] != "lint" {
+			if len(rest) > 0 && isHelpArg(rest[0]) {
+				printGroup(e.stdout, "cases")
+				return nil
+			}
+			printGroup(e.stderr, "cases")
+			return errUsage{"give a cases command: lint"}
 		}
-		return runCasesLint(args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, usage)
-		return nil
+		return runCasesLint(rest[1:], e)
 	}
-	fmt.Fprint(e.stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return errUsage{fmt.Sprintf("unknown command %q; run 'casebench help' for the list", cmd)}
 }
 
-// parseFlags reads the environment and then args into a Config, with the
-// command's own flags added by extra. It returns the remaining arguments.
-func parseFlags(name string, args []string, e env, extra func(*flag.FlagSet)) (config.Config, []string, error) {
-	cfg := config.Default()
-	fs := flag.NewFlagSet("casebench "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	if err := cfg.Apply(fs, e.getenv); err != nil {
-		return cfg, nil, err
+// leadingFlags splits args into the settings' flags that come first, and
+// what follows them. Settings take a value, as the next argument or after
+// "=", except --secure-cookies.
+func leadingFlags(args []string) (flags, rest []string) {
+	i := 0
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" && !isHelpArg(args[i]) {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if hasValue || name == "secure-cookies" {
+			i++
+		} else {
+			i += 2
+		}
 	}
-	if extra != nil {
-		extra(fs)
-	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, nil, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, nil, err
-	}
-	return cfg, fs.Args(), nil
+	i = min(i, len(args))
+	return args[:i], args[i:]
 }
 
-// parseOneArg parses a command that takes one argument, given before or
-// after its flags, and returns the settings and the argument.
-func parseOneArg(name string, args []string, e env, extra func(*flag.FlagSet), usage string) (config.Config, string, error) {
-	var arg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		arg, args = args[0], args[1:]
+// printGroup lists the commands of a group, such as "user".
+func printGroup(w io.Writer, group string) {
+	fmt.Fprintf(w, "The %s commands:\n", group)
+	for _, c := range commands {
+		if strings.HasPrefix(c.Name, group+" ") {
+			fmt.Fprintf(w, "  %-12s %s\n", c.Name, c.Summary)
+		}
 	}
-	cfg, rest, err := parseFlags(name, args, e, extra)
-	if err != nil {
-		return cfg, "", err
-	}
-	if arg == "" && len(rest) == 1 {
-		arg, rest = rest[0], nil
-	}
-	if arg == "" || len(rest) > 0 {
-		return cfg, "", errors.New(usage)
-	}
-	return cfg, arg, nil
+	fmt.Fprintf(w, "Run 'casebench %s COMMAND --help' for one's arguments and flags.\n", group)
 }

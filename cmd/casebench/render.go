@@ -31,13 +31,13 @@ func newDiagrams(cfg config.Config, log *slog.Logger) *diagram.Service {
 // What the import left out is listed on stderr, one line each.
 func runRender(ctx context.Context, args []string, e env) error {
 	var out string
-	// Accept the input before or after the flags.
-	cfg, in, err := parseOneArg("render", args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "o", "", "output file: .svg, .png or .dot")
-	}, "usage: casebench render IN.dot -o OUT.svg|OUT.png|OUT.dot")
+	cfg, pos, err := parseCmd(cmdRender, args, e, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "", "the output `FILE`: .svg, .png or .dot (required)")
+	})
 	if err != nil {
 		return err
 	}
+	in := pos[0]
 	if out == "" {
 		return fmt.Errorf("give the output file with -o OUT.svg, OUT.png or OUT.dot")
 	}

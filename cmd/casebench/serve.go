@@ -59,12 +59,9 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
-	cfg, rest, err := parseFlags("serve", args, e, nil)
+	cfg, _, err := parseCmd(cmdServe, args, e, nil)
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("serve takes no arguments; got %q", rest)
 	}
 	log := newLogger(cfg, e)
 	start := time.Now()
@@ -94,7 +91,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	hs := srv.HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n(is another program on %s? Choose another address with --addr HOST:PORT or CASEBENCH_ADDR, e.g. --addr localhost:8081)", err, cfg.Addr)
 	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -147,7 +144,7 @@ func shutdown(hs *http.Server, log *slog.Logger, grace time.Duration) error {
 }
 
 func runMigrate(ctx context.Context, args []string, e env) error {
-	cfg, _, err := parseFlags("migrate", args, e, nil)
+	cfg, _, err := parseCmd(cmdMigrate, args, e, nil)
 	if err != nil {
 		return err
 	}

@@ -12,35 +12,41 @@ import (
 	"time"
 
 	"github.com/casebench/casebench/internal/auth"
-	"github.com/casebench/casebench/internal/config"
 	"github.com/casebench/casebench/internal/store"
 )
 
-const userUsage = `usage: casebench user add NAME
-       casebench user token NAME [--name LABEL] [--expires 90d]
-       casebench user tokens NAME
-       casebench user revoke NAME ID|--all
-       casebench user role NAME member|mentor`
-
-// userArgs are the positional arguments each user command takes.
-var userArgs = map[string]int{"add": 1, "token": 1, "tokens": 1, "revoke": 2, "role": 2}
-
 func runUser(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return errors.New(userUsage)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && isHelpArg(args[0]) {
+			printGroup(e.stdout, "user")
+			return nil
+		}
+		printGroup(e.stderr, "user")
+		return errUsage{"give a user command: add, token, tokens, revoke or role"}
 	}
 	sub := args[0]
-	want, ok := userArgs[sub]
-	if !ok {
-		return fmt.Errorf("unknown user command %q (add, token, tokens, revoke or role)\n%s", sub, userUsage)
+	var spec cmdSpec
+	switch sub {
+	case "add":
+		spec = cmdUserAdd
+	case "token":
+		spec = cmdUserToken
+	case "tokens":
+		spec = cmdUserTokens
+	case "revoke":
+		spec = cmdUserRevoke
+	case "role":
+		spec = cmdUserRole
+	default:
+		return errUsage{fmt.Sprintf("unknown user command %q (add, token, tokens, revoke or role); run 'casebench user --help'", sub)}
 	}
 	var label, expires string
 	var all bool
-	cfg, rest, err := parseInterleaved("user "+sub, args[1:], e, func(fs *flag.FlagSet) {
+	cfg, rest, err := parseCmd(spec, args[1:], e, func(fs *flag.FlagSet) {
 		switch sub {
 		case "token":
-			fs.StringVar(&label, "name", "", "what the token is for, e.g. laptop")
-			fs.StringVar(&expires, "expires", "90d", "how long the token lasts: days (90d) or a duration (12h)")
+			fs.StringVar(&label, "name", "", "what the token is for: a `LABEL` such as laptop")
+			fs.StringVar(&expires, "expires", "90d", "how long the token lasts: days (90d) or a `DURATION` (12h)")
 		case "revoke":
 			fs.BoolVar(&all, "all", false, "revoke every token of the user")
 		}
@@ -48,11 +54,13 @@ func runUser(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if sub == "revoke" && all {
-		want = 1
-	}
-	if len(rest) != want {
-		return errors.New(userUsage)
+	if sub == "revoke" {
+		if all && len(rest) != 1 {
+			return errUsage{"give a token ID or --all, not both; run 'casebench user revoke --help'"}
+		}
+		if !all && len(rest) != 2 {
+			return errUsage{"give the token's ID, or --all; run 'casebench user tokens NAME' for the ids"}
+		}
 	}
 	var ttl time.Duration
 	if sub == "token" {
@@ -172,37 +180,6 @@ func parseTTL(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("--expires %q: at most %d days", s, auth.TokenTTLMax/(24*time.Hour))
 	}
 	return d, nil
-}
-
-// parseInterleaved is parseFlags for commands whose arguments and flags
-// may come in any order: "user revoke ann --all" and "user revoke --all ann".
-func parseInterleaved(name string, args []string, e env, extra func(*flag.FlagSet)) (config.Config, []string, error) {
-	var pos []string
-	var flags []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			pos = append(pos, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-"):
-			flags = append(flags, a)
-			// A flag's value may be the next argument; booleans take none.
-			if !strings.Contains(a, "=") && i+1 < len(args) && !isBoolFlag(strings.TrimLeft(a, "-")) {
-				i++
-				flags = append(flags, args[i])
-			}
-		default:
-			pos = append(pos, a)
-		}
-	}
-	cfg, rest, err := parseFlags(name, flags, e, extra)
-	return cfg, append(rest, pos...), err
-}
-
-// isBoolFlag reports whether a flag of the user commands takes no value.
-func isBoolFlag(name string) bool {
-	return name == "all" || name == "secure-cookies" || name == "h" || name == "help"
 }
 
 func userAdd(ctx context.Context, st *store.Store, name string, e env) error {

@@ -80,7 +80,40 @@ func EnvName(flagName string) string {
 // settings as flags on fs, so that flags parsed later override the
 // environment, which overrides the defaults.
 func (c *Config) Apply(fs *flag.FlagSet, getenv func(string) string) error {
+	return c.Register(fs, getenv)
+}
+
+// Names lists every setting's flag name, in the order of the settings.
+func Names() []string {
+	var c Config
+	var out []string
 	for _, s := range c.settings() {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// Register is Apply for the named settings only (all when none are
+// named), so that a command offers just the flags it uses and reads just
+// their variables. An unknown name panics: it is a programming error.
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, names ...string) error {
+	all := c.settings()
+	chosen := all
+	if len(names) > 0 {
+		chosen = nil
+		for _, n := range names {
+			found := false
+			for _, s := range all {
+				if s.name == n {
+					chosen, found = append(chosen, s), true
+				}
+			}
+			if !found {
+				panic("config: no setting " + n)
+			}
+		}
+	}
+	for _, s := range chosen {
 		if v := getenv(EnvName(s.name)); v != "" {
 			if err := set(s.ptr, v); err != nil {
 				return fmt.Errorf("%s: %w", EnvName(s.name), err)

@@ -105,10 +105,42 @@ func Median(levels []int) float64 {
 
 // Disputed reports whether peer levels spread by DisagreementSpread or more.
 func Disputed(levels []int) bool {
-	if len(levels) < 2 {
+	if len(levels) < MinForAgreement {
 		return false
 	}
 	return slices.Max(levels)-slices.Min(levels) >= DisagreementSpread
+}
+
+// MinForAgreement is how many reviews an item needs before its peers can be
+// said to agree: one review agrees with nobody.
+const MinForAgreement = 2
+
+// Agreement says in words how the peer levels of an item stand: "settled
+// by mentor" once a mentor has ruled, "disagreement" when they spread by
+// DisagreementSpread or more, "agree" from MinForAgreement reviews, or how
+// few reviews there are. When a peer level is DisagreementSpread or more
+// from the automatic level auto, it says so.
+func Agreement(levels []int, auto *int, settled bool) string {
+	far := ""
+	if auto != nil {
+		for _, l := range levels {
+			if abs(l-*auto) >= DisagreementSpread {
+				far = fmt.Sprintf(", %d or more levels from the automatic level", DisagreementSpread)
+				break
+			}
+		}
+	}
+	switch {
+	case settled:
+		return "settled by mentor"
+	case Disputed(levels):
+		return "disagreement"
+	case len(levels) == 0:
+		return "no reviews yet"
+	case len(levels) < MinForAgreement:
+		return "one review" + far
+	}
+	return "agree" + far
 }
 
 // ItemSummary aggregates the peer levels of one rubric item.

@@ -104,3 +104,25 @@ func TestViewFor(t *testing.T) {
 		t.Error("labels")
 	}
 }
+
+func TestAgreementNeedsTwoReviews(t *testing.T) {
+	three, one := 3, 1
+	for _, tc := range []struct {
+		levels  []int
+		auto    *int
+		settled bool
+		want    string
+	}{
+		{nil, nil, false, "no reviews yet"},
+		{[]int{1}, &three, false, "one review, 2 or more levels from the automatic level"},
+		{[]int{3}, &three, false, "one review"},
+		{[]int{2, 3}, &three, false, "agree"},
+		{[]int{1, 1}, &three, false, "agree, 2 or more levels from the automatic level"},
+		{[]int{0, 3}, &one, false, "disagreement"},
+		{[]int{0, 3}, &one, true, "settled by mentor"},
+	} {
+		if got := Agreement(tc.levels, tc.auto, tc.settled); got != tc.want {
+			t.Errorf("Agreement(%v, %v, %v) = %q, want %q", tc.levels, tc.auto, tc.settled, got, tc.want)
+		}
+	}
+}

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +19,7 @@ import (
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/input"
 	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/review"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -123,23 +129,163 @@ func (s *Server) apiDesignCreate(c echo.Context) error {
 	return writeDesign(c, http.StatusCreated, d)
 }
 
+// apiDesignGet returns a design to whoever may read it: its author and
+// mentors get the whole document, reviewers the blind one.
 func (s *Server) apiDesignGet(c echo.Context) error {
-	d, err := s.ownDesign(c)
+	d, role, err := s.readDesign(c)
 	if err != nil {
 		return err
 	}
-	return writeDesign(c, http.StatusOK, d)
+	if role == review.Author || role == review.Mentor {
+		return writeDesign(c, http.StatusOK, d)
+	}
+	return writeBlindDesign(c, d)
+}
+
+// blindDesign is a design as a reviewer reads it: the document without
+// its title (the owner is never in the document).
+type blindDesign struct {
+	*design.Design
+	Title string `json:"title,omitempty"`
+}
+
+func writeBlindDesign(c echo.Context, d *design.Design) error {
+	out := *d
+	out.Format, out.Title, out.OwnerID = design.Format, "", 0
+	if out.Sections == nil {
+		out.Sections = design.Answers{}
+	}
+	if out.Pipeline.Nodes == nil {
+		out.Pipeline.Nodes = []pipeline.Node{}
+	}
+	if out.Pipeline.Edges == nil {
+		out.Pipeline.Edges = []pipeline.Edge{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(blindDesign{Design: &out}); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b.Bytes())
 }
 
 // designPut is the body of PUT /api/v1/designs/{id}: the version the change
 // is based on, and what replaces the stored title, sections and pipeline.
-// An absent part is kept.
+// An absent part is kept. The document GET returned is accepted as it is:
+// the fields the server sets may come along, and must then be what the
+// server holds.
 type designPut struct {
-	Format   string          `json:"format"`
 	Version  *int64          `json:"version"`
 	Title    *string         `json:"title"`
 	Sections design.Answers  `json:"sections"`
 	Pipeline *pipeline.Graph `json:"pipeline"`
+
+	Format    json.RawMessage `json:"format"`
+	ID        json.RawMessage `json:"id"`
+	Case      json.RawMessage `json:"case"`
+	Status    json.RawMessage `json:"status"`
+	Mode      json.RawMessage `json:"mode"`
+	CreatedAt json.RawMessage `json:"created_at"`
+	UpdatedAt json.RawMessage `json:"updated_at"`
+	Interview json.RawMessage `json:"interview"`
+	FollowUps json.RawMessage `json:"follow_ups"`
+}
+
+// serverFields returns the server-set fields given, by JSON name.
+func (p *designPut) serverFields() map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for name, v := range map[string]json.RawMessage{
+		"format": p.Format, "id": p.ID, "case": p.Case, "status": p.Status, "mode": p.Mode,
+		"created_at": p.CreatedAt, "updated_at": p.UpdatedAt, "interview": p.Interview, "follow_ups": p.FollowUps,
+	} {
+		if v != nil {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// checkServerFields refuses, with 422 naming each field, server-set fields
+// of a PUT that differ from the stored design d. A PUT based on another
+// version is stale rather than wrong, so only the fields that never change
+// (format, id, case, mode, created_at) are compared then, and the store
+// answers 409.
+func checkServerFields(d *design.Design, p *designPut) error {
+	given := p.serverFields()
+	if len(given) == 0 {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := design.Encode(&b, d); err != nil {
+		return err
+	}
+	var stored map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &stored); err != nil {
+		return err
+	}
+	stale := p.Version != nil && *p.Version != d.Version
+	fe := map[string]string{}
+	for name, v := range given {
+		if stale && (name == "status" || name == "updated_at" || name == "interview" || name == "follow_ups") {
+			continue
+		}
+		if !sameJSON(name, v, stored[name]) {
+			want := string(stored[name])
+			if want == "" {
+				want = "absent"
+			}
+			fe[name] = "set by the server; it is " + want
+		}
+	}
+	if len(fe) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(fe))
+	for n := range fe {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return &appError{Status: http.StatusUnprocessableEntity, Fields: fe,
+		Message: fmt.Sprintf("%s cannot be changed: the server sets %s. Leave %s out, or send what GET returned.", quoteList(names), pronoun(len(names)), pronoun(len(names)))}
+}
+
+// sameJSON reports whether two JSON values mean the same: times as
+// instants, everything else as values. An absent value is null.
+func sameJSON(name string, a, b json.RawMessage) bool {
+	if name == "created_at" || name == "updated_at" {
+		var ta, tb time.Time
+		return json.Unmarshal(a, &ta) == nil && json.Unmarshal(b, &tb) == nil && ta.Equal(tb)
+	}
+	var va, vb any
+	if err := json.Unmarshal(a, &va); err != nil {
+		return false
+	}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &vb); err != nil {
+			return false
+		}
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return "Field " + q[0]
+	}
+	return "Fields " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func (s *Server) apiDesignPut(c echo.Context) error {
@@ -153,6 +299,9 @@ func (s *Server) apiDesignPut(c echo.Context) error {
 	}
 	if p.Version == nil {
 		return &appError{Status: http.StatusUnprocessableEntity, Message: "Give the version your change is based on.", Fields: map[string]string{"version": "required"}}
+	}
+	if err := checkServerFields(d, &p); err != nil {
+		return err
 	}
 	u := store.Update{Version: *p.Version}
 	if p.Title != nil {

@@ -189,3 +189,70 @@ func TestHealth(t *testing.T) {
 	a.store.Close()
 	wantStatus(t, a.api("GET", "/healthz", "", nil), http.StatusServiceUnavailable)
 }
+
+// TestAPIPutTakesBackWhatGetGives: GET, change the title, PUT the same
+// document back. Server-set fields that match are ignored; ones that
+// conflict are refused with 422 naming them, and change nothing.
+func TestAPIPutTakesBackWhatGetGives(t *testing.T) {
+	a := newApp(t)
+	tok := a.token("ann")
+	r := a.api("POST", "/api/v1/designs", tok, map[string]string{"case": "artwork-personalization", "title": "Bandit art", "mode": "interview"})
+	var created designJSON
+	r.json(t, &created)
+	path := fmt.Sprintf("/api/v1/designs/%d", created.ID)
+	wantStatus(t, a.api("PUT", path, tok, map[string]any{"version": 1, "pipeline": map[string]any{"dot": "digraph { log [kind=log, stage=online]; train [kind=training]; log -> train }"}}), http.StatusOK)
+
+	get := func() map[string]any {
+		t.Helper()
+		var doc map[string]any
+		r := a.api("GET", path, tok, nil)
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &doc)
+		return doc
+	}
+	doc := get()
+	for _, k := range []string{"id", "format", "status", "created_at", "updated_at", "interview"} {
+		if _, ok := doc[k]; !ok {
+			t.Fatalf("GET lacks %q: %v", k, doc)
+		}
+	}
+	doc["title"] = "Bandit art, edited"
+	r = a.api("PUT", path, tok, doc)
+	wantStatus(t, r, http.StatusOK)
+	after := get()
+	if after["title"] != "Bandit art, edited" || after["version"] != float64(3) || after["pipeline"].(map[string]any)["dot"] == nil {
+		t.Fatalf("after get-edit-put: %v", after)
+	}
+
+	// The same instant written another way is the same.
+	same := get()
+	same["created_at"] = strings.Replace(same["created_at"].(string), "Z", "+00:00", 1)
+	wantStatus(t, a.api("PUT", path, tok, same), http.StatusOK)
+
+	for field, value := range map[string]any{
+		"id": created.ID + 1, "format": "casebench.design/v0", "status": "submitted", "created_at": "2001-01-01T00:00:00Z",
+		"updated_at": "2001-01-01T00:00:00Z", "case": "plan-pricing", "mode": "practice", "interview": nil, "follow_ups": []any{map[string]any{"question": "q", "answer": "a", "answered_at": "2001-01-01T00:00:00Z"}},
+	} {
+		doc := get()
+		doc[field] = value
+		r := a.api("PUT", path, tok, doc)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		var e struct {
+			Error  string
+			Fields map[string]string
+		}
+		r.json(t, &e)
+		if !strings.Contains(e.Error, `"`+field+`"`) || e.Fields[field] == "" {
+			t.Errorf("%s: the 422 does not name the field: %s", field, r.body)
+		}
+	}
+	if v := get()["version"]; v != float64(4) {
+		t.Fatalf("refused PUTs changed the design: version %v", v)
+	}
+
+	// A stale document is a conflict, not a field error.
+	stale := get()
+	wantStatus(t, a.api("PUT", path, tok, stale), http.StatusOK)
+	stale["title"] = "from a stale tab"
+	wantStatus(t, a.api("PUT", path, tok, stale), http.StatusConflict)
+}

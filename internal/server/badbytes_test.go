@@ -150,6 +150,15 @@ var badRequests = []badRequest{
 	{"POST /designs/:id", "pipeline_dot", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/designs/:id", formOf("version", "1", "title", "ok", "pipeline_mode", "dot", "pipeline_dot", "digraph { a [label=\""+in.form+"\"] }"))
 	}},
+	// A table row's delete or move button posts the form with its row
+	// action: bad bytes in the action, or in a row it moves, are refused.
+	{"POST /designs/:id", "row", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/designs/:id", formOf("version", "1", "title", "ok", "row", "del:f.evaluation.metrics.0"+in.form))
+	}},
+	{"POST /designs/:id", "evaluation.metrics", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/designs/:id", formOf("version", "1", "title", "ok", "f.evaluation.metrics.0.name", "a",
+			"f.evaluation.metrics.1.name", "x"+in.form, "row", "up:f.evaluation.metrics.1"))
+	}},
 	{"POST /designs/:id/delete", "confirm", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/designs/:id/delete", formOf("confirm", in.form))
 	}},

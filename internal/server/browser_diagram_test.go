@@ -100,7 +100,7 @@ func TestBrowserDiagramZoom(t *testing.T) {
 	do(t, ctx, "save the pipeline",
 		chromedp.SetValue(css(`#p-dot`), largeDOT()),
 		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before-save", "1")`),
-		chromedp.Click(css(`button[name="do"][value="save"]`)),
+		chromedp.Click(css(`#savebar button[name="do"][value="save"]`)),
 	)
 	// The page is replaced by the saved editor; until then a check may
 	// land on the old page, on none, or on a new page still being read.

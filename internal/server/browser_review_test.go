@@ -40,6 +40,8 @@ func TestBrowserPeerReview(t *testing.T) {
 		chromedp.WaitVisible(css(`#score`)),
 		chromedp.WaitVisible(css(`form[action$="/submit"] button`)),
 		chromedp.Click(css(`form[action$="/submit"] button`)),
+		chromedp.WaitVisible(css(`#confirm-submit-button`)),
+		chromedp.Click(css(`#confirm-submit-button`)),
 		chromedp.WaitVisible(css(`.flash`)),
 		logout(),
 	)

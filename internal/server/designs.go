@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/pipeline"
+	"github.com/casebench/casebench/internal/review"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -37,6 +39,28 @@ func (s *Server) ownDesign(c echo.Context) (*design.Design, error) {
 		return nil, notFound("This design")
 	}
 	return d, err
+}
+
+// readDesign returns design :id as the signed-in user may read it, with
+// their role: their own design, a draft too (Author); any submitted design,
+// for a mentor (Mentor); another's submitted design, blind, without author
+// or title, for a reviewer (ReviewerBefore, ReviewerAfter). Anything else,
+// a mentor asking for another's draft included, is a 404.
+func (s *Server) readDesign(c echo.Context) (*design.Design, review.Role, error) {
+	d, err := s.ownDesign(c)
+	if err == nil {
+		return d, review.Author, nil
+	}
+	if ae, ok := err.(*appError); !ok || ae.Status != http.StatusNotFound {
+		return nil, 0, err
+	}
+	id, _ := designID(c)
+	d, role, err := s.reviews.DesignForReview(c.Request().Context(), currentUser(c).ID, id)
+	if err != nil {
+		return nil, 0, reviewError(err, "")
+	}
+	d.ID = id
+	return d, role, nil
 }
 
 type designListPage struct {
@@ -141,6 +165,7 @@ func (s *Server) handleDesignCreate(c echo.Context) error {
 type editorPage struct {
 	Design       *design.Design
 	Case         *caseView
+	Brief        template.HTML // the case's prompt, facts, constraints and questions
 	Title        string
 	Sections     []editorSection
 	Pipeline     pipelineView
@@ -150,15 +175,31 @@ type editorPage struct {
 	Interviewing bool
 	Clock        *clockView
 	Seconds      map[string]int
+	State        saveState
+	Unsaved      bool // the form holds what the last save refused
 }
 
 func (p editorPage) PageTitle() string { return p.Title }
 
+// MainClass widens the page, so that the brief fits beside the work.
+func (editorPage) MainClass() string { return "wide" }
+
+// saveState is what the editor's save bar says: "Saved at HH:MM" (At), or
+// in red, "Not saved: ..." (Text).
+type saveState struct {
+	Class string // ok or error
+	Text  string
+	At    *time.Time
+}
+
+func notSaved(msg string) saveState { return saveState{Class: "error", Text: msg} }
+
 // editor builds the editor page of d with the given values and errors.
 func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors, pf pipelineForm) editorPage {
 	cv := s.views.cases[d.Case]
-	p := editorPage{Design: d, Case: cv, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
-		Pipeline: newPipelineView(pf, fe["pipeline"]), Errors: fe, Interviewing: interviewing(d), Clock: newClock(d.Interview, time.Now())}
+	at := d.UpdatedAt
+	p := editorPage{Design: d, Case: cv, Brief: s.views.briefs[d.Case], State: saveState{Class: "ok", At: &at}, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
+		Pipeline: newPipelineView(pf, fe["pipeline"], &d.Pipeline), Errors: fe, Interviewing: interviewing(d), Clock: newClock(d.Interview, time.Now())}
 	if d.Interview != nil {
 		p.Seconds = d.Interview.Seconds
 	}
@@ -172,12 +213,23 @@ func (s *Server) editor(d *design.Design, title string, a design.Answers, raw ma
 }
 
 func (s *Server) handleDesignEdit(c echo.Context) error {
-	d, err := s.ownDesign(c)
+	d, role, err := s.readDesign(c)
 	if err != nil {
 		return err
 	}
+	switch role {
+	case review.Mentor:
+		p := s.viewPage(d)
+		p.Author = s.authorName(c, d)
+		return s.renderPage(c, http.StatusOK, "view", p)
+	case review.ReviewerBefore, review.ReviewerAfter:
+		// A reviewer reads a design blind, on its review page.
+		return c.Redirect(http.StatusSeeOther, "/reviews/"+itoa(d.ID))
+	}
 	if d.Status != design.StatusDraft {
-		return s.renderPage(c, http.StatusOK, "view", s.viewPage(d))
+		p := s.viewPage(d)
+		p.Own = true
+		return s.renderPage(c, http.StatusOK, "view", p)
 	}
 	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline}))
 }
@@ -203,6 +255,13 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 	if verr != nil {
 		return badRequest("The form has no version; reload the page.")
 	}
+	op, err := parseRowOp(form, s.cat.Template)
+	if err != nil {
+		return err
+	}
+	if op != nil {
+		op.apply(form)
+	}
 	title := strings.TrimSpace(form.Get("title"))
 	a, raw, fe := parseAnswers(form, s.cat.Template)
 	if msg := design.ValidateTitle(title); msg != "" {
@@ -218,13 +277,14 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 		pf.Graph = d.Pipeline
 	} else if perr != nil {
 		fe["pipeline"] = problemText(perr)
+		pf.Err = perr
 	}
 	fail := func(status int, msg string, conflict bool) error {
 		if isAPI(c) {
 			return &appError{Status: status, Message: msg, Fields: fe}
 		}
 		p := s.editor(d, title, a, raw, fe, pf)
-		p.Message, p.Conflict = msg, conflict
+		p.Message, p.Conflict, p.State, p.Unsaved = msg, conflict, notSaved(msg), true
 		p.Design.Version = version
 		return s.renderPage(c, status, "design", p)
 	}
@@ -266,14 +326,23 @@ func (s *Server) handleDesignSave(c echo.Context) error {
 		fe["pipeline"] = pipelineMsg
 		p := s.editor(saved, saved.Title, saved.Sections, raw, fe, pf)
 		p.Message = "Saved, except the pipeline: fix the problems shown beside it and save again."
+		p.State, p.Unsaved = notSaved(pipelineNotSaved), true
 		return s.renderPage(c, http.StatusUnprocessableEntity, "design", p)
 	}
 	if form.Get("do") == "check" && !interviewing(saved) {
 		return c.Redirect(http.StatusSeeOther, "/designs/"+itoa(d.ID)+"/report")
 	}
+	if op != nil {
+		s.sessions.Put(c.Request().Context(), "flash", map[string]string{"del": "Row deleted", "up": "Row moved up", "down": "Row moved down"}[op.Op]+", and the design saved.")
+		return c.Redirect(http.StatusSeeOther, "/designs/"+itoa(d.ID)+op.anchor())
+	}
 	s.sessions.Put(c.Request().Context(), "flash", "Saved.")
 	return c.Redirect(http.StatusSeeOther, "/designs/"+strconv.FormatInt(d.ID, 10))
 }
+
+// pipelineNotSaved is what the save bar says when all but the pipeline
+// was saved.
+const pipelineNotSaved = "Not saved: the pipeline has problems, shown beside it; the rest of the design is saved."
 
 func (s *Server) handleDesignDelete(c echo.Context) error {
 	d, err := s.ownDesign(c)
@@ -288,3 +357,36 @@ func (s *Server) handleDesignDelete(c echo.Context) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// submitPage asks before a design is submitted, which cannot be undone.
+type submitPage struct {
+	Design  *design.Design
+	Case    *caseView
+	Version int64
+}
+
+func (p submitPage) PageTitle() string { return "Submit " + p.Design.Title + "?" }
+
+// confirmSubmit puts a confirmation before submit, the handler that
+// submits a design from a form: a form without confirm=yes gets the
+// question, with a button that posts it again confirmed. The API submits
+// without asking.
+func (s *Server) confirmSubmit(submit echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodPost && c.FormValue("confirm") == "yes" {
+			return submit(c)
+		}
+		d, err := s.ownDesign(c)
+		if err != nil {
+			return err
+		}
+		if d.Status != design.StatusDraft {
+			return &appError{Status: http.StatusConflict, Message: "This design is already submitted. Start a new attempt to change it."}
+		}
+		p := submitPage{Design: d, Case: s.views.cases[d.Case], Version: d.Version}
+		if v, err := strconv.ParseInt(c.FormValue("version"), 10, 64); err == nil && c.Request().Method == http.MethodPost {
+			p.Version = v
+		}
+		return s.renderPage(c, http.StatusOK, "submit", p)
+	}
+}

@@ -205,10 +205,11 @@ func limitMessage(le *pipeline.LimitError) string {
 	return c.Error()
 }
 
-// handleDesignPipeline serves the design's pipeline as svg, png or dot.
+// handleDesignPipeline serves the design's pipeline as svg, png or dot, to
+// whoever may read the design.
 func (s *Server) handleDesignPipeline(ext string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		d, err := s.ownDesign(c)
+		d, _, err := s.readDesign(c)
 		if err != nil {
 			return err
 		}
@@ -230,6 +231,7 @@ type pipelineForm struct {
 	DOT     string
 	Graph   pipeline.Graph
 	Notes   []pipeline.Note // what the DOT import left out or changed
+	Err     error           // what is wrong with Graph, shown beside its rows
 }
 
 // parsePipelineForm reads the pipeline from the editor form: the DOT text
@@ -291,8 +293,15 @@ type pipelineView struct {
 	DOT    string
 	Error  string
 	Notes  []pipeline.Note
-	Empty  bool
+	Empty  bool // the diagram shown has no nodes
 	Legend []legendItem
+	// LastGood says that the diagram shown is the last saved pipeline,
+	// because the one in the form has problems.
+	LastGood bool
+	// NodeErrors and EdgeErrors are the problems of the table's rows, by
+	// row index, shown beside them.
+	NodeErrors map[int]string
+	EdgeErrors map[int]string
 	// KindNames and StageNames are the options of the table's selects.
 	KindNames  []string
 	StageNames []string
@@ -320,9 +329,41 @@ const (
 	blankEdges = 3
 )
 
-func newPipelineView(pf pipelineForm, errText string) pipelineView {
+// newPipelineView lays out the pipeline of the form. When the form's
+// pipeline has problems (errText), the diagram and its legend are those of
+// last, the pipeline last saved, and each problem of a table row goes
+// beside the row.
+func newPipelineView(pf pipelineForm, errText string, last *pipeline.Graph) pipelineView {
 	g := pf.Graph
 	v := pipelineView{Mode: pf.Mode, DOT: pf.DOT, Error: errText, Empty: len(g.Nodes) == 0, KindNames: kindNames, StageNames: stageNames}
+	drawn := &g
+	if errText != "" && last != nil {
+		drawn, v.LastGood, v.Empty = last, true, len(last.Nodes) == 0
+	}
+	var ps pipeline.Problems
+	if errors.As(pf.Err, &ps) {
+		v.NodeErrors, v.EdgeErrors = map[int]string{}, map[int]string{}
+		for _, p := range ps {
+			var n int
+			var into map[int]string
+			if _, err := fmt.Sscanf(p.Where, "node %d", &n); err == nil {
+				into = v.NodeErrors
+			} else if _, err := fmt.Sscanf(p.Where, "edge %d", &n); err == nil {
+				into = v.EdgeErrors
+			}
+			if into == nil || n < 1 || n > len(g.Nodes)+len(g.Edges) || p.Line > 0 {
+				continue
+			}
+			msg := p.Message
+			if p.Fix != "" {
+				msg += "; for example: " + p.Fix
+			}
+			if into[n-1] != "" {
+				msg = into[n-1] + "; " + msg
+			}
+			into[n-1] = msg
+		}
+	}
 	if v.Mode == "" {
 		v.Mode = "table"
 	}
@@ -340,7 +381,7 @@ func newPipelineView(pf pipelineForm, errText string) pipelineView {
 	v.Nodes = append(slices.Clone(g.Nodes), make([]pipeline.Node, blankNodes)...)
 	v.Edges = append(slices.Clone(g.Edges), make([]pipeline.Edge, blankEdges)...)
 	used := map[pipeline.Kind]bool{}
-	for _, n := range g.Nodes {
+	for _, n := range drawn.Nodes {
 		used[n.Kind] = true
 	}
 	for _, k := range pipeline.Kinds {

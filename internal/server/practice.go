@@ -196,23 +196,58 @@ type progressPage struct {
 	WeakScore float64
 	Suggest   *catalog.Case
 	Titles    map[string]string
+	Cases     []progressCase // the cases attempted, to filter by
+	Case      string         // the case shown, or "" for all
+	CaseTitle string
+	Total     int // attempts over every case
+}
+
+type progressCase struct {
+	Slug, Title string
+	Attempts    int
 }
 
 func (progressPage) PageTitle() string { return "Progress" }
 
+// handleProgress shows the scores per dimension across attempts: of every
+// case, or of one (?case=SLUG), so that like is compared with like.
 func (s *Server) handleProgress(c echo.Context) error {
-	attempts, err := s.practice.Attempts(c.Request().Context(), currentUser(c).ID)
+	all, err := s.practice.Attempts(c.Request().Context(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
-	p := progressPage{Attempts: attempts, Titles: map[string]string{}}
+	p := progressPage{Titles: map[string]string{}, Total: len(all)}
 	for _, k := range s.cat.Cases {
 		p.Titles[k.Slug] = k.Title
 	}
+	counts := map[string]int{}
+	for _, a := range all {
+		counts[a.Case]++
+	}
+	for _, k := range s.cat.Cases {
+		if counts[k.Slug] > 0 {
+			p.Cases = append(p.Cases, progressCase{Slug: k.Slug, Title: k.Title, Attempts: counts[k.Slug]})
+		}
+	}
+	attempts := all
+	if slug := c.QueryParam("case"); slug != "" {
+		k, ok := s.cat.Case(slug)
+		if !ok {
+			return notFound("This case")
+		}
+		p.Case, p.CaseTitle = k.Slug, k.Title
+		attempts = nil
+		for _, a := range all {
+			if a.Case == slug {
+				attempts = append(attempts, a)
+			}
+		}
+	}
+	p.Attempts = attempts
 	if len(attempts) > 0 {
 		p.Chart = progressChart(attempts)
 		p.Weakest, p.WeakScore = weakestDimension(attempts)
-		p.Suggest = s.suggestCase(p.Weakest, attempts)
+		p.Suggest = s.suggestCase(p.Weakest, all)
 	}
 	return s.renderPage(c, http.StatusOK, "progress", p)
 }
@@ -269,21 +304,40 @@ var dimColours = map[string]string{
 	"evaluation": "#166534", "deployment": "#991b1b", "monitoring": "#155e75", "overall": "#111827",
 }
 
+// chartPointR is the radius of a chart's points, and chartDodge how far
+// apart the series' points of one attempt are drawn, so that equal scores
+// never hide each other.
+const (
+	chartPointR = 3.0
+	chartDodge  = 2*chartPointR + 1
+)
+
 // progressChart draws the scores per dimension across attempts as an SVG
-// line chart, on the server, so it needs no script.
+// line chart, on the server, so it needs no script. The points of one
+// attempt are spread side by side, one column per series, and attempts are
+// far enough apart that no two points overlap; a long history makes a
+// wider chart, which scrolls.
 func progressChart(attempts []store.Attempt) template.HTML {
-	const w, h, left, right, top, bottom = 640.0, 280.0, 40.0, 130.0, 14.0, 30.0
-	pw, ph := w-left-right, h-top-bottom
+	series := append(append([]string{}, rubric.Dimensions[:7]...), "overall")
+	const h, left, right, top, bottom = 280.0, 40.0, 130.0, 14.0, 30.0
 	n := len(attempts)
+	spread := chartDodge * float64(len(series)-1)
+	pw := max(470.0, float64(n-1)*(spread+2*chartDodge)+spread)
+	w := left + pw + right
+	ph := h - top - bottom
 	x := func(i int) float64 {
 		if n == 1 {
 			return left + pw/2
 		}
-		return left + pw*float64(i)/float64(n-1)
+		return left + spread/2 + (pw-spread)*float64(i)/float64(n-1)
 	}
 	y := func(v float64) float64 { return top + ph*(1-v/100) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	class := "chart"
+	if w > 640 {
+		class = "chart chart-wide"
+	}
+	fmt.Fprintf(&b, `<svg class="%s" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">`, class, w, h, w, h)
 	b.WriteString(`<title id="chart-title">Scores per dimension across attempts</title>`)
 	for _, v := range []float64{0, 25, 50, 75, 100} {
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#e5e7eb"/><text x="%.1f" y="%.1f" font-size="10" text-anchor="end" fill="#6b7280">%.0f</text>`,
@@ -292,17 +346,19 @@ func progressChart(attempts []store.Attempt) template.HTML {
 	for i := range attempts {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="#6b7280">#%d</text>`, x(i), h-10, i+1)
 	}
-	series := append(append([]string{}, rubric.Dimensions[:7]...), "overall")
 	legendY := top
-	for _, dim := range series {
+	for si, dim := range series {
+		dx := chartDodge*float64(si) - spread/2
 		var pts []string
+		var xs, ys []float64
 		for i, a := range attempts {
 			v, ok := a.Report.Dimensions[dim]
 			if dim == "overall" {
 				v, ok = a.Report.Score, true
 			}
 			if ok {
-				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
+				xs, ys = append(xs, x(i)+dx), append(ys, y(v))
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i)+dx, y(v)))
 			}
 		}
 		if len(pts) == 0 {
@@ -314,9 +370,8 @@ func progressChart(attempts []store.Attempt) template.HTML {
 		}
 		col := dimColours[dim]
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="%.1f" points="%s"><title>%s</title></polyline>`, col, width, strings.Join(pts, " "), dim)
-		for _, pt := range pts {
-			xy := strings.Split(pt, ",")
-			fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`, xy[0], xy[1], col)
+		for i := range xs {
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%.0f" fill="%s"><title>%s</title></circle>`, xs[i], ys[i], chartPointR, col, dim)
 		}
 		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="%.1f"/><text x="%.1f" y="%.1f" font-size="11" fill="#374151">%s</text>`,
 			w-right+12, w-right+30, legendY+4, legendY+4, col, width, w-right+35, legendY+8, template.HTMLEscapeString(dim))

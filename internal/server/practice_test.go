@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 func TestInterviewMode(t *testing.T) {
@@ -60,7 +62,7 @@ func TestInterviewMode(t *testing.T) {
 
 	// Submitting reveals the report, the hints' page and the time per section.
 	form = editorForm(t, c, path)
-	r = c.post(path+"/submit", url.Values{"version": {form.Get("version")}})
+	r = c.post(path+"/submit", url.Values{"version": {form.Get("version")}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(r.Request.URL.Path, "/report") {
 		t.Fatalf("submit led to %s", r.Request.URL.Path)
@@ -83,7 +85,7 @@ func TestFollowUpsAndCompare(t *testing.T) {
 	form.Set("p.dot", "digraph { app [kind=client, stage=online]; pol [kind=policy, stage=online]; app -> pol; }")
 	c.post(path, form)
 	form = editorForm(t, c, path)
-	c.post(path+"/submit", url.Values{"version": {form.Get("version")}})
+	c.post(path+"/submit", url.Values{"version": {form.Get("version")}, "confirm": {"yes"}})
 
 	k, _ := a.cat.Case("streaming-quality")
 	doc := c.get(path + "/followups").doc(t)
@@ -227,4 +229,54 @@ func TestExportsAndImport(t *testing.T) {
 	wantStatus(t, upload("bad.json", []byte(strings.Replace(string(js.body), `"case": "search-discovery"`, `"case": "nope"`, 1))), http.StatusUnprocessableEntity)
 	wantStatus(t, a.api("POST", "/api/v1/designs/import", tok, `{"format":"casebench.design/v1","case":"search-discovery","title":"x","pipeline":{"nodes":[{"id":"a","kind":"log"}],"edges":[{"from":"a","to":"zz"}]}}`), http.StatusUnprocessableEntity)
 	wantStatus(t, a.api("GET", fmt.Sprintf("/api/v1/designs/%d/export.zip", id), a.token("bob"), nil), http.StatusNotFound)
+}
+
+// TestProgressByCaseWithoutOverlap: progress can be shown for one case,
+// and no two points of the chart overlap, even when every dimension scores
+// the same in every attempt.
+func TestProgressByCaseWithoutOverlap(t *testing.T) {
+	a := newApp(t)
+	c := a.signup("ann")
+	tok := a.tokenFor("ann")
+	// Six strong attempts at one case (every dimension 100) and one at another.
+	for i := 0; i < 6; i++ {
+		id := putReference(t, a, tok, "homepage-recommendations")
+		wantStatus(t, a.api("POST", fmt.Sprintf("/api/v1/designs/%d/submit", id), tok, nil), http.StatusOK)
+	}
+	id := putReference(t, a, tok, "plan-pricing")
+	wantStatus(t, a.api("POST", fmt.Sprintf("/api/v1/designs/%d/submit", id), tok, nil), http.StatusOK)
+
+	doc := c.get("/progress").doc(t)
+	if doc.Find(`#progress-filter select[name=case] option`).Length() != 3 || doc.Find("#attempts tbody tr").Length() != 7 {
+		t.Fatalf("the filter offers %d choices and the table %d attempts", doc.Find(`#progress-filter option`).Length(), doc.Find("#attempts tbody tr").Length())
+	}
+	r := c.get("/progress?case=homepage-recommendations")
+	wantStatus(t, r, http.StatusOK)
+	doc = r.doc(t)
+	if n := doc.Find("#attempts tbody tr").Length(); n != 6 || strings.Contains(doc.Find("#attempts").Text(), "Plan pricing") {
+		t.Errorf("filtered by case, the table has %d attempts, or another case", n)
+	}
+	if got, _ := doc.Find(`#progress-filter option[selected]`).Attr("value"); got != "homepage-recommendations" {
+		t.Errorf("the filter shows %q as chosen", got)
+	}
+	type point struct{ x, y, r float64 }
+	var pts []point
+	doc.Find("svg.chart circle").Each(func(_ int, s *goquery.Selection) {
+		var p point
+		fmt.Sscan(s.AttrOr("cx", ""), &p.x)
+		fmt.Sscan(s.AttrOr("cy", ""), &p.y)
+		fmt.Sscan(s.AttrOr("r", ""), &p.r)
+		pts = append(pts, p)
+	})
+	if len(pts) != 6*8 {
+		t.Fatalf("%d points, want 6 attempts x 8 series", len(pts))
+	}
+	for i := range pts {
+		for j := i + 1; j < len(pts); j++ {
+			if dx, dy := pts[i].x-pts[j].x, pts[i].y-pts[j].y; dx*dx+dy*dy < (pts[i].r+pts[j].r)*(pts[i].r+pts[j].r) {
+				t.Fatalf("points %v and %v overlap", pts[i], pts[j])
+			}
+		}
+	}
+	wantStatus(t, c.get("/progress?case=no-such-case"), http.StatusNotFound)
 }

@@ -38,10 +38,11 @@ func renderMarkdown(src string) template.HTML {
 // views holds every page template, parsed once at start, and the
 // pre-rendered Markdown of each case.
 type views struct {
-	pages map[string]*template.Template
-	cases map[string]*caseView
-	tags  []string // every tag of the catalog, sorted
-	bufs  sync.Pool
+	pages  map[string]*template.Template
+	cases  map[string]*caseView
+	briefs map[string]template.HTML // the editor's brief of each case, rendered at start
+	tags   []string                 // every tag of the catalog, sorted
+	bufs   sync.Pool
 }
 
 var funcs = template.FuncMap{
@@ -92,7 +93,7 @@ var funcs = template.FuncMap{
 }
 
 func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}}
+	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}, briefs: map[string]template.HTML{}}
 	v.bufs.New = func() any { return new(bytes.Buffer) }
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
@@ -113,7 +114,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram", "submit"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}
@@ -132,6 +133,11 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
 			}
 			cv.CardHTML = template.HTML(b.String())
+			b.Reset()
+			if err := v.pages["design"].ExecuteTemplate(&b, "brief", cv); err != nil {
+				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
+			}
+			v.briefs[c.Slug] = template.HTML(b.String())
 			v.cases[c.Slug] = cv
 		}
 	}
@@ -140,12 +146,13 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 
 // layoutData is what every page template receives.
 type layoutData struct {
-	Title  string
-	User   *auth.User
-	Counts *reviewCounts
-	CSRF   string
-	Flash  string
-	Page   any
+	Title     string
+	MainClass string // "wide" for pages that need the whole width
+	User      *auth.User
+	Counts    *reviewCounts
+	CSRF      string
+	Flash     string
+	Page      any
 }
 
 // Render implements echo.Renderer for layoutData.
@@ -173,6 +180,9 @@ func (s *Server) renderPage(c echo.Context, status int, name string, page any) e
 		title = t.PageTitle()
 	}
 	data := layoutData{Title: title, User: currentUser(c), Page: page}
+	if w, ok := page.(interface{ MainClass() string }); ok {
+		data.MainClass = w.MainClass()
+	}
 	if data.User != nil {
 		data.Counts = s.countsFor(c, data.User)
 	}

@@ -92,7 +92,7 @@ func TestReportPageAndSubmit(t *testing.T) {
 
 	// Submit: the report is stored with the rubric version, the design is read-only.
 	version, _ := doc.Find(`form[action$="/submit"] input[name=version]`).Attr("value")
-	r = c.post(path+"/submit", map[string][]string{"version": {version}})
+	r = c.post(path+"/submit", map[string][]string{"version": {version}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
 	k, _ := a.cat.Case("artwork-personalization")
 	if !strings.Contains(r.doc(t).Find(".flash").Text(), fmt.Sprintf("rubric version %d", k.Rubric.Version)) {

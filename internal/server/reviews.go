@@ -354,7 +354,7 @@ type reviewsView struct {
 	Items    []summaryRow
 	Reviews  []reviewCard
 	Rulings  map[string]store.Ruling
-	Disputes int
+	Disputes int // disputed items not settled yet
 }
 
 type summaryRow struct {
@@ -364,6 +364,9 @@ type summaryRow struct {
 	Comments []labelledComment
 	Ruling   *store.Ruling
 }
+
+// Agreement says in words how the row's peer levels stand.
+func (r summaryRow) Agreement() string { return review.Agreement(r.Levels, r.Auto, r.Ruling != nil) }
 
 type labelledComment struct {
 	Label string
@@ -403,7 +406,7 @@ func newReviewsView(k *catalog.Case, role review.Role, reviews []store.Review, a
 		if r, ok := v.Rulings[sum.ItemID]; ok {
 			row.Ruling = &r
 		}
-		if sum.Disputed {
+		if sum.Disputed && row.Ruling == nil {
 			v.Disputes++
 		}
 		v.Items = append(v.Items, row)
@@ -484,6 +487,7 @@ type designReviewsPage struct {
 	Case    *catalog.Case
 	Reviews reviewsView
 	Author  string
+	Mentor  bool // the reader is a mentor, not the author: they may settle
 }
 
 func (p designReviewsPage) PageTitle() string { return "Reviews: " + p.Design.Title }
@@ -502,11 +506,18 @@ func (s *Server) designReviews(c echo.Context, d *design.Design, role review.Rol
 	}
 	author := ""
 	if role == review.Mentor {
-		if owner, err := s.store.UserByID(ctx, d.OwnerID); err == nil {
-			author = owner.Name
-		}
+		author = s.authorName(c, d)
 	}
 	return newReviewsView(k, role, revs, autoLevels(k, d), rulings), rulings, author, nil
+}
+
+// authorName returns the name of d's author, for a mentor's eyes.
+func (s *Server) authorName(c echo.Context, d *design.Design) string {
+	owner, err := s.store.UserByID(c.Request().Context(), d.OwnerID)
+	if err != nil {
+		return ""
+	}
+	return owner.Name
 }
 
 func (s *Server) handleDesignReviews(c echo.Context) error {
@@ -526,7 +537,7 @@ func (s *Server) handleDesignReviews(c echo.Context) error {
 			return err
 		}
 	}
-	return s.renderPage(c, http.StatusOK, "design_reviews", designReviewsPage{Design: d, Case: k, Reviews: v, Author: author})
+	return s.renderPage(c, http.StatusOK, "design_reviews", designReviewsPage{Design: d, Case: k, Reviews: v, Author: author, Mentor: role == review.Mentor})
 }
 
 // apiReviewsJSON is a design's reviews as the caller may see them.
@@ -550,6 +561,7 @@ type apiReview struct {
 
 type summaryJSON struct {
 	review.ItemSummary
+	Agreement string `json:"agreement"` // as the page says it: agree, disagreement, settled by mentor, ...
 }
 
 var roleNames = map[review.Role]string{review.Stranger: "other", review.ReviewerBefore: "reviewer", review.ReviewerAfter: "reviewer", review.Author: "author", review.Mentor: "mentor"}
@@ -568,7 +580,7 @@ func (s *Server) apiDesignReviews(c echo.Context) error {
 		out.Reviews = append(out.Reviews, apiReview{ID: rc.ID, Reviewer: rc.Label, Own: rc.Own, Levels: rc.Levels, Comments: rc.Comments, Comment: rc.Comment, Helpfulness: rc.Helpfulness})
 	}
 	for _, row := range v.Items {
-		out.Items = append(out.Items, summaryJSON{row.ItemSummary})
+		out.Items = append(out.Items, summaryJSON{ItemSummary: row.ItemSummary, Agreement: row.Agreement()})
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -672,6 +684,10 @@ func (s *Server) settle(c echo.Context, item string, level int, reason string) (
 	d, role, k, err := s.reviewedDesign(c)
 	if err != nil {
 		return nil, err
+	}
+	if role != review.Mentor {
+		// A mentor's own design is settled by another mentor.
+		return nil, reviewError(store.ErrForbidden, "")
 	}
 	if _, ok := k.Rubric.Item(item); !ok {
 		return nil, &appError{Status: http.StatusUnprocessableEntity, Message: fmt.Sprintf("Unknown rubric item %q.", item)}
@@ -783,7 +799,14 @@ func (s *Server) renderProfile(c echo.Context, status int, edit func(*tokensView
 }
 
 type mentorPage struct {
-	Designs []store.MentorItem
+	Designs  []mentorRow
+	Disputed int // open disputed items over every design
+}
+
+type mentorRow struct {
+	store.MentorItem
+	CaseTitle string
+	Own       bool // the mentor wrote it: another mentor settles it
 }
 
 func (mentorPage) PageTitle() string { return "Mentor" }
@@ -796,7 +819,18 @@ func (s *Server) handleMentor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "mentor", mentorPage{Designs: list})
+	p := mentorPage{}
+	for _, it := range list {
+		row := mentorRow{MentorItem: it, CaseTitle: it.Case, Own: it.Author == currentUser(c).Name}
+		if k, ok := s.cat.Case(it.Case); ok {
+			row.CaseTitle = k.Title
+		}
+		if !row.Own {
+			p.Disputed += it.Disputed
+		}
+		p.Designs = append(p.Designs, row)
+	}
+	return s.renderPage(c, http.StatusOK, "mentor", p)
 }
 
 // reviewCounts are the numbers the navigation shows.

@@ -94,6 +94,16 @@ func TestReviewFlowPages(t *testing.T) {
 		t.Error("the automatic levels are not shown after the review")
 	}
 	wantStatus(t, bob.post(fmt.Sprintf("/reviews/%d", id), form), http.StatusConflict)
+	// With one review, no item "agrees", not even one 2 levels from the
+	// automatic level.
+	doc.Find("#reviews td.agreement").Each(func(i int, s *goquery.Selection) {
+		if got := strings.TrimSpace(s.Text()); !strings.HasPrefix(got, "one review") {
+			t.Errorf("with one review, item %d says %q", i, got)
+		}
+	})
+	if !strings.Contains(doc.Find("#sum-"+k.Rubric.Items[0].ID+" td.agreement").Text(), "levels from the automatic level") {
+		t.Errorf("bob's 1 beside the automatic level is not flagged: %q", doc.Find("#sum-"+k.Rubric.Items[0].ID).Text())
+	}
 
 	// A second reviewer disagrees on item 0 by 2 levels: a disputed item.
 	cy := a.signup("cyd")
@@ -117,6 +127,11 @@ func TestReviewFlowPages(t *testing.T) {
 		t.Error("the new-review count did not clear after reading")
 	}
 	rid, _ := doc.Find("article.review-card").First().Attr("id")
+	// Helpfulness has no default: the author chooses.
+	if sel := doc.Find("#" + rid + ` select[name=score] option[selected]`); sel.Length() != 1 || sel.AttrOr("value", "x") != "" {
+		t.Errorf("the helpfulness select preselects %q", sel.AttrOr("value", "none"))
+	}
+	wantStatus(t, annPages.post(fmt.Sprintf("/designs/%d/reviews/%s/helpfulness", id, strings.TrimPrefix(rid, "review-")), url.Values{"score": {""}}), http.StatusUnprocessableEntity)
 	r = annPages.post(fmt.Sprintf("/designs/%d/reviews/%s/helpfulness", id, strings.TrimPrefix(rid, "review-")), url.Values{"score": {"5"}})
 	wantStatus(t, r, http.StatusOK)
 	if !strings.Contains(r.doc(t).Find("#"+rid).Text(), "You rated it 5 of 5") {
@@ -136,7 +151,11 @@ func TestReviewFlowPages(t *testing.T) {
 	wantStatus(t, mo.post(fmt.Sprintf("/designs/%d/rulings", id), url.Values{"item": {notDisputed}, "level": {"2"}, "reason": {"x"}}), http.StatusConflict)
 	wantStatus(t, mo.post(fmt.Sprintf("/designs/%d/rulings", id), url.Values{"item": {k.Rubric.Items[0].ID}, "level": {"2"}, "reason": {""}}), http.StatusUnprocessableEntity)
 	wantStatus(t, mo.post(fmt.Sprintf("/designs/%d/rulings", id), url.Values{"item": {k.Rubric.Items[0].ID}, "level": {"2"}, "reason": {"The link to retention is implied by the reward."}}), http.StatusOK)
-	if !strings.Contains(annPages.get(fmt.Sprintf("/designs/%d/reviews", id)).doc(t).Find("#sum-"+k.Rubric.Items[0].ID+" .ruling").Text(), "The link to retention is implied") {
+	row = annPages.get(fmt.Sprintf("/designs/%d/reviews", id)).doc(t).Find("#sum-" + k.Rubric.Items[0].ID)
+	if !strings.Contains(row.Find(".ruling").Text(), "The link to retention is implied") {
 		t.Error("the author does not see the ruling")
+	}
+	if got := strings.TrimSpace(row.Find("td.agreement").Text()); got != "settled by mentor" || row.HasClass("disputed") {
+		t.Errorf("after the ruling the item says %q (disputed class %v)", got, row.HasClass("disputed"))
 	}
 }

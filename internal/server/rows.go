@@ -50,7 +50,7 @@ func writeError(b *strings.Builder, msg string) {
 // listRowsHTML writes the rows of a list field of the editor.
 func listRowsHTML(f editorField) template.HTML {
 	var b strings.Builder
-	b.Grow(len(f.Rows) * len(f.Columns) * 320)
+	b.Grow(len(f.Rows) * (len(f.Columns)*320 + 700))
 	for _, r := range f.Rows {
 		b.WriteString(`<tr data-row="`)
 		b.WriteString(strconv.Itoa(r.Index))
@@ -65,9 +65,45 @@ func listRowsHTML(f editorField) template.HTML {
 			writeError(&b, c.Error)
 			b.WriteString(`</td>`)
 		}
+		writeRowOps(&b, f.Name, r.Index, true)
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// writeRowOps writes the cell of a row's buttons: move up and down (when
+// the rows have an order) and delete. Each submits the editor form with
+// the operation, so that it works without JavaScript; the script does the
+// same in the page.
+func writeRowOps(b *strings.Builder, table string, index int, ordered bool) {
+	row := strconv.Itoa(index)
+	n := strconv.Itoa(index + 1)
+	b.WriteString(`<td class="row-ops">`)
+	button := func(op, text, label string) {
+		b.WriteString(`<button type="submit" class="row-op" name="` + rowOpField + `" value="`)
+		b.WriteString(op)
+		b.WriteString(`:`)
+		b.WriteString(esc(table))
+		b.WriteString(`.`)
+		b.WriteString(row)
+		b.WriteString(`" data-op="`)
+		b.WriteString(op)
+		b.WriteString(`" title="`)
+		b.WriteString(label)
+		b.WriteString(`" aria-label="`)
+		b.WriteString(label)
+		b.WriteString(` (row `)
+		b.WriteString(n)
+		b.WriteString(`)">`)
+		b.WriteString(text)
+		b.WriteString(`</button>`)
+	}
+	if ordered {
+		button("up", "↑", "Move up")
+		button("down", "↓", "Move down")
+	}
+	button("del", "✕", "Delete")
+	b.WriteString(`</td>`)
 }
 
 const idInput = ` autocomplete="off" spellcheck="false"`
@@ -82,6 +118,7 @@ func nodeRowsHTML(v pipelineView) template.HTML {
 		b.WriteString(strconv.Itoa(i))
 		b.WriteString(`"><td>`)
 		writeInput(&b, p+"id", n.ID, "Node id", 64, idInput)
+		writeError(&b, v.NodeErrors[i])
 		b.WriteString(`</td><td>`)
 		label := n.Label
 		if label == "" && n.Name != "" {
@@ -93,7 +130,9 @@ func nodeRowsHTML(v pipelineView) template.HTML {
 		b.WriteString(`</td><td>`)
 		writeSelect(&b, p+"stage", "Stage", v.StageNames, string(n.Stage))
 		writeHidden(&b, p+"attrs", n.Attrs)
-		b.WriteString("</td></tr>\n")
+		b.WriteString("</td>")
+		writeRowOps(&b, "p.nodes", i, false)
+		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String())
 }
@@ -108,12 +147,15 @@ func edgeRowsHTML(v pipelineView) template.HTML {
 		b.WriteString(strconv.Itoa(i))
 		b.WriteString(`"><td>`)
 		writeInput(&b, p+"from", e.From, "From node", 64, ` list="pipe-node-ids"`+idInput)
+		writeError(&b, v.EdgeErrors[i])
 		b.WriteString(`</td><td>`)
 		writeInput(&b, p+"to", e.To, "To node", 64, ` list="pipe-node-ids"`+idInput)
 		b.WriteString(`</td><td>`)
 		writeInput(&b, p+"label", tableLabel(e.Label), "Edge label", 2*pipeline.DefaultLimits.MaxLabel, "")
 		writeHidden(&b, p+"attrs", e.Attrs)
-		b.WriteString("</td></tr>\n")
+		b.WriteString("</td>")
+		writeRowOps(&b, "p.edges", i, false)
+		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String())
 }
@@ -205,6 +247,7 @@ func fieldHTML(f editorField) template.HTML {
 			b.WriteString(esc(c.Label))
 			b.WriteString(`</th>`)
 		}
+		b.WriteString(`<th scope="col"><span class="sr-only">Order and delete</span></th>`)
 		b.WriteString("</tr></thead><tbody>\n")
 		b.WriteString(string(listRowsHTML(f)))
 		b.WriteString(`</tbody></table></div><button type="button" class="link add-row" data-add-row="`)

@@ -63,7 +63,9 @@ func (s *Server) newDesignView(d *design.Design) designView {
 
 type viewPage struct {
 	designView
-	Times []timeSpent
+	Times  []timeSpent
+	Own    bool   // the reader wrote it: the owner's actions show
+	Author string // for a mentor, who wrote it
 }
 
 func (p viewPage) PageTitle() string { return p.Design.Title }

@@ -77,15 +77,17 @@ func (s *Store) ReviewQueue(ctx context.Context, userID int64) ([]QueueItem, err
 	return q, err
 }
 
-// roleFor returns how userID stands to design d.
+// roleFor returns how userID stands to design d. The author is the author,
+// mentors included: a mentor's own design is read and reviewed as anyone's.
+// A draft is only its author's; a mentor sees every submitted design.
 func roleFor(ctx context.Context, tx *sqlx.Tx, u *auth.User, d *designRow) (review.Role, error) {
 	switch {
-	case u.Role == auth.RoleMentor:
-		return review.Mentor, nil
 	case d.UserID == u.ID:
 		return review.Author, nil
 	case d.Status != string(design.StatusSubmitted):
 		return review.Stranger, nil
+	case u.Role == auth.RoleMentor:
+		return review.Mentor, nil
 	}
 	var n int
 	if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM reviews WHERE design_id = ? AND reviewer_id = ?`), d.ID, u.ID); err != nil {
@@ -143,8 +145,8 @@ func viewerRole(ctx context.Context, tx *sqlx.Tx, viewerID, id int64) (*designRo
 }
 
 // DesignForReview returns design id as viewerID may read it for review,
-// with the role they have. A draft is only for its author and mentors
-// (ErrNotFound for others). Unless the viewer is the author or a mentor,
+// with the role they have. A draft is only for its author (ErrNotFound for
+// everyone else, mentors included). Unless the viewer is the author or a mentor,
 // the design comes blind: no owner, no title.
 func (s *Store) DesignForReview(ctx context.Context, viewerID, id int64) (*design.Design, review.Role, error) {
 	var d *design.Design
@@ -349,18 +351,18 @@ func (s *Store) MarkReviewsSeen(ctx context.Context, authorID, id int64) error {
 }
 
 // SettleItem records a mentor's level and reason for an item of design id.
-// Only a mentor may settle (ErrForbidden), once per item (ErrExists).
+// Only a mentor may settle, and not on their own design (ErrForbidden), only
+// a submitted design (ErrNotFound for a draft), once per item (ErrExists).
 func (s *Store) SettleItem(ctx context.Context, mentorID, id int64, item string, level int, reason string) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		u, err := findUserTx(ctx, tx, mentorID)
-		if err != nil {
+		_, role, err := viewerRole(ctx, tx, mentorID, id)
+		switch {
+		case err != nil:
 			return err
-		}
-		if u.Role != auth.RoleMentor {
+		case role == review.Stranger:
+			return ErrNotFound
+		case role != review.Mentor:
 			return ErrForbidden
-		}
-		if _, err := findDesignTx(ctx, tx, id); err != nil {
-			return err
 		}
 		_, err = insert(ctx, tx, `INSERT INTO rulings (design_id, item_id, mentor_id, level, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			id, item, mentorID, level, reason, s.now())
@@ -392,22 +394,32 @@ func (s *Store) ReviewCounts(ctx context.Context, userID int64) (waiting, unread
 	return
 }
 
-// DesignsWithReviews lists submitted designs that have reviews, newest
-// first, with their authors, for a mentor's overview.
+// DesignsWithReviews lists submitted designs, newest first, with their
+// authors, for a mentor's overview: how many reviews each has, how many
+// items are disputed and not settled yet (peer levels spread by
+// review.DisagreementSpread or more), and how many are settled.
 func (s *Store) DesignsWithReviews(ctx context.Context) ([]MentorItem, error) {
 	out := []MentorItem{}
 	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT d.id, d.case_slug, d.title, u.name AS author,
-			(SELECT COUNT(*) FROM reviews r WHERE r.design_id = d.id) AS reviews
+			(SELECT COUNT(*) FROM reviews r WHERE r.design_id = d.id) AS reviews,
+			(SELECT COUNT(*) FROM (SELECT ri.item_id FROM review_items ri JOIN reviews r ON r.id = ri.review_id
+				WHERE r.design_id = d.id
+				  AND NOT EXISTS (SELECT 1 FROM rulings g WHERE g.design_id = d.id AND g.item_id = ri.item_id)
+				GROUP BY ri.item_id
+				HAVING COUNT(*) >= 2 AND MAX(ri.level) - MIN(ri.level) >= ?) x) AS disputed,
+			(SELECT COUNT(*) FROM rulings g WHERE g.design_id = d.id) AS settled
 		FROM designs d JOIN users u ON u.id = d.user_id
-		WHERE d.status = ? ORDER BY d.submitted_at DESC, d.id DESC`), design.StatusSubmitted)
+		WHERE d.status = ? ORDER BY d.submitted_at DESC, d.id DESC`), review.DisagreementSpread, design.StatusSubmitted)
 	return out, err
 }
 
 // MentorItem is a submitted design as a mentor's overview lists it.
 type MentorItem struct {
-	ID      int64  `db:"id" json:"id"`
-	Case    string `db:"case_slug" json:"case"`
-	Title   string `db:"title" json:"title"`
-	Author  string `db:"author" json:"author"`
-	Reviews int    `db:"reviews" json:"reviews"`
+	ID       int64  `db:"id" json:"id"`
+	Case     string `db:"case_slug" json:"case"`
+	Title    string `db:"title" json:"title"`
+	Author   string `db:"author" json:"author"`
+	Reviews  int    `db:"reviews" json:"reviews"`
+	Disputed int    `db:"disputed" json:"disputed"` // disputed items not settled yet
+	Settled  int    `db:"settled" json:"settled"`   // items a mentor settled
 }

@@ -54,6 +54,21 @@ func TestReviewRulesInTheStore(t *testing.T) {
 		if md, role, _ := s.DesignForReview(ctx, mentor.ID, d.ID); role != review.Mentor || md.OwnerID != ann.ID {
 			t.Fatalf("mentor's view: %+v %v", md, role)
 		}
+		// A mentor reads no draft but their own.
+		if _, _, err := s.DesignForReview(ctx, mentor.ID, draft.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the mentor reads ann's draft: %v", err)
+		}
+		if _, _, err := s.ReviewsFor(ctx, mentor.ID, draft.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the mentor reads the reviews of ann's draft: %v", err)
+		}
+		if err := s.SettleItem(ctx, mentor.ID, draft.ID, "b", 1, "x"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the mentor settles on ann's draft: %v", err)
+		}
+		own := newDesign(mentor.ID)
+		s.CreateDesign(ctx, own)
+		if od, role, err := s.DesignForReview(ctx, mentor.ID, own.ID); err != nil || role != review.Author || od.Title == "" {
+			t.Fatalf("the mentor's own draft: %+v %v %v", od, role, err)
+		}
 
 		levels := review.Levels{"a": 3, "b": 0}
 		if _, err := s.SubmitReview(ctx, bob.ID, d.ID, levels, nil, "x"); !errors.Is(err, store.ErrNotCalibrated) {
@@ -127,6 +142,27 @@ func TestReviewRulesInTheStore(t *testing.T) {
 		}
 		if rs, _ := s.Rulings(ctx, d.ID); len(rs) != 1 || rs[0].Level != 1 || rs[0].MentorName != "mo" {
 			t.Fatalf("rulings %+v", rs)
+		}
+		// The overview counts disputed items: "a" (bob 3, cat 1) is open,
+		// "b" (0 and 2) is settled.
+		if list, err := s.DesignsWithReviews(ctx); err != nil || len(list) != 1 || list[0].Reviews != 2 || list[0].Disputed != 1 || list[0].Settled != 1 {
+			t.Fatalf("mentor overview %+v %v", list, err)
+		}
+		// On their own submitted design a mentor is its author: no names,
+		// and no rulings.
+		mine := submitted(t, s, mentor.ID)
+		if err := s.SaveCalibration(ctx, eve.ID, mine.Case, levels, levels, review.Calibrate([]string{"a", "b"}, levels, levels)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitReview(ctx, eve.ID, mine.ID, review.Levels{"a": 0, "b": 0}, nil, "eve's"); err != nil {
+			t.Fatal(err)
+		}
+		revs, role, err = s.ReviewsFor(ctx, mentor.ID, mine.ID)
+		if err != nil || role != review.Author || len(revs) != 1 || revs[0].ReviewerName != "" {
+			t.Fatalf("the mentor's own reviews: %+v %v %v", revs, role, err)
+		}
+		if err := s.SettleItem(ctx, mentor.ID, mine.ID, "a", 1, "x"); !errors.Is(err, store.ErrForbidden) {
+			t.Fatalf("the mentor settles on their own design: %v", err)
 		}
 		revs, _, _ = s.ReviewsFor(ctx, ann.ID, d.ID)
 		if *revs[0].Helpfulness != 4 {

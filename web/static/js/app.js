@@ -2,17 +2,46 @@
 (function () {
   'use strict';
 
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function hhmm(d) { return pad(d.getHours()) + ':' + pad(d.getMinutes()); }
+
+  // Autosave. The save bar always says where the design stands: "Saving…",
+  // "Saved at HH:MM", or in red "Not saved: " and why. Leaving with changes
+  // the server has not stored asks first.
   function autosave(form) {
     var state = document.getElementById('save-state');
     var version = form.querySelector('input[name=version]');
-    var timer = null, inflight = false, pending = false, stopped = false;
+    var timer = null, inflight = false, pending = false;
+    var stopped = form.hasAttribute('data-conflict'), leaving = false;
     var afterSave = null; // a submit waiting for the autosave on its way
+    // Changes made, and the count of them the server has stored.
+    var changes = form.hasAttribute('data-unsaved') ? 1 : 0, stored = 0;
 
     function show(msg, cls) {
       if (!state) return;
       state.textContent = msg;
+      state.title = msg;
       state.className = 'save-state ' + (cls || '');
     }
+    function notSaved(msg) {
+      msg = msg || 'the server did not answer.';
+      show(/^Not saved/.test(msg) ? msg : 'Not saved: ' + msg, 'error');
+    }
+    function alertTop(msg) {
+      var el = document.getElementById('form-message');
+      if (!el) {
+        el = document.createElement('p');
+        el.id = 'form-message';
+        el.setAttribute('role', 'alert');
+        var editor = document.querySelector('.editor');
+        editor.parentNode.insertBefore(el, editor);
+      }
+      el.className = 'error';
+      el.textContent = msg;
+    }
+    // The server writes the time of the last save in UTC; show it in local time.
+    var t = state && state.querySelector('time[datetime]');
+    if (t) show('Saved at ' + hhmm(new Date(t.getAttribute('datetime'))), 'ok');
     function token() {
       var i = form.querySelector('input[name=_csrf]');
       return i ? i.value : '';
@@ -38,23 +67,27 @@
       clearTimeout(timer);
       timer = setTimeout(save, ms || 1200);
     }
-    function save() {
+    function save(final) {
       timer = null;
       if (stopped) return;
       if (inflight) { pending = true; return; }
       inflight = true;
       pending = false;
+      var upto = changes;
       show('Saving…', 'saving');
       var body = new URLSearchParams(new FormData(form));
       fetch(form.getAttribute('action'), {
-        method: 'POST', body: body, credentials: 'same-origin',
+        method: 'POST', body: body, credentials: 'same-origin', keepalive: final === true,
         headers: { 'Accept': 'application/json', 'X-CSRF-Token': token() }
       }).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, body: j }; });
       }).then(function (res) {
         inflight = false;
         if (afterSave) {
+          // A submit waits for this answer: it goes now, with the version
+          // this save returned.
           if (res.status === 200) {
+            stored = upto;
             document.querySelectorAll('input[name=version]').forEach(function (v) { v.value = res.body.version; });
           }
           var go = afterSave;
@@ -63,37 +96,42 @@
           return;
         }
         if (res.status === 200) {
+          stored = upto;
           document.querySelectorAll('input[name=version]').forEach(function (v) { v.value = res.body.version; });
           clearErrors();
+          var at = hhmm(new Date(res.body.saved_at));
           if (res.body.pipeline_error) {
-            show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString() + ', except the pipeline: see its problems.', 'error');
+            notSaved('Not saved: the pipeline has problems, shown beside it; the rest of the design is saved at ' + at + '.');
           } else {
-            show('Saved at ' + new Date(res.body.saved_at).toLocaleTimeString(), 'ok');
+            show('Saved at ' + at, 'ok');
           }
-          if (pending) schedule(200);
+          if (pending || changes !== stored) schedule(200);
         } else if (res.status === 409) {
           stopped = true;
-          show(res.body.error || 'This design changed elsewhere. Reload the page.', 'conflict');
+          notSaved(res.body.error || 'this design changed in another tab or window. Reload the page.');
+          alertTop(state.textContent);
         } else if (res.status === 422) {
           markErrors(res.body.fields);
-          show('Not saved: ' + (res.body.error || 'some fields need attention.'), 'error');
+          notSaved(res.body.error || 'some fields need attention.');
         } else if (res.status === 401 || res.status === 403) {
           stopped = true;
-          show('Not saved: your session has ended or expired. Copy your text, log in again, and reload.', 'error');
+          notSaved('your session has ended or expired. Copy your text, log in again, and reload.');
+          alertTop(state.textContent);
         } else {
-          show('Not saved (' + res.status + '): ' + (res.body.error || 'the server did not answer') + ' Retrying…', 'error');
+          notSaved('the server answered ' + res.status + (res.body.error ? ' (' + res.body.error + ')' : '') + '. Retrying…');
           schedule(5000);
         }
       }).catch(function () {
         inflight = false;
         if (afterSave) { var go = afterSave; afterSave = null; go(); return; }
-        show('Offline: not saved yet. Retrying…', 'error');
+        notSaved('you seem to be offline. Retrying…');
         schedule(5000);
       });
     }
     function changed() {
+      changes++;
       if (stopped) return;
-      show('Unsaved changes', 'pending');
+      show('Saving…', 'saving');
       schedule();
     }
     form.addEventListener('input', changed);
@@ -103,17 +141,123 @@
       if (inflight) {
         // An autosave is on its way: submit once it has answered, with
         // the version it returns, or the server would refuse this one as
-        // stale.
+        // stale. The same button submits, so the same action is taken.
         ev.preventDefault();
         var by = ev.submitter;
-        afterSave = function () { stopped = true; by ? form.requestSubmit(by) : form.submit(); };
+        afterSave = function () {
+          clearTimeout(timer);
+          if (by && by.form === form) {
+            form.requestSubmit(by);
+          } else {
+            // form.submit() fires no submit event: stop autosaving here.
+            stopped = true;
+            leaving = true;
+            form.submit();
+          }
+        };
         return;
       }
       stopped = true;
+      leaving = true;
     });
     window.addEventListener('beforeunload', function (e) {
-      if ((timer || inflight) && !stopped) { save(); e.preventDefault(); e.returnValue = ''; }
+      if (leaving || changes === stored) return;
+      save(true);
+      e.preventDefault();
+      e.returnValue = '';
     });
+  }
+
+  // Table rows: delete, and move up or down. Without JavaScript these are
+  // submit buttons that save the form with the change; here the change is
+  // made in the page, and autosaved.
+  function renumber(body) {
+    Array.prototype.forEach.call(body.rows, function (row, i) {
+      row.setAttribute('data-row', i);
+      row.querySelectorAll('input, select, textarea').forEach(function (el) {
+        el.name = el.name.replace(/\.\d+\.([a-z_]+)$/, '.' + i + '.$1');
+      });
+      row.querySelectorAll('button.row-op').forEach(function (b) {
+        b.value = b.value.replace(/\.\d+$/, '.' + i);
+        b.setAttribute('aria-label', b.getAttribute('title') + ' (row ' + (i + 1) + ')');
+      });
+    });
+  }
+  function rowOps() {
+    document.addEventListener('click', function (e) {
+      var btn = e.target.closest ? e.target.closest('button.row-op') : null;
+      if (!btn) return;
+      e.preventDefault();
+      var row = btn.closest('tr'), body = row.parentNode, op = btn.getAttribute('data-op');
+      var focus = null;
+      if (op === 'del') {
+        var next = row.nextElementSibling || row.previousElementSibling;
+        if (body.rows.length > 1) {
+          row.remove();
+        } else {
+          row.querySelectorAll('input:not([type=hidden]), select').forEach(function (el) { el.value = ''; });
+          next = row;
+        }
+        focus = next && next.querySelector('button.row-op[data-op="del"]');
+      } else if (op === 'up' && row.previousElementSibling) {
+        body.insertBefore(row, row.previousElementSibling);
+        focus = btn;
+      } else if (op === 'down' && row.nextElementSibling) {
+        body.insertBefore(row.nextElementSibling, row);
+        focus = btn;
+      }
+      renumber(body);
+      if (focus) focus.focus();
+      body.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+
+  // The brief beside the editor: open on a wide screen, remembered when
+  // closed; a drawer on a phone. The clarifying questions the user opened,
+  // here or on the case page, stay open.
+  function store(key, value) {
+    try {
+      if (value === undefined) return window.localStorage.getItem(key);
+      window.localStorage.setItem(key, value);
+    } catch (e) { return null; }
+    return null;
+  }
+  function askedQuestions(slug, list) {
+    var key = 'casebench.asked.' + slug;
+    var asked = {};
+    try { JSON.parse(store(key) || '[]').forEach(function (i) { asked[i] = true; }); } catch (e) { asked = {}; }
+    Array.prototype.forEach.call(list, function (d, i) {
+      if (asked[i]) d.open = true;
+      d.addEventListener('toggle', function () {
+        if (!d.open) return;
+        asked[i] = true;
+        store(key, JSON.stringify(Object.keys(asked).map(Number)));
+      });
+    });
+  }
+  function brief(el) {
+    var phone = window.matchMedia('(max-width: 720px)');
+    var narrow = window.matchMedia('(max-width: 1100px)');
+    if (narrow.matches || store('casebench.brief') === 'closed') el.open = false;
+    // Remember what the user chose on a wide screen, when they choose it
+    // (a click on the summary comes before the toggle it causes); the
+    // script's own closing on a narrow screen is not a choice.
+    el.querySelector('summary').addEventListener('click', function () {
+      if (!narrow.matches) store('casebench.brief', el.open ? 'closed' : 'open');
+    });
+    var btn = document.getElementById('brief-open');
+    if (btn) {
+      btn.addEventListener('click', function (e) {
+        e.preventDefault();
+        el.open = true;
+        if (!phone.matches) el.scrollIntoView({ block: 'start' });
+        el.querySelector('summary').focus();
+      });
+    }
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && phone.matches && el.open) el.open = false;
+    });
+    askedQuestions(el.getAttribute('data-case'), el.querySelectorAll('details.qa[data-q]'));
   }
 
   function addRows() {
@@ -133,6 +277,7 @@
         });
         row.querySelectorAll('.field-error').forEach(function (e) { e.remove(); });
         table.tBodies[0].appendChild(row);
+        renumber(table.tBodies[0]);
         var first = row.querySelector('input, select');
         if (first) first.focus();
       });
@@ -196,7 +341,28 @@
       });
       notes.hidden = !(list && list.length);
     }
+    // Each problem of a table row goes beside the row, as the server does.
+    function markRows(list) {
+      fs.querySelectorAll('.field-error.pipe-row').forEach(function (e) { e.remove(); });
+      (list || []).forEach(function (p) {
+        var m = /^(node|edge) (\d+)$/.exec(p.where || '');
+        if (!m || p.line) return;
+        var body = m[1] === 'node' ? nodesBody : edgesBody, n = Number(m[2]), seen = 0;
+        Array.prototype.some.call(body.rows, function (r) {
+          var filled = m[1] === 'node' ? (cell(r, 'id') || cell(r, 'label')) : (cell(r, 'from') || cell(r, 'to'));
+          if (!filled || ++seen !== n) return false;
+          var span = document.createElement('span');
+          span.className = 'field-error pipe-row';
+          span.textContent = p.message + (p.fix ? '; for example: ' + p.fix : '');
+          r.cells[0].appendChild(span);
+          return true;
+        });
+      });
+    }
     function showProblems(list) {
+      markRows(list);
+      var lastGood = document.getElementById('pipe-lastgood');
+      if (lastGood) lastGood.hidden = !(list && list.length) || img.hidden;
       if (!list || !list.length) {
         problems.hidden = true;
         problems.textContent = '';
@@ -364,6 +530,12 @@
     var form = document.querySelector('form[data-autosave]');
     if (form) { autosave(form); timing(form); }
     addRows();
+    rowOps();
+    var briefEl = document.getElementById('brief');
+    if (briefEl) brief(briefEl);
+    var caseQuestions = document.querySelectorAll('article.case details.qa');
+    var caseSlug = /^\/cases\/([^/]+)$/.exec(location.pathname);
+    if (caseQuestions.length && caseSlug) askedQuestions(caseSlug[1], caseQuestions);
     document.querySelectorAll('.js-print').forEach(function (a) {
       a.hidden = false;
       a.addEventListener('click', function (e) { e.preventDefault(); window.print(); });
