@@ -135,7 +135,9 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 				continue // the catalog reports it
 			}
 			if c.name == "" && f.isPhrase() {
-				c.name = s
+				// A phrase with alternatives is named by its first one.
+				alt, _, _ := strings.Cut(s, "|")
+				c.name = strings.TrimSpace(strings.NewReplacer("*", "", "~", "", `"`, "").Replace(alt))
 			}
 			c.forms = append(c.forms, f)
 			if f.isPhrase() {

@@ -406,3 +406,29 @@ func TestHubGraphProvesNothing(t *testing.T) {
 		t.Errorf("hub graph: path %+v, loop %+v", path, loop)
 	}
 }
+
+// TestLabelsSpeakPlainly checks that what the report says of every check
+// of every bundled case, before and after an attempt, holds no pattern
+// syntax or internal id: no "|", "*", "~", "_", "@" or "!name".
+func TestLabelsSpeakPlainly(t *testing.T) {
+	cat := loadCases(t)
+	for _, k := range cat.Cases {
+		rep := k.Engine.Check(k.Slug, k.Reference)
+		for _, it := range rep.Items {
+			for _, c := range it.Checks {
+				for _, text := range []string{c.Label, c.Hint} {
+					if strings.ContainsAny(text, "|*~_@") || strings.Contains(text, "!name") {
+						t.Errorf("%s %s: %q shows pattern syntax or an internal name", k.Slug, it.ID, text)
+					}
+				}
+			}
+		}
+		for _, it := range k.Rubric.Items {
+			for i := range it.Checks {
+				if l := k.Engine.Describe(&it.Checks[i]); strings.ContainsAny(l, "|*~_@") {
+					t.Errorf("%s %s: the rubric page shows %q", k.Slug, it.ID, l)
+				}
+			}
+		}
+	}
+}
