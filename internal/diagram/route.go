@@ -241,6 +241,7 @@ const (
 	jog       = 14.0 // how far a detour steps out from its node before it turns
 	cornerR   = 6.0  // radius of the rounded corners
 	clearance = 3.0  // kept free around nodes and labels
+	maxReach  = 2000 // the farthest a label or a stub is moved to find room
 )
 
 // lane is a return edge's path beside the picture, in distances out from
@@ -295,7 +296,7 @@ func overlaps(a0, a1, b0, b1, margin float64) bool {
 func place(ya, yb, w, h float64, placed []lane) lane {
 	ya, yb = min(ya, yb), max(ya, yb)
 	mid := (ya + yb) / 2
-	reach := max((yb-ya)/2-h/2, 0)
+	reach := min(max((yb-ya)/2-h/2, 0), maxReach)
 	for u := laneGap; ; u += 2 {
 		l := lane{u: u, ya: ya, yb: yb, stubs: [2]float64{ya, yb}}
 		if w == 0 {
@@ -532,7 +533,7 @@ func findStub(s shape, side float64, pic rect, obstacles []obstacle, used []floa
 		return true
 	}
 	half := (s.box.y1 - s.box.y0) / 2
-	for d := 0.0; d <= half*0.7; d += 2 {
+	for d := 0.0; d <= min(half*0.7, maxReach); d += 2 {
 		for _, y := range []float64{s.c.y + d, s.c.y - d} {
 			x := s.edgeAt(y, side)
 			if free(y) && clearH(y, x) {

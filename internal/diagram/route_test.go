@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-graphviz"
 
@@ -425,4 +426,32 @@ func TestReturnEdgesKeepTheirStyle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzRouteSVG: drawing the return edges into any SVG, however broken,
+// returns an image or an error, never a panic (the worker would die).
+func FuzzRouteSVG(f *testing.F) {
+	svg, err := os.ReadFile("testdata/typical15.svg")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(svg)
+	f.Add([]byte(`<svg viewBox="0 0 10 10"><g class="graph" transform="translate(1 2)"><g class="node"><title>a</title><ellipse cx="1" cy="-1" rx="2" ry="1"/></g></g></svg>`))
+	f.Add([]byte(`<svg><!-- <g`))
+	_, returns := splitReturns([]byte("  edge [fontsize=10];\n  a -> b [class=\"return\", label=\"x\"];\n  events -> stream [class=\"return\"];\n"))
+	f.Fuzz(func(t *testing.T, svg []byte) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			out, err := routeSVG(svg, returns, "TB", 14.4)
+			if err == nil && len(out) < len(svg) {
+				t.Errorf("the SVG lost %d bytes", len(svg)-len(out))
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("routing took over 5 s")
+		}
+	})
 }
