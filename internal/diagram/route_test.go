@@ -455,3 +455,74 @@ func FuzzRouteSVG(f *testing.F) {
 		}
 	})
 }
+
+// TestReferencePipelinesAreReadable: every bundled reference pipeline,
+// fitted into the page's 1140 px column (CSS pixels, 96 to the inch, the
+// SVG in points), shows its node labels at 9 px or more and is at most
+// 2.5 times as wide as it is tall.
+func TestReferencePipelinesAreReadable(t *testing.T) {
+	files, err := filepath.Glob("../../cases/*/reference.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no reference pipelines: %v", err)
+	}
+	gv, err := graphviz.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gv.Close()
+	for _, f := range files {
+		t.Run(filepath.Base(filepath.Dir(f)), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ref struct {
+				Pipeline pipeline.Graph `json:"pipeline"`
+			}
+			if err := json.Unmarshal(b, &ref); err != nil {
+				t.Fatal(err)
+			}
+			svg, err := render(context.Background(), gv, SVG, ref.Pipeline.CanonicalDOT(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Width  string `xml:"width,attr"`
+				Height string `xml:"height,attr"`
+				Groups []struct {
+					Class string `xml:"class,attr"`
+					Texts []struct {
+						Size float64 `xml:"font-size,attr"`
+					} `xml:"text"`
+				} `xml:"g>g"`
+			}
+			d := xml.NewDecoder(bytes.NewReader(svg))
+			d.Strict = false
+			if err := d.Decode(&doc); err != nil {
+				t.Fatal(err)
+			}
+			w, h := atof(strings.TrimSuffix(doc.Width, "pt"), 0), atof(strings.TrimSuffix(doc.Height, "pt"), 0)
+			if w <= 0 || h <= 0 {
+				t.Fatalf("the SVG's size is %q by %q", doc.Width, doc.Height)
+			}
+			smallest := math.Inf(1)
+			for _, g := range doc.Groups {
+				if g.Class == "node" {
+					for _, tx := range g.Texts {
+						smallest = min(smallest, tx.Size)
+					}
+				}
+			}
+			if math.IsInf(smallest, 1) {
+				t.Fatal("no node labels in the SVG")
+			}
+			scale := min(1, 1140/(w*96/72))
+			if px := smallest * 96 / 72 * scale; px < 9 {
+				t.Errorf("node labels at %.1f px in the 1140 px column (the picture is %.0f by %.0f pt), want 9 or more", px, w, h)
+			}
+			if w/h > 2.5 {
+				t.Errorf("aspect %.1f:1, want at most 2.5:1", w/h)
+			}
+		})
+	}
+}
