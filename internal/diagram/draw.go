@@ -31,34 +31,37 @@ type Layout struct {
 }
 
 type object struct {
-	Name   string   `json:"name"`
-	Nodes  []int    `json:"nodes"` // set on subgraphs (clusters)
-	Draw   []drawOp `json:"_draw_"`
-	LDraw  []drawOp `json:"_ldraw_"`
-	HDraw  []drawOp `json:"_hdraw_"`
-	TDraw  []drawOp `json:"_tdraw_"`
-	HLDraw []drawOp `json:"_hldraw_"`
-	TLDraw []drawOp `json:"_tldraw_"`
-	Pos    string   `json:"pos"`
-	Width  string   `json:"width"`
-	Height string   `json:"height"`
-	Style  string   `json:"style"`
-	Class  string   `json:"class"`
+	Gvid   int      `json:"_gvid"`
+	Name   string   `json:"name,omitempty"`
+	Tail   int      `json:"tail"`
+	Head   int      `json:"head"`
+	Nodes  []int    `json:"nodes,omitempty"` // set on subgraphs (clusters)
+	Draw   []drawOp `json:"_draw_,omitempty"`
+	LDraw  []drawOp `json:"_ldraw_,omitempty"`
+	HDraw  []drawOp `json:"_hdraw_,omitempty"`
+	TDraw  []drawOp `json:"_tdraw_,omitempty"`
+	HLDraw []drawOp `json:"_hldraw_,omitempty"`
+	TLDraw []drawOp `json:"_tldraw_,omitempty"`
+	Pos    string   `json:"pos,omitempty"`
+	Width  string   `json:"width,omitempty"`
+	Height string   `json:"height,omitempty"`
+	Style  string   `json:"style,omitempty"`
+	Class  string   `json:"class,omitempty"`
 }
 
 type drawOp struct {
 	Op     string       `json:"op"`
-	Color  string       `json:"color"`
-	Grad   string       `json:"grad"`
-	Stops  []gradStop   `json:"stops"`
-	Style  string       `json:"style"`
-	Size   float64      `json:"size"`
-	Pt     []float64    `json:"pt"`
-	Align  string       `json:"align"`
-	Text   string       `json:"text"`
-	Width  float64      `json:"width"`
-	Rect   []float64    `json:"rect"`
-	Points [][2]float64 `json:"points"`
+	Color  string       `json:"color,omitempty"`
+	Grad   string       `json:"grad,omitempty"`
+	Stops  []gradStop   `json:"stops,omitempty"`
+	Style  string       `json:"style,omitempty"`
+	Size   float64      `json:"size,omitempty"`
+	Pt     []float64    `json:"pt,omitempty"`
+	Align  string       `json:"align,omitempty"`
+	Text   string       `json:"text,omitempty"`
+	Width  float64      `json:"width,omitempty"`
+	Rect   []float64    `json:"rect,omitempty"`
+	Points [][2]float64 `json:"points,omitempty"`
 }
 
 type gradStop struct {
@@ -242,6 +245,11 @@ func drawPNG(layoutJSON []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return drawLayout(l)
+}
+
+// drawLayout draws a layout into a PNG.
+func drawLayout(l *Layout) ([]byte, error) {
 	t, w, h, err := TransformFor(l)
 	if err != nil {
 		return nil, err

@@ -2,22 +2,20 @@ package diagram
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/goccy/go-graphviz"
 )
 
 // Edges back to an earlier stage (class "return" in the canonical DOT) are
 // taken out of the layout and drawn afterwards along the side of the
 // picture: each leaves its tail sideways, runs in a lane of its own beside
 // the drawing, and enters its head sideways, so that it never sweeps across
-// the other nodes. Graphviz then draws the whole picture from the fixed
-// positions ("nop2"), so SVG and PNG show the same routes.
+// the other nodes. Graphviz lays the picture out once; the routes are
+// planned from that layout and drawn into its output (see routed.go), so
+// SVG and PNG show the same routes.
 
 // returnMark is how the canonical DOT marks an edge back to an earlier stage.
 var returnMark = []byte(`class="return"`)
@@ -41,14 +39,22 @@ func (r returnEdge) attr(name string) string {
 }
 
 // splitReturns cuts the return edges out of canonical DOT, which writes
-// each edge on a line of its own, and reads their ends and attributes. A
-// line it cannot read stays in, to be drawn as Graphviz lays it out.
+// each edge on a line of its own, and reads their ends and attributes,
+// each with the edge defaults of the DOT's "edge [...]" line under its
+// own. A line it cannot read stays in, to be drawn as Graphviz lays it
+// out.
 func splitReturns(dot []byte) ([]byte, []returnEdge) {
 	var out bytes.Buffer
 	var returns []returnEdge
+	var defaults [][2]string
 	for len(dot) > 0 {
 		line, rest, _ := bytes.Cut(dot, []byte("\n"))
 		dot = rest
+		if bytes.HasPrefix(line, []byte("  edge [")) {
+			if toks, ok := dotTokens(string(line)); ok && len(toks) >= 3 && toks[1] == "[" && toks[len(toks)-1] == "]" {
+				defaults, _ = readAttrs(toks[2 : len(toks)-1])
+			}
+		}
 		if bytes.Contains(line, returnMark) {
 			if r, ok := readEdgeLine(string(line)); ok {
 				returns = append(returns, r)
@@ -58,13 +64,30 @@ func splitReturns(dot []byte) ([]byte, []returnEdge) {
 		out.Write(line)
 		out.WriteByte('\n')
 	}
+	for i, r := range returns {
+		for _, kv := range defaults {
+			if !r.has(kv[0]) {
+				returns[i].attrs = append(returns[i].attrs, kv)
+			}
+		}
+	}
 	return out.Bytes(), returns
 }
 
-// readEdgeLine reads `  a -> b [k=v, k="v"];` as Graphviz would: ids and
-// values unquoted, \" inside quotes meaning a quote, other escapes kept
-// for Graphviz to read in labels.
-func readEdgeLine(line string) (returnEdge, bool) {
+func (r returnEdge) has(name string) bool {
+	for _, kv := range r.attrs {
+		if kv[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dotTokens splits a line of canonical DOT into ids, quoted strings
+// (marked by a leading NUL, so never a keyword), "->", "[", "]" and "=",
+// reading it as Graphviz would: \" inside quotes means a quote, other
+// escapes are kept for Graphviz to read in labels.
+func dotTokens(line string) ([]string, bool) {
 	var toks []string
 	for i := 0; i < len(line); {
 		c := line[i]
@@ -90,9 +113,9 @@ func readEdgeLine(line string) (returnEdge, bool) {
 				b.WriteByte(line[j])
 			}
 			if j >= len(line) {
-				return returnEdge{}, false
+				return nil, false
 			}
-			toks = append(toks, "\x00"+b.String()) // quoted: never a keyword
+			toks = append(toks, "\x00"+b.String())
 			i = j + 1
 		default:
 			j := i
@@ -103,91 +126,45 @@ func readEdgeLine(line string) (returnEdge, bool) {
 			i = j
 		}
 	}
-	text := func(t string) string { return strings.TrimPrefix(t, "\x00") }
-	if len(toks) < 5 || toks[1] != "->" || toks[3] != "[" || toks[len(toks)-1] != "]" {
-		return returnEdge{}, false
-	}
-	r := returnEdge{tail: text(toks[0]), head: text(toks[2])}
-	kv := toks[4 : len(toks)-1]
+	return toks, true
+}
+
+func tokenText(t string) string { return strings.TrimPrefix(t, "\x00") }
+
+// readAttrs reads the tokens of k=v pairs, keeping those a return edge
+// keeps.
+func readAttrs(kv []string) ([][2]string, bool) {
 	if len(kv)%3 != 0 {
-		return returnEdge{}, false
+		return nil, false
 	}
+	var attrs [][2]string
 	for k := 0; k < len(kv); k += 3 {
 		if kv[k+1] != "=" {
-			return returnEdge{}, false
+			return nil, false
 		}
-		if key := text(kv[k]); slices.Contains(returnAttrs, key) {
-			v := text(kv[k+2])
+		if key := tokenText(kv[k]); slices.Contains(returnAttrs, key) {
+			v := tokenText(kv[k+2])
 			if key == "label" {
 				v = narrow(v)
 			}
-			r.attrs = append(r.attrs, [2]string{key, v})
+			attrs = append(attrs, [2]string{key, v})
 		}
 	}
+	return attrs, true
+}
+
+// readEdgeLine reads `  a -> b [k=v, k="v"];` as Graphviz would.
+func readEdgeLine(line string) (returnEdge, bool) {
+	toks, ok := dotTokens(line)
+	if !ok || len(toks) < 5 || toks[1] != "->" || toks[3] != "[" || toks[len(toks)-1] != "]" {
+		return returnEdge{}, false
+	}
+	attrs, ok := readAttrs(toks[4 : len(toks)-1])
+	if !ok {
+		return returnEdge{}, false
+	}
+	r := returnEdge{tail: tokenText(toks[0]), head: tokenText(toks[2]), attrs: attrs}
 	return r, r.attr("class") == "return"
-}
-
-// renderRouted lays out dot without its return edges, routes them along
-// the side, and draws the result in format f.
-func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Format, cheap bool) ([]byte, error) {
-	dot, returns := splitReturns(dot)
-	g, err := parseForLayout(dot, cheap)
-	if err != nil {
-		return nil, err
-	}
-	defer g.Close()
-	var buf bytes.Buffer
-	if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
-		return nil, fmt.Errorf("graphviz: %v", err)
-	}
-	l, err := ParseLayout(buf.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	routes := planRoutes(l, returns, g.GetStr("rankdir"))
-	for i, r := range returns {
-		tn, err := g.NodeByName(r.tail)
-		if err != nil || tn == nil {
-			return nil, fmt.Errorf("graphviz: no node %q", r.tail)
-		}
-		hn, err := g.NodeByName(r.head)
-		if err != nil || hn == nil {
-			return nil, fmt.Errorf("graphviz: no node %q", r.head)
-		}
-		e, err := g.CreateEdgeByName("", tn, hn)
-		if err != nil {
-			return nil, fmt.Errorf("graphviz: %v", err)
-		}
-		set := append(slices.Clone(r.attrs), [2]string{"pos", routes[i].pos})
-		if routes[i].lp != "" {
-			set = append(set, [2]string{"lp", routes[i].lp})
-		}
-		for _, kv := range set {
-			if err := e.SafeSet(kv[0], kv[1], ""); err != nil {
-				return nil, fmt.Errorf("graphviz: %v", err)
-			}
-		}
-	}
-	gv.SetLayout(graphviz.NOP2)
-	defer gv.SetLayout(graphviz.DOT)
-	buf.Reset()
-	out := graphviz.SVG
-	if f != SVG {
-		out = graphviz.Format("json")
-	}
-	if err := gv.Render(ctx, g, out, &buf); err != nil {
-		return nil, fmt.Errorf("graphviz: %v", err)
-	}
-	if f == PNG {
-		return drawPNG(buf.Bytes())
-	}
-	return buf.Bytes(), nil
-}
-
-// route is a return edge's spline and label position, as Graphviz writes
-// them in "pos" and "lp".
-type route struct {
-	pos, lp string
 }
 
 type pt struct{ x, y float64 }
@@ -249,11 +226,12 @@ func (f frame) p(x, y float64) pt {
 	return pt{x, y}
 }
 
-func (f frame) s(p pt) string {
+// back maps a point of the router's frame back to layout points.
+func (f frame) back(p pt) pt {
 	if f {
-		p.x, p.y = p.y, p.x
+		return pt{p.y, p.x}
 	}
-	return strconv.FormatFloat(p.x, 'f', 2, 64) + "," + strconv.FormatFloat(p.y, 'f', 2, 64)
+	return p
 }
 
 // Routing parameters, in points.
@@ -263,6 +241,7 @@ const (
 	jog       = 14.0 // how far a detour steps out from its node before it turns
 	cornerR   = 6.0  // radius of the rounded corners
 	clearance = 3.0  // kept free around nodes and labels
+	maxReach  = 2000 // the farthest a label or a stub is moved to find room
 )
 
 // lane is a return edge's path beside the picture, in distances out from
@@ -317,7 +296,7 @@ func overlaps(a0, a1, b0, b1, margin float64) bool {
 func place(ya, yb, w, h float64, placed []lane) lane {
 	ya, yb = min(ya, yb), max(ya, yb)
 	mid := (ya + yb) / 2
-	reach := max((yb-ya)/2-h/2, 0)
+	reach := min(max((yb-ya)/2-h/2, 0), maxReach)
 	for u := laneGap; ; u += 2 {
 		l := lane{u: u, ya: ya, yb: yb, stubs: [2]float64{ya, yb}}
 		if w == 0 {
@@ -347,16 +326,62 @@ func extent(placed []lane) float64 {
 	return e
 }
 
-// planRoutes routes each return edge beside the laid-out picture l: on
-// the side where it reaches the side soonest and widens the picture least,
-// in a lane nearest the picture that is clear of the others.
-func planRoutes(l *Layout, returns []returnEdge, rankdir string) []route {
-	fr := frame(rankdir == "LR" || rankdir == "RL")
-	shapes, obstacles := routeObstacles(l, fr)
-	x0, y0, x1, y1, _ := l.Bounds()
-	a, b := fr.p(x0, y0), fr.p(x1, y1)
-	pic := rect{min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)}
+// geometry is a laid-out picture as the router sees it, in its frame: the
+// visible nodes by name, what a route should not run through, and the
+// picture's bounds.
+type geometry struct {
+	fr        frame
+	shapes    map[string]shape
+	obstacles []obstacle
+	pic       rect
+}
 
+// lanePath is a return edge as it is drawn, in layout points: its line as
+// cubic Bézier points (Graphviz's form: a start, then three points a
+// piece), an arrowhead at either end when it has one, and its label.
+type lanePath struct {
+	line       []pt
+	head, tail *arrowAt
+	label      pt
+	labelled   bool
+}
+
+// arrowAt is an arrowhead: its tip at the node and its base, where the
+// line ends.
+type arrowAt struct{ tip, base pt }
+
+// pos writes the path as Graphviz's "pos" attribute, and its label's
+// place as "lp" (empty when it has no label).
+func (p lanePath) pos() (pos, lp string) {
+	var parts []string
+	if p.tail != nil {
+		parts = append(parts, "s,"+ptString(p.tail.tip))
+	}
+	if p.head != nil {
+		parts = append(parts, "e,"+ptString(p.head.tip))
+	}
+	for _, q := range p.line {
+		parts = append(parts, ptString(q))
+	}
+	if p.labelled {
+		lp = ptString(p.label)
+	}
+	return strings.Join(parts, " "), lp
+}
+
+func ptString(p pt) string {
+	return strconv.FormatFloat(p.x, 'f', 2, 64) + "," + strconv.FormatFloat(p.y, 'f', 2, 64)
+}
+
+// arrowLength is the length of an edge's arrowheads, in points.
+func (r returnEdge) arrowLength() float64 { return 10 * atof(r.attr("arrowsize"), 1) }
+
+// planRoutes routes each return edge beside the laid-out picture: on the
+// side where it reaches the side soonest and widens the picture least, in
+// a lane nearest the picture that is clear of the others. An edge whose
+// ends are not both drawn gets no path (a zero lanePath).
+func planRoutes(geo geometry, returns []returnEdge) []lanePath {
+	fr, shapes, obstacles, pic := geo.fr, geo.shapes, geo.obstacles, geo.pic
 	type plan struct {
 		side           float64
 		tail, head     stub
@@ -383,13 +408,7 @@ func planRoutes(l *Layout, returns []returnEdge, rankdir string) []route {
 	key := func(name string, side float64) string { return fmt.Sprint(name, side) }
 	for _, i := range order {
 		r := returns[i]
-		size := atof(r.attr("fontsize"), 14)
-		var w, h float64
-		lines := labelLines(r.attr("label"))
-		for _, ln := range lines {
-			w = max(w, textWidth(ln, size))
-		}
-		h = float64(len(lines)) * size * 1.2
+		w, h := r.labelSize()
 		if fr {
 			w, h = h, w
 		}
@@ -408,12 +427,10 @@ func planRoutes(l *Layout, returns []returnEdge, rankdir string) []route {
 		placed[p.side] = append(placed[p.side], p.lane)
 		used[key(r.tail, p.side)] = append(used[key(r.tail, p.side)], p.tail.at.y)
 		used[key(r.head, p.side)] = append(used[key(r.head, p.side)], p.head.at.y)
-		p.arrowLen = 10 * atof(r.attr("arrowsize"), 1)
-		dir := r.attr("dir")
-		p.arrowH = (dir == "" || dir == "forward" || dir == "both") && r.attr("arrowhead") != "none"
-		p.arrowT = (dir == "back" || dir == "both") && r.attr("arrowtail") != "none"
+		p.arrowLen = r.arrowLength()
+		p.arrowH, p.arrowT = r.arrows()
 	}
-	out := make([]route, len(returns))
+	out := make([]lanePath, len(returns))
 	for i, p := range plans {
 		if p.side == 0 {
 			continue
@@ -430,26 +447,48 @@ func planRoutes(l *Layout, returns []returnEdge, rankdir string) []route {
 			pts = append(pts, p.head.via[j])
 		}
 		pts = append(pts, p.head.at)
-		// Graphviz reads the start point, then the end point, then the line.
-		var pos []string
+		// An arrowhead takes the last stretch of the line, which leaves
+		// and enters its node sideways.
 		tip, end := pts[len(pts)-1], pts[0]
 		if p.arrowT {
-			pos = append(pos, "s,"+fr.s(end))
 			pts[0] = pt{end.x + p.side*p.arrowLen, end.y}
+			out[i].tail = &arrowAt{tip: fr.back(end), base: fr.back(pts[0])}
 		}
 		if p.arrowH {
-			pos = append(pos, "e,"+fr.s(tip))
 			pts[len(pts)-1] = pt{tip.x + p.side*p.arrowLen, tip.y}
+			out[i].head = &arrowAt{tip: fr.back(tip), base: fr.back(pts[len(pts)-1])}
 		}
 		for _, q := range bezierPath(pts) {
-			pos = append(pos, fr.s(q))
+			out[i].line = append(out[i].line, fr.back(q))
 		}
-		out[i].pos = strings.Join(pos, " ")
 		if p.lane.lu1 > 0 {
-			out[i].lp = fr.s(pt{edge + p.side*(p.lane.lu0+p.lane.lu1)/2, p.lane.label})
+			out[i].label = fr.back(pt{edge + p.side*(p.lane.lu0+p.lane.lu1)/2, p.lane.label})
+			out[i].labelled = true
 		}
 	}
 	return out
+}
+
+// labelSize is the width and height of the edge's label as drawn, in
+// points; zero when it has none.
+func (r returnEdge) labelSize() (w, h float64) {
+	size := r.fontSize()
+	lines := labelLines(r.attr("label"))
+	for _, ln := range lines {
+		w = max(w, textWidth(ln, size))
+	}
+	return w, float64(len(lines)) * size * 1.2
+}
+
+func (r returnEdge) fontSize() float64 { return atof(r.attr("fontsize"), 14) }
+
+// arrows reports whether the edge has an arrowhead at its head and at its
+// tail.
+func (r returnEdge) arrows() (head, tail bool) {
+	dir := r.attr("dir")
+	head = (dir == "" || dir == "forward" || dir == "both") && r.attr("arrowhead") != "none"
+	tail = (dir == "back" || dir == "both") && r.attr("arrowtail") != "none"
+	return head, tail
 }
 
 // stub is how a return edge reaches the side from one of its nodes: from
@@ -494,7 +533,7 @@ func findStub(s shape, side float64, pic rect, obstacles []obstacle, used []floa
 		return true
 	}
 	half := (s.box.y1 - s.box.y0) / 2
-	for d := 0.0; d <= half*0.7; d += 2 {
+	for d := 0.0; d <= min(half*0.7, maxReach); d += 2 {
 		for _, y := range []float64{s.c.y + d, s.c.y - d} {
 			x := s.edgeAt(y, side)
 			if free(y) && clearH(y, x) {
@@ -517,28 +556,6 @@ func findStub(s shape, side float64, pic rect, obstacles []obstacle, used []floa
 		}
 	}
 	return stub{at: pt{x, s.c.y}, y: s.c.y, cost: math.Abs(edge-x) + 1000}
-}
-
-// labelY places a label of height h beside a lane from ya to yb, at the
-// middle when no outer stub runs there, else at the nearest clear place.
-func labelY(ya, yb, h float64, stubs []float64) float64 {
-	mid := (ya + yb) / 2
-	clear := func(y float64) bool {
-		for _, s := range stubs {
-			if math.Abs(s-y) < h/2+2 {
-				return false
-			}
-		}
-		return true
-	}
-	for d := 0.0; d <= (yb-ya)/2; d += 2 {
-		for _, y := range []float64{mid + d, mid - d} {
-			if clear(y) {
-				return y
-			}
-		}
-	}
-	return mid
 }
 
 // bezierPath writes a polyline as Graphviz's piecewise cubic Bézier
@@ -581,14 +598,62 @@ type obstacle struct {
 	owner string
 }
 
-// routeObstacles returns the visible nodes by name, and everything a route
-// should not run through: nodes and labels, with room around them.
-func routeObstacles(l *Layout, fr frame) (map[string]shape, []obstacle) {
-	shapes := map[string]shape{}
-	var obs []obstacle
-	box := func(a, b pt) rect {
-		return rect{min(a.x, b.x) - clearance, min(a.y, b.y) - clearance, max(a.x, b.x) + clearance, max(a.y, b.y) + clearance}
+// addText adds a line of text as an obstacle: from x0 for width along,
+// with its baseline at y, in layout points.
+func (g *geometry) addText(x0, y, width, size float64) {
+	g.obstacles = append(g.obstacles, obstacle{rect: g.box(g.fr.p(x0, y-0.3*size), g.fr.p(x0+width, y+0.9*size))})
+}
+
+// addNode adds a visible node: its outline (closed polygons, in layout
+// points) and its centre and size.
+func (g *geometry) addNode(name string, outline [][]pt, cx, cy, w, h float64) {
+	c := g.fr.p(cx, cy)
+	half := g.fr.p(w/2, h/2)
+	s := shape{name: name, c: c, box: rect{c.x - half.x, c.y - half.y, c.x + half.x, c.y + half.y}}
+	for _, poly := range outline {
+		framed := make([]pt, len(poly))
+		for i, q := range poly {
+			framed[i] = g.fr.p(q.x, q.y)
+		}
+		s.outline = append(s.outline, framed)
 	}
+	g.shapes[name] = s
+	g.obstacles = append(g.obstacles, obstacle{rect: g.box(pt{s.box.x0, s.box.y0}, pt{s.box.x1, s.box.y1}), owner: name})
+}
+
+// setBounds sets the picture's bounds from two corners in layout points.
+func (g *geometry) setBounds(x0, y0, x1, y1 float64) {
+	a, b := g.fr.p(x0, y0), g.fr.p(x1, y1)
+	g.pic = rect{min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)}
+}
+
+func (g *geometry) box(a, b pt) rect {
+	return rect{min(a.x, b.x) - clearance, min(a.y, b.y) - clearance, max(a.x, b.x) + clearance, max(a.y, b.y) + clearance}
+}
+
+func newGeometry(rankdir string) *geometry {
+	return &geometry{fr: frame(rankdir == "LR" || rankdir == "RL"), shapes: map[string]shape{}}
+}
+
+// ellipse returns an ellipse as a polygon of many points.
+func ellipse(cx, cy, rx, ry float64) []pt {
+	poly := make([]pt, 48)
+	for k := range poly {
+		t := 2 * math.Pi * float64(k) / 48
+		poly[k] = pt{cx + rx*math.Cos(t), cy + ry*math.Sin(t)}
+	}
+	return poly
+}
+
+// layoutGeometry reads what the router needs from Graphviz's json layout:
+// the visible nodes, and every label, with room around them.
+func layoutGeometry(l *Layout, rankdir string) (geometry, error) {
+	g := newGeometry(rankdir)
+	x0, y0, x1, y1, err := l.Bounds()
+	if err != nil {
+		return geometry{}, err
+	}
+	g.setBounds(x0, y0, x1, y1)
 	texts := func(ops []drawOp) {
 		size := 14.0
 		for _, op := range ops {
@@ -605,7 +670,7 @@ func routeObstacles(l *Layout, fr frame) (map[string]shape, []obstacle) {
 			case "r":
 				x -= op.Width
 			}
-			obs = append(obs, obstacle{rect: box(fr.p(x, op.Pt[1]-0.3*size), fr.p(x+op.Width, op.Pt[1]+0.9*size))})
+			g.addText(x, op.Pt[1], op.Width, size)
 		}
 	}
 	texts(l.LDraw)
@@ -622,37 +687,29 @@ func routeObstacles(l *Layout, fr frame) (map[string]shape, []obstacle) {
 		if !ok {
 			continue
 		}
-		c := fr.p(cx, cy)
-		half := fr.p(w/2, h/2)
-		s := shape{name: o.Name, c: c, box: rect{c.x - half.x, c.y - half.y, c.x + half.x, c.y + half.y}}
+		var outline [][]pt
 		for _, op := range o.Draw {
 			switch op.Op {
 			case "p", "P", "b", "B", "L":
-				var poly []pt
-				for _, q := range op.Points {
-					poly = append(poly, fr.p(q[0], q[1]))
+				poly := make([]pt, len(op.Points))
+				for i, q := range op.Points {
+					poly[i] = pt{q[0], q[1]}
 				}
-				s.outline = append(s.outline, poly)
+				outline = append(outline, poly)
 			case "e", "E":
 				if len(op.Rect) == 4 {
-					var poly []pt
-					for k := range 48 {
-						t := 2 * math.Pi * float64(k) / 48
-						poly = append(poly, fr.p(op.Rect[0]+op.Rect[2]*math.Cos(t), op.Rect[1]+op.Rect[3]*math.Sin(t)))
-					}
-					s.outline = append(s.outline, poly)
+					outline = append(outline, ellipse(op.Rect[0], op.Rect[1], op.Rect[2], op.Rect[3]))
 				}
 			}
 		}
-		shapes[o.Name] = s
-		obs = append(obs, obstacle{rect: box(pt{s.box.x0, s.box.y0}, pt{s.box.x1, s.box.y1}), owner: o.Name})
+		g.addNode(o.Name, outline, cx, cy, w, h)
 	}
 	for _, e := range l.Edges {
 		texts(e.LDraw)
 		texts(e.HLDraw)
 		texts(e.TLDraw)
 	}
-	return shapes, obs
+	return *g, nil
 }
 
 func parsePoint(s string) (float64, float64, bool) {

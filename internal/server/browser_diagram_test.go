@@ -121,8 +121,21 @@ func TestBrowserDiagramZoom(t *testing.T) {
 		chromedp.Navigate(href),
 		chromedp.WaitVisible(css(`#zoom-tools`)),
 	)
-	get(t, ctx, "picture fitted", chromedp.Poll[bool](`(function(){var v=document.getElementById("zoom-view"),i=document.getElementById("zoom-img");return i.complete&&i.naturalWidth>0&&v.hasAttribute("data-scale")})()`))
+	get(t, ctx, "picture shown", chromedp.Poll[bool](`(function(){var v=document.getElementById("zoom-view"),i=document.getElementById("zoom-img");return i.complete&&i.naturalWidth>0&&v.hasAttribute("data-scale")})()`))
+	// Too large to read whole, it opens at its top, as wide as the window
+	// and with node labels (11 pt) at 10 px at least; 0 fits it whole.
+	opened := zoomState(t, ctx)
+	if px := opened.Scale * 11 * 96 / 72; px < 9.9 {
+		t.Errorf("the picture opens at scale %.3f: node labels at %.1f px, want 10 or more", opened.Scale, px)
+	}
+	if opened.X < -1 || opened.Y < -1 {
+		t.Errorf("the picture opens at (%.0f, %.0f), its top left corner out of the window", opened.X, opened.Y)
+	}
+	do(t, ctx, "fit with 0", chromedp.KeyEvent("0"))
 	fit := zoomState(t, ctx)
+	if fit.Scale >= opened.Scale {
+		t.Fatalf("fitted at scale %.3f, not smaller than it opened (%.3f): the test needs a picture too large to read whole", fit.Scale, opened.Scale)
+	}
 	if fit.Scale >= 1 {
 		t.Fatalf("a large picture fits at scale %.3f, want it shrunk to fit", fit.Scale)
 	}

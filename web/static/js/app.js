@@ -297,6 +297,16 @@
     var datalist = document.getElementById('pipe-node-ids');
     var notes = document.getElementById('pipe-notes');
     var lastURL = null, timer = null, seq = 0;
+    var small = document.getElementById('pipe-small');
+
+    // sizeNote points to the full-size view while the preview draws node
+    // labels (11 pt, 14.7 px at the picture's own size) under 9 px.
+    function sizeNote() {
+      if (small) small.hidden = img.hidden || !img.naturalWidth || 14.67 * img.clientWidth / img.naturalWidth >= 9;
+    }
+    img.addEventListener('load', sizeNote);
+    window.addEventListener('resize', sizeNote);
+    if (img.complete) sizeNote();
 
     function mode() {
       var r = fs.querySelector('input[name="p.mode"]:checked');
@@ -409,6 +419,7 @@
         if (!res.graph.nodes || !res.graph.nodes.length) {
           img.hidden = true;
           empty.hidden = false;
+          sizeNote();
           return;
         }
         return fetch('/api/v1/render?format=svg', {

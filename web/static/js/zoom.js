@@ -5,6 +5,9 @@
   'use strict';
 
   var MIN = 0.05, MAX = 8, STEP = 1.25, PAN = 60;
+  // Node labels are 11 pt, 14.7 px at the picture's own size; a picture
+  // opens at no less than the scale that draws them at 10 px.
+  var READABLE = 10 / 14.67;
 
   function zoomView(view, img) {
     var level = document.getElementById('zoom-level');
@@ -25,6 +28,19 @@
       var w = img.naturalWidth, h = img.naturalHeight;
       if (!w || !h) return;
       s = clamp(Math.min(vw / w, vh / h, 1));
+      x = Math.max(0, (vw - w * s) / 2);
+      y = Math.max(0, (vh - h * s) / 2);
+      apply();
+    }
+    // open shows the whole picture when its labels can be read so, and
+    // otherwise the top of it, as wide as the window, with labels no
+    // smaller than READABLE allows: the rest is a drag away, or Fit.
+    function open() {
+      var vw = view.clientWidth, vh = view.clientHeight;
+      var w = img.naturalWidth, h = img.naturalHeight;
+      if (!w || !h) return;
+      if (Math.min(vw / w, vh / h, 1) >= READABLE) return fit();
+      s = clamp(Math.min(1, Math.max(vw / w, READABLE)));
       x = Math.max(0, (vw - w * s) / 2);
       y = Math.max(0, (vh - h * s) / 2);
       apply();
@@ -127,8 +143,8 @@
         else fit();
       });
     }
-    if (img.complete && img.naturalWidth) fit();
-    else img.addEventListener('load', fit);
+    if (img.complete && img.naturalWidth) open();
+    else img.addEventListener('load', open);
   }
 
   document.addEventListener('DOMContentLoaded', function () {
