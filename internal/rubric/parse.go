@@ -473,7 +473,15 @@ func (p *parsed) markTemplated() {
 		}
 		byFrame[f] = append(byFrame[f], i)
 	}
-	for f, idx := range byFrame {
+	// Notices in the order their frames first appear, so that the same
+	// design always gets the same report.
+	frames := make([]string, 0, len(byFrame))
+	for f := range byFrame {
+		frames = append(frames, f)
+	}
+	slices.SortFunc(frames, func(a, b string) int { return byFrame[a][0] - byFrame[b][0] })
+	for _, f := range frames {
+		idx := byFrame[f]
 		if len(idx) < templateMin {
 			continue
 		}
