@@ -58,15 +58,47 @@ func (f *form) isPhrase() bool { return len(f.slots) == 1 }
 
 // vocab maps words to the terms they are.
 type vocab struct {
-	words      map[string][]termID // a word as written, lower case, to its terms
-	prefixes   map[string][]termID // a prefix to the terms it is
-	prefixLens []int
-	next       termID
-	byKey      map[string]termID // "=keep", "*random", "~keep" to its term
+	words map[string][]termID // a word as written, lower case, to its terms
+	// byHead holds the "word*" prefixes by their first headLen bytes,
+	// shortest first, so that a word is looked up once, not once per
+	// prefix length; short holds the prefixes shorter than that.
+	byHead map[string][]prefixTerm
+	short  []prefixTerm
+	next   termID
+	byKey  map[string]termID // "=keep", "*random", "~keep" to its term
 }
 
 func newVocab() *vocab {
-	return &vocab{words: map[string][]termID{}, prefixes: map[string][]termID{}, byKey: map[string]termID{}}
+	return &vocab{words: map[string][]termID{}, byHead: map[string][]prefixTerm{}, byKey: map[string]termID{}}
+}
+
+// headLen is how many bytes of a prefix index it: minPrefix, the shortest
+// a pattern may write.
+const headLen = minPrefix
+
+// prefixTerm is one "word*" of the vocabulary.
+type prefixTerm struct {
+	prefix string
+	id     termID
+}
+
+// addPrefix files the term of prefix p.
+func (v *vocab) addPrefix(p string, id termID) {
+	pt := prefixTerm{p, id}
+	if len(p) < headLen {
+		v.short = insertByLen(v.short, pt)
+		return
+	}
+	v.byHead[p[:headLen]] = insertByLen(v.byHead[p[:headLen]], pt)
+}
+
+// insertByLen inserts pt into a list kept shortest first.
+func insertByLen(list []prefixTerm, pt prefixTerm) []prefixTerm {
+	i := len(list)
+	for i > 0 && len(list[i-1].prefix) > len(pt.prefix) {
+		i--
+	}
+	return slices.Insert(list, i, pt)
 }
 
 // term returns the term of one pattern word, adding it on first use.
@@ -96,11 +128,7 @@ func (v *vocab) term(lx *lexicon.Lexicon, w string) termID {
 		// Matched by shape in termsOf.
 	case '*':
 		p := key[1:]
-		v.prefixes[p] = append(v.prefixes[p], id)
-		if !slices.Contains(v.prefixLens, len(p)) {
-			v.prefixLens = append(v.prefixLens, len(p))
-			slices.Sort(v.prefixLens)
-		}
+		v.addPrefix(p, id)
 	case '~':
 		base := key[1:]
 		for _, s := range append([]string{base}, lx.Synonyms(base)...) {
@@ -142,11 +170,17 @@ func (v *vocab) termsOf(w string, buf []termID) []termID {
 			buf = append(buf, id)
 		}
 	}
-	for _, n := range v.prefixLens {
-		if n > len(w) {
-			break
+	for _, pt := range v.short {
+		if strings.HasPrefix(w, pt.prefix) {
+			buf = append(buf, pt.id)
 		}
-		buf = append(buf, v.prefixes[w[:n]]...)
+	}
+	if len(w) >= headLen {
+		for _, pt := range v.byHead[w[:headLen]] {
+			if strings.HasPrefix(w, pt.prefix) {
+				buf = append(buf, pt.id)
+			}
+		}
 	}
 	return buf
 }

@@ -12,9 +12,8 @@ import (
 type parsed struct {
 	d       *design.Design
 	sents   []sentence
-	pos     [][]tokAt   // a term to the words it is, in design order
-	bySent  [][]slotOcc // a pattern's slot occurrences in each sentence, while it is matched
-	touched []int32
+	pos     positions // a term to the words it is, in design order
+	match   matchScratch
 	words   map[string]int // section to its credited words of prose
 	notices []Note
 	found   map[string][]mention // concept id to its mentions, filled on demand
@@ -80,70 +79,9 @@ const (
 )
 
 func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, pos: make([][]tokAt, e.vocab.next), words: map[string]int{}, found: map[string][]mention{}}
-	order := 0
-	add := func(sec, field, later string, sents []sentence) {
-		for i := range sents {
-			s := &sents[i]
-			s.section, s.field, s.order, s.later = sec, field, order, later
-			order++
-			p.sents = append(p.sents, *s)
-		}
-	}
-	for _, sec := range e.template.Sections {
-		for fi := range sec.Fields {
-			f := &sec.Fields[fi]
-			later := ""
-			if f.Later {
-				later = f.Label
-			}
-			switch f.Type {
-			case design.TypeText:
-				if txt := d.Sections.Get(sec.ID, f.ID).Text; strings.TrimSpace(txt) != "" {
-					add(sec.ID, f.ID, later, parseText(txt))
-				}
-			case design.TypeList:
-				add(sec.ID, f.ID, later, rowSentences(f, d.Sections.Get(sec.ID, f.ID).Rows))
-			}
-		}
-	}
-	// Follow-up answers, given after submission, are trade-off discussion.
-	for _, fu := range d.FollowUps {
-		add("tradeoffs", "follow_ups", "", parseText(fu.Answer))
-	}
-	type word struct {
-		terms      []termID
-		fn, filler bool
-	}
-	memo := map[string]word{}
-	var buf []termID
-	for i := range p.sents {
-		s := &p.sents[i]
-		s.index = i
-		s.terms = make([][]termID, len(s.tokens))
-		for ti := range s.tokens {
-			t := &s.tokens[ti]
-			w, ok := memo[t.word]
-			if !ok {
-				buf = e.vocab.termsOf(t.word, buf)
-				if len(buf) > 0 {
-					w.terms = append([]termID(nil), buf...)
-				}
-				w.fn, w.filler = functionWords[t.word], fillerWords[t.word]
-				memo[t.word] = w
-			}
-			t.fn, t.filler = w.fn, w.filler
-			ts := w.terms
-			s.terms[ti] = ts
-			for _, id := range ts {
-				p.pos[id] = append(p.pos[id], tokAt{int32(i), int32(ti)})
-			}
-		}
-		if !s.prose && !s.row && e.terse(s) {
-			s.prose = true
-		}
-		s.copied = e.copies.copiedShareOf(s.tokens) >= copiedShare
-	}
+	p := &parsed{d: d, words: map[string]int{}, found: map[string][]mention{}}
+	p.read(e.template, d)
+	p.index(e)
 	p.markTemplated()
 	e.markPacked(p)
 	p.markBuzz()
@@ -155,6 +93,105 @@ func (e *Engine) parse(d *design.Design) *parsed {
 		}
 	}
 	return p
+}
+
+// read splits the design's fields, in template order, into sentences and
+// words. The words of all sentences share one array, sized from the
+// length of the text, so that a design costs a few allocations, not one
+// per sentence.
+func (p *parsed) read(t *design.Template, d *design.Design) {
+	size, parts := 0, 0
+	count := func(text string) {
+		size += len(text)
+		parts += maxParts(text)
+	}
+	for _, sec := range t.Sections {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			switch v := d.Sections.Get(sec.ID, f.ID); f.Type {
+			case design.TypeText:
+				count(v.Text)
+			case design.TypeList:
+				for _, r := range v.Rows {
+					parts++
+					for _, c := range f.Columns {
+						size += len(r[c.ID]) + 2
+					}
+				}
+			}
+		}
+	}
+	for _, fu := range d.FollowUps {
+		count(fu.Answer)
+	}
+	p.sents = make([]sentence, 0, parts)
+	toks := make([]token, 0, size/5+1)
+	add := func(sec, field, later string, from int) {
+		for i := from; i < len(p.sents); i++ {
+			s := &p.sents[i]
+			s.section, s.field, s.order, s.later = sec, field, i, later
+		}
+	}
+	for _, sec := range t.Sections {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			later := ""
+			if f.Later {
+				later = f.Label
+			}
+			from := len(p.sents)
+			switch f.Type {
+			case design.TypeText:
+				if txt := d.Sections.Get(sec.ID, f.ID).Text; strings.TrimSpace(txt) != "" {
+					p.sents, toks = appendText(p.sents, toks, txt)
+				}
+			case design.TypeList:
+				p.sents, toks = appendRows(p.sents, toks, f, d.Sections.Get(sec.ID, f.ID).Rows)
+			}
+			add(sec.ID, f.ID, later, from)
+		}
+	}
+	// Follow-up answers, given after submission, are trade-off discussion.
+	for _, fu := range d.FollowUps {
+		from := len(p.sents)
+		p.sents, toks = appendText(p.sents, toks, fu.Answer)
+		add("tradeoffs", "follow_ups", "", from)
+	}
+}
+
+// index gives every word of the design its concept terms and its kind
+// (function word, filler), and lists where each term occurs. A design's
+// distinct words are looked up once each.
+func (p *parsed) index(e *Engine) {
+	n := 0
+	for i := range p.sents {
+		n += len(p.sents[i].tokens)
+	}
+	lex := newWordTable(e.vocab, n)
+	terms := make([][]termID, n)
+	var hashes []uint64
+	counts := make([]int32, e.vocab.next+1)
+	for i := range p.sents {
+		s := &p.sents[i]
+		s.index = i
+		s.terms, terms = terms[:len(s.tokens):len(s.tokens)], terms[len(s.tokens):]
+		hashes = hashes[:0]
+		for ti := range s.tokens {
+			t := &s.tokens[ti]
+			w := lex.of(t.word)
+			t.fn, t.filler = w.fn, w.filler
+			s.terms[ti] = w.terms
+			for _, id := range w.terms {
+				counts[id+1]++
+			}
+			hashes = append(hashes, w.hash)
+		}
+		if !s.prose && !s.row && e.terse(s) {
+			s.prose = true
+		}
+		s.copied = e.copies.copiedShareOf(hashes) >= copiedShare
+	}
+	p.pos.fill(p.sents, counts)
 }
 
 // terse reports whether a sentence without many function words is still a
@@ -531,25 +568,31 @@ func (p *parsed) copiedExamples() []*sentence {
 	return out
 }
 
-// rowSentences turns each row of a list, whose first column is filled,
-// into one structured sentence ("Take fraction; offline; +2%"): a row is a
-// statement of the design, not prose, and counts as written.
-func rowSentences(f *design.Field, rows []design.Row) []sentence {
-	var out []sentence
+// appendRows appends to out each row of a list whose first column is
+// filled, as one structured sentence ("Take fraction; offline; +2%"): a
+// row is a statement of the design, not prose, and counts as written. Its
+// words are appended to toks.
+func appendRows(out []sentence, toks []token, f *design.Field, rows []design.Row) ([]sentence, []token) {
+	var b strings.Builder
 	for _, r := range rows {
 		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
 			continue
 		}
-		cells := make([]string, 0, len(f.Columns))
+		b.Reset()
 		for _, c := range f.Columns {
 			if v := strings.TrimSpace(r[c.ID]); v != "" {
-				cells = append(cells, v)
+				if b.Len() > 0 {
+					b.WriteString("; ")
+				}
+				b.WriteString(v)
 			}
 		}
-		text := strings.Join(cells, "; ")
-		out = append(out, sentence{text: text, tokens: tokenize(text), prose: true, row: true})
+		text := b.String()
+		n := len(toks)
+		toks = appendTokens(toks, text)
+		out = append(out, sentence{text: text, tokens: toks[n:len(toks):len(toks)], prose: true, row: true})
 	}
-	return out
+	return out, toks
 }
 
 // mentionsOf returns every mention of concept id in the design, with its
@@ -567,7 +610,7 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 			if f.isPhrase() {
 				from := len(out)
 				for _, q := range f.slots[0] {
-					for _, at := range p.pos[q[0]] {
+					for _, at := range p.pos.of(q[0]) {
 						s := &p.sents[at.sent]
 						i := int(at.tok)
 						if !seqAt(q, s.terms, i) || dup(out[from:], s, i) || dup(out[:from], s, i) {
@@ -578,32 +621,12 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 				}
 				continue
 			}
-			// A pattern: the occurrences of its slots, by sentence.
-			if len(p.bySent) < len(p.sents) {
-				p.bySent = make([][]slotOcc, len(p.sents))
-			}
-			touched := p.touched[:0]
-			for si, slot := range f.slots {
-				for _, q := range slot {
-					for _, at := range p.pos[q[0]] {
-						if seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
-							if len(p.bySent[at.sent]) == 0 {
-								touched = append(touched, at.sent)
-							}
-							p.bySent[at.sent] = append(p.bySent[at.sent], slotOcc{si, int(at.tok), int(at.tok) + len(q)})
-						}
-					}
-				}
-			}
-			slices.Sort(touched)
-			for _, sent := range touched {
+			for _, sent := range p.patternSents(f) {
 				s := &p.sents[sent]
-				if sp, ok := f.tightest(p.bySent[sent]); ok && !dup(out, s, sp.start) {
+				if sp, ok := f.tightest(p.slotOccs(f, sent)); ok && !dup(out, s, sp.start) {
 					out = append(out, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
 				}
-				p.bySent[sent] = p.bySent[sent][:0]
 			}
-			p.touched = touched[:0]
 		}
 	}
 	// Design order, so that evidence is the first place a concept is named.

@@ -87,7 +87,11 @@ func isWordRune(r rune) bool {
 
 // tokenize splits s into lower-case words and counts clause boundaries.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/5+1)
+	return appendTokens(make([]token, 0, len(s)/5+1), s)
+}
+
+// appendTokens appends the words of s to toks, as tokenize splits them.
+func appendTokens(toks []token, s string) []token {
 	clause := 0
 	start := -1
 	lastEnd := 0
@@ -344,13 +348,22 @@ func listLike(text string, toks []token) bool {
 
 // parseText splits text into sentences with their words.
 func parseText(text string) []sentence {
-	parts := splitParts(text)
-	out := make([]sentence, 0, len(parts))
-	for _, p := range parts {
-		toks := tokenize(p.text)
-		out = append(out, sentence{text: p.text, tokens: toks, prose: isProse(p.text, toks), question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
+	out, _ := appendText(nil, nil, text)
+	return out
+}
+
+// appendText appends the sentences of text to out, and their words to
+// toks. Each sentence's words are a slice of toks capped at its end, so
+// that nothing appended later can overwrite them.
+func appendText(out []sentence, toks []token, text string) ([]sentence, []token) {
+	from := len(out)
+	for _, p := range splitParts(text) {
+		n := len(toks)
+		toks = appendTokens(toks, p.text)
+		ts := toks[n:len(toks):len(toks)]
+		out = append(out, sentence{text: p.text, tokens: ts, prose: isProse(p.text, ts), question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
 	}
-	for i := 0; i+1 < len(out); i++ {
+	for i := from; i+1 < len(out); i++ {
 		q, a := &out[i], &out[i+1]
 		if q.question && len(q.tokens) <= 5 && len(a.tokens) > 0 {
 			switch a.tokens[0].word {
@@ -360,5 +373,18 @@ func parseText(text string) []sentence {
 			}
 		}
 	}
-	return out
+	return out, toks
+}
+
+// maxParts returns at least as many as the sentences splitParts cuts text
+// into: each ends at a line break or a punctuation mark.
+func maxParts(text string) int {
+	n := 1
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n', '.', '!', '?', ';':
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,78 @@
+package rubric
+
+// wordInfo is what the engine knows of one distinct word of a design.
+type wordInfo struct {
+	terms      []termID // nil when the word is no concept's
+	fn, filler bool
+	hash       uint64 // for copy detection
+}
+
+// wordTable looks up each distinct word of a design once: designs repeat
+// their words, and a word's terms cost a dozen map lookups.
+type wordTable struct {
+	v     *vocab
+	ids   map[string]int32
+	infos []wordInfo
+	buf   []termID
+	// terms holds the terms of all words, so that a design's words cost
+	// one allocation rather than one each.
+	terms []termID
+}
+
+// newWordTable returns a table for a design of about n words.
+func newWordTable(v *vocab, n int) *wordTable {
+	distinct := n/3 + 16 // prose repeats its words: a third are new
+	return &wordTable{v: v, ids: make(map[string]int32, distinct), infos: make([]wordInfo, 0, distinct), terms: make([]termID, 0, distinct)}
+}
+
+// of returns what is known of word w.
+func (t *wordTable) of(w string) *wordInfo {
+	if id, ok := t.ids[w]; ok {
+		return &t.infos[id]
+	}
+	info := wordInfo{fn: functionWords[w], filler: fillerWords[w], hash: wordHash(w)}
+	t.buf = t.v.termsOf(w, t.buf)
+	if len(t.buf) > 0 {
+		n := len(t.terms)
+		t.terms = append(t.terms, t.buf...)
+		info.terms = t.terms[n:len(t.terms):len(t.terms)]
+	}
+	t.ids[w] = int32(len(t.infos))
+	t.infos = append(t.infos, info)
+	return &t.infos[len(t.infos)-1]
+}
+
+// positions lists, for each term, the words of the design that are it, in
+// design order: the words of term id are at[start[id]:start[id+1]].
+type positions struct {
+	start []int32
+	at    []tokAt
+}
+
+// fill builds the lists from sentences whose words carry their terms;
+// counts[id+1] is how many words are term id.
+func (ps *positions) fill(sents []sentence, counts []int32) {
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	ps.start = counts
+	ps.at = make([]tokAt, counts[len(counts)-1])
+	next := make([]int32, len(counts)-1)
+	copy(next, counts)
+	for si := range sents {
+		for ti, ts := range sents[si].terms {
+			for _, id := range ts {
+				ps.at[next[id]] = tokAt{int32(si), int32(ti)}
+				next[id]++
+			}
+		}
+	}
+}
+
+// of returns the words that are term id, in design order.
+func (ps *positions) of(id termID) []tokAt {
+	if int(id)+1 >= len(ps.start) {
+		return nil
+	}
+	return ps.at[ps.start[id]:ps.start[id+1]]
+}
