@@ -184,6 +184,7 @@ func (e *Engine) markPhraseTerm(t termID) {
 func (e *Engine) rubricTexts() []string {
 	var out []string
 	empty := e.parse(&design.Design{Sections: design.Answers{}})
+	defer empty.release()
 	for _, it := range e.rubric.Items {
 		out = append(out, it.Title, it.Decision, it.Hint, it.Reason)
 		out = append(out, it.Levels...)
@@ -202,12 +203,15 @@ func (e *Engine) Rubric() *Rubric { return e.rubric }
 // Describe says in words what check c looks for, as the rubric page shows it
 // before an attempt.
 func (e *Engine) Describe(c *Check) string {
-	return e.run(c, e.parse(&design.Design{Sections: design.Answers{}}), nil).Label
+	p := e.parse(&design.Design{Sections: design.Answers{}})
+	defer p.release()
+	return e.run(c, p, nil).Label
 }
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	p := e.parse(d)
+	defer p.release()
 	var flagged map[string]bool // refused sentences already flagged for a reviewer
 	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}, Notices: p.notices, KeywordShare: round2(p.keywords)}
 	if p.keywords >= KeywordDesign {

@@ -281,7 +281,7 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 			}
 		}
 	}
-	if sp, ok := f.tightest(occs); ok {
+	if sp, ok := f.tightest(occs, nil); ok {
 		out = append(out, sp)
 	}
 	return out
@@ -293,7 +293,8 @@ type slotOcc struct{ slot, start, end int }
 // tightest returns the smallest window of a sentence holding one occurrence
 // of each of f's slots, if there is one within f's reach. occs are the
 // slots' occurrences in the sentence, in the order the words were read.
-func (f *form) tightest(occs []slotOcc) (span, bool) {
+// slots is memory for the span's slots, allocated when it is too short.
+func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 	need := len(f.slots)
 	if need < 2 || len(occs) < need {
 		return span{}, false
@@ -349,7 +350,10 @@ func (f *form) tightest(occs []slotOcc) (span, bool) {
 	if best < 0 || bestLen > f.window {
 		return span{}, false
 	}
-	sp := span{start: occs[best].start, end: occs[best].end, slots: make([]int, need)}
+	if cap(slots) < need {
+		slots = make([]int, need)
+	}
+	sp := span{start: occs[best].start, end: occs[best].end, slots: slots[:need:need]}
 	for i := range seen {
 		seen[i] = false
 	}

@@ -2,7 +2,6 @@ package rubric
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/casebench/casebench/internal/design"
@@ -12,9 +11,10 @@ import (
 type parsed struct {
 	d       *design.Design
 	sents   []sentence
-	pos     positions // a term to the words it is, in design order
-	match   matchScratch
+	pos     positions      // a term to the words it is, in design order
+	buf     *buffers       // working memory, returned by release
 	words   map[string]int // section to its credited words of prose
+	nwords  int            // words in the design
 	notices []Note
 	found   map[string][]mention // concept id to its mentions, filled on demand
 	// keywords is the share of written words that are keyword runs.
@@ -78,8 +78,10 @@ const (
 	templateFrame = 3
 )
 
+// parse reads d. The caller releases the result when done with it.
 func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, words: map[string]int{}, found: map[string][]mention{}}
+	p := &parsed{d: d, words: map[string]int{}, buf: getBuffers()}
+	p.found = p.buf.found
 	p.read(e.template, d)
 	p.index(e)
 	p.markTemplated()
@@ -93,6 +95,13 @@ func (e *Engine) parse(d *design.Design) *parsed {
 		}
 	}
 	return p
+}
+
+// release returns p's working memory; p is not used after.
+func (p *parsed) release() {
+	p.buf.toks, p.buf.sents = p.buf.toks[:0], p.sents[:0]
+	p.buf.release()
+	p.buf, p.sents, p.found = nil, nil, nil
 }
 
 // read splits the design's fields, in template order, into sentences and
@@ -124,8 +133,9 @@ func (p *parsed) read(t *design.Template, d *design.Design) {
 	for _, fu := range d.FollowUps {
 		count(fu.Answer)
 	}
-	p.sents = make([]sentence, 0, parts)
-	toks := make([]token, 0, size/5+1)
+	p.sents = grown(p.buf.sents, parts)
+	toks := grown(p.buf.toks, size/5+1)
+	defer func() { p.buf.toks = toks }()
 	add := func(sec, field, later string, from int) {
 		for i := from; i < len(p.sents); i++ {
 			s := &p.sents[i]
@@ -165,12 +175,18 @@ func (p *parsed) read(t *design.Template, d *design.Design) {
 func (p *parsed) index(e *Engine) {
 	n := 0
 	for i := range p.sents {
+		p.sents[i].first = n
 		n += len(p.sents[i].tokens)
 	}
-	lex := newWordTable(e.vocab, n)
-	terms := make([][]termID, n)
-	var hashes []uint64
-	counts := make([]int32, e.vocab.next+1)
+	p.nwords = n
+	b := p.buf
+	lex := &b.words
+	lex.reset(e.vocab, n)
+	b.terms = grown(b.terms, n)[:n]
+	terms := b.terms
+	hashes := b.hashes
+	b.counts = zeroed(b.counts, int(e.vocab.next)+1)
+	counts := b.counts
 	for i := range p.sents {
 		s := &p.sents[i]
 		s.index = i
@@ -191,7 +207,9 @@ func (p *parsed) index(e *Engine) {
 		}
 		s.copied = e.copies.copiedShareOf(hashes) >= copiedShare
 	}
-	p.pos.fill(p.sents, counts)
+	b.hashes = hashes
+	b.next = p.pos.fill(p.sents, counts, b.pos.at, b.next)
+	b.pos = p.pos
 }
 
 // terse reports whether a sentence without many function words is still a
@@ -340,27 +358,25 @@ func (p *parsed) keywordShare() float64 {
 const packedConcepts = 4
 
 func (e *Engine) markPacked(p *parsed) {
-	counts := make([]int, len(p.sents))
-	inMention := make([][]bool, len(p.sents))
-	// owner[si][j] is the group of concepts that claimed word j; concepts
-	// matched on shared words are one group, whatever their order.
-	owner := make([][]int, len(p.sents))
-	var parent []int
-	find := func(x int) int {
+	// owner[w] is one more than the group of concepts that claimed word w
+	// of the design (0: none); concepts matched on shared words are one
+	// group, whatever their order. A group is one concept in one sentence.
+	b := p.buf
+	b.owner = zeroed(b.owner, p.nwords)
+	owner := b.owner
+	parent, sentOf := b.groups[:0], b.sentOf[:0]
+	defer func() { b.groups, b.sentOf = parent, sentOf }()
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
 		}
 		return x
 	}
-	groupOf := map[[2]int]int{} // (sentence, concept) to its group
-	for i, id := range e.conceptIDs {
+	for _, id := range e.conceptIDs {
+		last := -1 // the sentence of the concept's last group: its mentions are in design order
+		var g int32
 		for _, m := range e.mentionsOf(id, p) {
-			si := m.sent.index
-			if inMention[si] == nil {
-				inMention[si] = make([]bool, len(m.sent.tokens))
-				owner[si] = make([]int, len(m.sent.tokens))
-			}
 			words := false
 			for j := m.start; j < m.end && !words; j++ {
 				words = m.sent.terms[j] != nil
@@ -368,12 +384,10 @@ func (e *Engine) markPacked(p *parsed) {
 			if !words {
 				continue
 			}
-			key := [2]int{si, i}
-			g, ok := groupOf[key]
-			if !ok {
-				g = len(parent)
-				parent = append(parent, g)
-				groupOf[key] = g
+			si := m.sent.index
+			if si != last {
+				last, g = si, int32(len(parent))
+				parent, sentOf = append(parent, g), append(sentOf, int32(si))
 			}
 			// The words of the match that are concept words; the words a
 			// pattern's slots leave between them are not.
@@ -381,20 +395,21 @@ func (e *Engine) markPacked(p *parsed) {
 				if m.sent.terms[j] == nil {
 					continue
 				}
-				if inMention[si][j] {
-					parent[find(owner[si][j])] = find(g)
+				if w := m.sent.first + j; owner[w] != 0 {
+					parent[find(owner[w]-1)] = find(g)
 				} else {
-					inMention[si][j] = true
-					owner[si][j] = g
+					owner[w] = g + 1
 				}
 			}
 		}
 	}
-	roots := map[[2]int]bool{}
-	for key, g := range groupOf {
-		if r := [2]int{key[0], find(g)}; !roots[r] {
-			roots[r] = true
-			counts[key[0]]++
+	// The groups of a sentence that are their own root are its distinct
+	// groups: unions never cross sentences.
+	b.packed = zeroed(b.packed, len(p.sents))
+	counts := b.packed
+	for g := range parent {
+		if find(int32(g)) == int32(g) {
+			counts[sentOf[g]]++
 		}
 	}
 	for si, n := range counts {
@@ -405,7 +420,7 @@ func (e *Engine) markPacked(p *parsed) {
 		concept, other, filler := 0, 0, 0
 		for j, t := range s.tokens {
 			switch {
-			case inMention[si][j]:
+			case owner[s.first+j] != 0:
 				concept++
 			case t.fn:
 			case t.filler:
@@ -465,60 +480,67 @@ boost maximize maximise optimize optimise facilitate streamline enhance`) {
 	return m
 }()
 
-// frame returns a sentence's frame: its function words, with each run of
-// other words written "_".
-func frame(s *sentence) (string, int) {
-	var b strings.Builder
-	fn, gap := 0, false
+// frame appends to buf a sentence's frame: its function words, with each
+// run of other words written "_". It returns the frame, how many function
+// words and how many words it has, and whether it has a claim verb.
+func frame(buf []byte, s *sentence) (f []byte, fn, words int, claim bool) {
+	gap := false
 	for _, t := range s.tokens {
-		w := t.word
-		if v, ok := claimVerbs[w]; ok {
-			w = v // "X provides Y", "Z ensures W": one frame
-		}
-		if t.fn && !t.joined || claimVerbs[t.word] != "" {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+		v := claimVerbs[t.word]
+		if t.fn && !t.joined || v != "" {
+			if len(buf) > 0 {
+				buf = append(buf, ' ')
 			}
-			b.WriteString(w)
+			if v != "" {
+				buf = append(buf, v...) // "X provides Y", "Z ensures W": one frame
+				claim = true
+			} else {
+				buf = append(buf, t.word...)
+			}
 			fn++
+			words++
 			gap = false
 		} else if !gap {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+			if len(buf) > 0 {
+				buf = append(buf, ' ')
 			}
-			b.WriteByte('_')
+			buf = append(buf, '_')
+			words++
 			gap = true
 		}
 	}
-	return b.String(), fn
+	return buf, fn, words, claim
 }
 
 // markTemplated marks the sentences of frames used templateMin times or
 // more, when the frame is a pattern ("we _ to _") rather than a sentence
 // with many of its own words.
 func (p *parsed) markTemplated() {
-	byFrame := map[string][]int{}
+	// The frames in the order they first appear, so that the same design
+	// always gets its notices in the same order.
+	var frames []string
+	var uses [][]int
+	byFrame := map[string]int{}
+	var buf []byte
 	for i := range p.sents {
 		s := &p.sents[i]
 		if s.row || !s.prose {
 			continue
 		}
-		f, fn := frame(s)
-		claim := slices.ContainsFunc(strings.Fields(f), func(w string) bool { return claimVerbs[w] == w })
-		if fn < 2 && !claim || len(strings.Fields(f)) < templateFrame {
+		f, fn, words, claim := frame(buf[:0], s)
+		buf = f
+		if fn < 2 && !claim || words < templateFrame {
 			continue
 		}
-		byFrame[f] = append(byFrame[f], i)
+		if k, ok := byFrame[string(f)]; ok {
+			uses[k] = append(uses[k], i)
+			continue
+		}
+		byFrame[string(f)] = len(frames)
+		frames, uses = append(frames, string(f)), append(uses, []int{i})
 	}
-	// Notices in the order their frames first appear, so that the same
-	// design always gets the same report.
-	frames := make([]string, 0, len(byFrame))
-	for f := range byFrame {
-		frames = append(frames, f)
-	}
-	slices.SortFunc(frames, func(a, b string) int { return byFrame[a][0] - byFrame[b][0] })
-	for _, f := range frames {
-		idx := byFrame[f]
+	for k, f := range frames {
+		idx := uses[k]
 		if len(idx) < templateMin {
 			continue
 		}
@@ -602,33 +624,37 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 	if ms, ok := p.found[id]; ok {
 		return ms
 	}
-	c := e.concepts[id]
-	var out []mention
-	if c != nil {
+	// The mentions of one concept go to the end of the buffer of mentions.
+	b := p.buf
+	all := b.ments
+	from := len(all)
+	if c := e.concepts[id]; c != nil {
+		taken := b.match.startSet(p.nwords)
 		for fi := range c.forms {
 			f := &c.forms[fi]
 			if f.isPhrase() {
-				from := len(out)
 				for _, q := range f.slots[0] {
 					for _, at := range p.pos.of(q[0]) {
 						s := &p.sents[at.sent]
 						i := int(at.tok)
-						if !seqAt(q, s.terms, i) || dup(out[from:], s, i) || dup(out[:from], s, i) {
+						if !seqAt(q, s.terms, i) || !taken.add(s.first+i) {
 							continue
 						}
-						out = append(out, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start
+						all = append(all, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start
 					}
 				}
 				continue
 			}
 			for _, sent := range p.patternSents(f) {
 				s := &p.sents[sent]
-				if sp, ok := f.tightest(p.slotOccs(f, sent)); ok && !dup(out, s, sp.start) {
-					out = append(out, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
+				if sp, ok := f.tightest(p.slotOccs(f, sent), b.ints(len(f.slots))); ok && taken.add(s.first+sp.start) {
+					all = append(all, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
 				}
 			}
 		}
 	}
+	b.ments = all
+	out := all[from:len(all):len(all)]
 	// Design order, so that evidence is the first place a concept is named.
 	slicesSortMentions(out)
 	for i := 1; i < len(out); i++ {
@@ -642,13 +668,3 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 
 // tokAt is one word of the design: its sentence and its place there.
 type tokAt struct{ sent, tok int32 }
-
-// dup reports whether ms already holds a mention at this sentence and word.
-func dup(ms []mention, s *sentence, start int) bool {
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].sent == s && ms[i].start == start {
-			return true
-		}
-	}
-	return false
-}

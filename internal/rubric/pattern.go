@@ -1,6 +1,9 @@
 package rubric
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // matchScratch is the working memory of matching patterns in one parsed
 // design, reused from pattern to pattern.
@@ -10,6 +13,31 @@ type matchScratch struct {
 	gen   uint32
 	cands []int32
 	occs  []slotOcc
+	// starts[w] == startGen marks word w of the design as the start of a
+	// mention of the concept being matched.
+	starts   []uint32
+	startGen uint32
+}
+
+// startSet is the set of words that start a mention of one concept.
+type startSet struct{ m *matchScratch }
+
+// startSet returns an empty set, for a design of n words.
+func (m *matchScratch) startSet(n int) startSet {
+	if len(m.starts) < n {
+		m.starts = make([]uint32, n)
+	}
+	nextGen(&m.startGen, m.starts)
+	return startSet{m}
+}
+
+// add adds word w to the set, reporting whether it was not there yet.
+func (s startSet) add(w int) bool {
+	if s.m.starts[w] == s.m.startGen {
+		return false
+	}
+	s.m.starts[w] = s.m.startGen
+	return true
 }
 
 // patternSents returns, in design order, the sentences in which every slot
@@ -31,9 +59,13 @@ func (p *parsed) patternSents(f *form) []int32 {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] })
 
-	m := &p.match
+	m := &p.buf.match
 	if len(m.mark) < len(p.sents) {
 		m.mark = make([]uint32, len(p.sents))
+	}
+	if m.gen > math.MaxUint32-uint32(len(f.slots)) {
+		clear(m.mark) // the generations wrap around
+		m.gen = 0
 	}
 	m.gen++
 	cands := m.cands[:0]
@@ -82,7 +114,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 // slot, alternative by alternative, word by word: the order tightest reads.
 // The slice is reused by the next call.
 func (p *parsed) slotOccs(f *form, sent int32) []slotOcc {
-	occs := p.match.occs[:0]
+	occs := p.buf.match.occs[:0]
 	terms := p.sents[sent].terms
 	for si, slot := range f.slots {
 		for _, q := range slot {
@@ -95,7 +127,7 @@ func (p *parsed) slotOccs(f *form, sent int32) []slotOcc {
 			}
 		}
 	}
-	p.match.occs = occs
+	p.buf.match.occs = occs
 	return occs
 }
 

@@ -34,6 +34,7 @@ type sentence struct {
 	section  string
 	field    string
 	order    int  // position in the design
+	first    int  // the index of its first word among the design's words
 	index    int  // position in the parsed design's sentences
 	prose    bool // written as a sentence, not as a list of keywords
 	row      bool // a row of a list field

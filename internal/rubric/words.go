@@ -19,10 +19,22 @@ type wordTable struct {
 	terms []termID
 }
 
-// newWordTable returns a table for a design of about n words.
-func newWordTable(v *vocab, n int) *wordTable {
+// reset empties t, for a design of about n words.
+func (t *wordTable) reset(v *vocab, n int) {
 	distinct := n/3 + 16 // prose repeats its words: a third are new
-	return &wordTable{v: v, ids: make(map[string]int32, distinct), infos: make([]wordInfo, 0, distinct), terms: make([]termID, 0, distinct)}
+	t.v = v
+	if t.ids == nil {
+		t.ids = make(map[string]int32, distinct)
+	}
+	t.infos = grown(t.infos, distinct)
+	t.terms = grown(t.terms, distinct)
+}
+
+// release forgets the words, keeping the memory.
+func (t *wordTable) release() {
+	clear(t.ids)
+	clear(t.infos[:cap(t.infos)])
+	t.v = nil
 }
 
 // of returns what is known of word w.
@@ -50,14 +62,15 @@ type positions struct {
 }
 
 // fill builds the lists from sentences whose words carry their terms;
-// counts[id+1] is how many words are term id.
-func (ps *positions) fill(sents []sentence, counts []int32) {
+// counts[id+1] is how many words are term id. at and next are memory to
+// reuse; fill returns next.
+func (ps *positions) fill(sents []sentence, counts []int32, at []tokAt, next []int32) []int32 {
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
 	ps.start = counts
-	ps.at = make([]tokAt, counts[len(counts)-1])
-	next := make([]int32, len(counts)-1)
+	ps.at = grown(at, int(counts[len(counts)-1]))[:counts[len(counts)-1]]
+	next = grown(next, len(counts)-1)[:len(counts)-1]
 	copy(next, counts)
 	for si := range sents {
 		for ti, ts := range sents[si].terms {
@@ -67,6 +80,7 @@ func (ps *positions) fill(sents []sentence, counts []int32) {
 			}
 		}
 	}
+	return next
 }
 
 // of returns the words that are term id, in design order.
