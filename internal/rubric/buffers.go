@@ -44,11 +44,11 @@ func (b *buffers) release() {
 	if cap(b.toks) > maxPooledWords || cap(b.terms) > maxPooledWords {
 		return
 	}
-	clear(b.sents[:cap(b.sents)])
-	clear(b.toks[:cap(b.toks)])
-	clear(b.terms[:cap(b.terms)])
-	clear(b.ments[:cap(b.ments)])
-	b.ments, b.slots = b.ments[:0], b.slots[:0]
+	clear(b.sents)
+	clear(b.toks)
+	clear(b.terms)
+	clear(b.ments)
+	b.sents, b.toks, b.terms, b.ments, b.slots = b.sents[:0], b.toks[:0], b.terms[:0], b.ments[:0], b.slots[:0]
 	clear(b.found)
 	b.words.release()
 	bufferPool.Put(b)

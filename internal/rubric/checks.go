@@ -196,8 +196,15 @@ avoid avoids prevent prevents protects keeps why lets allows`)
 // outcomes take a day to settle"), not only filler ("because it is best
 // practice").
 func hasReason(s *sentence) bool {
+	if !s.reasonRead {
+		s.reason, s.reasonRead = findReason(s), true
+	}
+	return s.reason
+}
+
+func findReason(s *sentence) bool {
 	for i, t := range s.tokens {
-		if reasonWords[t.word] && substantive(s, i+1) {
+		if t.reason && substantive(s, i+1) {
 			return true
 		}
 		if purpose(s, i) {
@@ -225,7 +232,7 @@ func purpose(s *sentence, i int) bool {
 		return false
 	}
 	opens := i == 0 || t[i-1].clause != t[i].clause || i >= 2 && t[i-1].word == "order" && t[i-2].word == "in"
-	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || fillerWords[t[i+1].word] {
+	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || t[i+1].filler {
 		return false
 	}
 	return substantive(s, i+2)
@@ -239,7 +246,7 @@ func substantive(s *sentence, i int) bool {
 	}
 	cl := s.tokens[i].clause
 	for k := i; k < len(s.tokens) && s.tokens[k].clause <= cl+1; k++ {
-		if t := s.tokens[k]; !functionWords[t.word] && !fillerWords[t.word] && !reasonWords[t.word] {
+		if t := s.tokens[k]; !t.fn && !t.filler && !t.reason {
 			return true
 		}
 	}

@@ -15,7 +15,34 @@ const (
 var shingleSeed = maphash.MakeSeed()
 
 // shingles is a set of hashed runs of words.
-type shingles map[uint64]struct{}
+type shingles struct {
+	runs map[uint64]struct{}
+	// seen has a bit for the top seenLog bits of each run's hash: most
+	// runs of a design are in no text of the case, and a clear bit says so
+	// without a lookup in the map.
+	seen []uint64
+}
+
+const seenLog = 16 // 8 KB of bits for the 5,000 runs of a case: 7% of lookups pass
+
+// has reports whether run h is in the set.
+func (sh *shingles) has(h uint64) bool {
+	b := h >> (64 - seenLog)
+	if sh.seen[b/64]&(1<<(b%64)) == 0 {
+		return false
+	}
+	_, ok := sh.runs[h]
+	return ok
+}
+
+func (sh *shingles) put(h uint64) {
+	if sh.runs == nil {
+		sh.runs, sh.seen = map[uint64]struct{}{}, make([]uint64, (1<<seenLog)/64)
+	}
+	sh.runs[h] = struct{}{}
+	b := h >> (64 - seenLog)
+	sh.seen[b/64] |= 1 << (b % 64)
+}
 
 // wordHash returns the hash of one word, the unit of a run.
 func wordHash(w string) uint64 { return maphash.String(shingleSeed, w) }
@@ -30,7 +57,7 @@ func runHash(words []uint64) uint64 {
 }
 
 // add puts every run of text's words into the set.
-func (sh shingles) add(text string) {
+func (sh *shingles) add(text string) {
 	var words []uint64
 	for _, s := range splitSentences(text) {
 		words = words[:0]
@@ -38,22 +65,22 @@ func (sh shingles) add(text string) {
 			words = append(words, wordHash(t.word))
 		}
 		for i := 0; i+shingleSize <= len(words); i++ {
-			sh[runHash(words[i:])] = struct{}{}
+			sh.put(runHash(words[i:]))
 		}
 	}
 }
 
 // copiedShareOf returns the share of a sentence's words, given by their
 // hashes, covered by runs found in sh.
-func (sh shingles) copiedShareOf(words []uint64) float64 {
-	if len(sh) == 0 || len(words) < shingleSize {
+func (sh *shingles) copiedShareOf(words []uint64) float64 {
+	if len(sh.runs) == 0 || len(words) < shingleSize {
 		return 0
 	}
 	// Runs are read in order, so the words they cover are counted once
 	// each by remembering where the covered stretch ends.
 	n, coveredTo := 0, 0
 	for i := 0; i+shingleSize <= len(words); i++ {
-		if _, ok := sh[runHash(words[i:])]; ok {
+		if sh.has(runHash(words[i:])) {
 			n += i + shingleSize - max(i, coveredTo)
 			coveredTo = i + shingleSize
 		}

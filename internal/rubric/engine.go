@@ -92,7 +92,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 		f(&o)
 	}
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, copies: shingles{}}
+	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}}
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {

@@ -277,7 +277,7 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 					}
 					continue
 				}
-				occs = append(occs, slotOcc{sa.slot, i, i + len(q)})
+				occs = append(occs, slotOcc{sa.slot, sa.alt, i, i + len(q)})
 			}
 		}
 	}
@@ -287,8 +287,8 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 	return out
 }
 
-// slotOcc is one place a slot of a pattern matches.
-type slotOcc struct{ slot, start, end int }
+// slotOcc is one place an alternative of a slot of a pattern matches.
+type slotOcc struct{ slot, alt, start, end int }
 
 // tightest returns the smallest window of a sentence holding one occurrence
 // of each of f's slots, if there is one within f's reach. occs are the

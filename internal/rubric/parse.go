@@ -99,42 +99,18 @@ func (e *Engine) parse(d *design.Design) *parsed {
 
 // release returns p's working memory; p is not used after.
 func (p *parsed) release() {
-	p.buf.toks, p.buf.sents = p.buf.toks[:0], p.sents[:0]
+	p.buf.sents = p.sents
 	p.buf.release()
 	p.buf, p.sents, p.found = nil, nil, nil
 }
 
 // read splits the design's fields, in template order, into sentences and
-// words. The words of all sentences share one array, sized from the
-// length of the text, so that a design costs a few allocations, not one
-// per sentence.
+// words. The words of all sentences share one array, so that a design
+// costs a few allocations, not one per sentence; the arrays come from the
+// buffers, which after the first checks are large enough.
 func (p *parsed) read(t *design.Template, d *design.Design) {
-	size, parts := 0, 0
-	count := func(text string) {
-		size += len(text)
-		parts += maxParts(text)
-	}
-	for _, sec := range t.Sections {
-		for fi := range sec.Fields {
-			f := &sec.Fields[fi]
-			switch v := d.Sections.Get(sec.ID, f.ID); f.Type {
-			case design.TypeText:
-				count(v.Text)
-			case design.TypeList:
-				for _, r := range v.Rows {
-					parts++
-					for _, c := range f.Columns {
-						size += len(r[c.ID]) + 2
-					}
-				}
-			}
-		}
-	}
-	for _, fu := range d.FollowUps {
-		count(fu.Answer)
-	}
-	p.sents = grown(p.buf.sents, parts)
-	toks := grown(p.buf.toks, size/5+1)
+	p.sents = p.buf.sents[:0]
+	toks := p.buf.toks[:0]
 	defer func() { p.buf.toks = toks }()
 	add := func(sec, field, later string, from int) {
 		for i := from; i < len(p.sents); i++ {
@@ -195,15 +171,15 @@ func (p *parsed) index(e *Engine) {
 		for ti := range s.tokens {
 			t := &s.tokens[ti]
 			w := lex.of(t.word)
-			t.fn, t.filler = w.fn, w.filler
+			t.wordKind = w.wordKind
 			s.terms[ti] = w.terms
 			for _, id := range w.terms {
 				counts[id+1]++
 			}
 			hashes = append(hashes, w.hash)
 		}
-		if !s.prose && !s.row && e.terse(s) {
-			s.prose = true
+		if !s.row {
+			s.prose = s.readsAsProse() || e.terse(s)
 		}
 		s.copied = e.copies.copiedShareOf(hashes) >= copiedShare
 	}
@@ -277,15 +253,17 @@ func buzzAt(toks []token, k int) bool {
 	if k+1 < len(toks) && toks[k+1].joined {
 		return false // a compound is read at its last part
 	}
+	if toks[k].buzz {
+		return true
+	}
 	w := toks[k].word
-	if buzzWords[w] {
-		return true
-	}
-	for j := k; j > 0 && toks[j].joined; j-- {
-		w = toks[j-1].word + "-" + w
-	}
-	if buzzWords[w] {
-		return true
+	if toks[k].joined {
+		for j := k; j > 0 && toks[j].joined; j-- {
+			w = toks[j-1].word + "-" + w
+		}
+		if buzzWords[w] {
+			return true
+		}
 	}
 	if strings.IndexByte(w, '-') > 0 {
 		for _, suf := range buzzSuffixes {
@@ -486,7 +464,10 @@ boost maximize maximise optimize optimise facilitate streamline enhance`) {
 func frame(buf []byte, s *sentence) (f []byte, fn, words int, claim bool) {
 	gap := false
 	for _, t := range s.tokens {
-		v := claimVerbs[t.word]
+		v := ""
+		if t.claim {
+			v = claimVerbs[t.word]
+		}
 		if t.fn && !t.joined || v != "" {
 			if len(buf) > 0 {
 				buf = append(buf, ' ')
@@ -647,7 +628,7 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 			}
 			for _, sent := range p.patternSents(f) {
 				s := &p.sents[sent]
-				if sp, ok := f.tightest(p.slotOccs(f, sent), b.ints(len(f.slots))); ok && taken.add(s.first+sp.start) {
+				if sp, ok := f.tightest(p.occsIn(sent), b.ints(len(f.slots))); ok && taken.add(s.first+sp.start) {
 					all = append(all, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
 				}
 			}

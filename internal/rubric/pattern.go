@@ -12,7 +12,7 @@ type matchScratch struct {
 	mark  []uint32
 	gen   uint32
 	cands []int32
-	occs  []slotOcc
+	occs  [][]slotOcc // occs[s]: the slots found in sentence s, while it is a candidate
 	// starts[w] == startGen marks word w of the design as the start of a
 	// mention of the concept being matched.
 	starts   []uint32
@@ -41,8 +41,10 @@ func (s startSet) add(w int) bool {
 }
 
 // patternSents returns, in design order, the sentences in which every slot
-// of pattern f occurs. Most patterns lack a slot in most designs: the slots
-// are tried from the rarest, so that such a pattern costs next to nothing.
+// of pattern f occurs; occsIn then returns the occurrences in each. Most
+// patterns lack a slot in most designs: the slots are tried from the
+// rarest, so that such a pattern costs next to nothing, and each later
+// slot is looked for only in the sentences that hold the slots before it.
 func (p *parsed) patternSents(f *form) []int32 {
 	var orderBuf [16]int
 	var countBuf [16]int
@@ -62,6 +64,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 	m := &p.buf.match
 	if len(m.mark) < len(p.sents) {
 		m.mark = make([]uint32, len(p.sents))
+		m.occs = make([][]slotOcc, len(p.sents))
 	}
 	if m.gen > math.MaxUint32-uint32(len(f.slots)) {
 		clear(m.mark) // the generations wrap around
@@ -69,12 +72,18 @@ func (p *parsed) patternSents(f *form) []int32 {
 	}
 	m.gen++
 	cands := m.cands[:0]
-	for _, q := range f.slots[order[0]] {
+	first := order[0]
+	for ai, q := range f.slots[first] {
 		for _, at := range p.pos.of(q[0]) {
-			if m.mark[at.sent] != m.gen && seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+			if !seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+				continue
+			}
+			if m.mark[at.sent] != m.gen {
 				m.mark[at.sent] = m.gen
 				cands = append(cands, at.sent)
+				m.occs[at.sent] = m.occs[at.sent][:0]
 			}
+			m.occs[at.sent] = append(m.occs[at.sent], slotOcc{first, ai, int(at.tok), int(at.tok) + len(q)})
 		}
 	}
 	for _, si := range order[1:] {
@@ -83,24 +92,28 @@ func (p *parsed) patternSents(f *form) []int32 {
 		}
 		prev := m.gen
 		m.gen++
-		for _, q := range f.slots[si] {
+		// found records an occurrence in a sentence that is still a
+		// candidate: one that held every slot before this one.
+		found := func(q seq, ai int, at tokAt) {
+			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+				m.mark[at.sent] = m.gen
+				m.occs[at.sent] = append(m.occs[at.sent], slotOcc{si, ai, int(at.tok), int(at.tok) + len(q)})
+			}
+		}
+		for ai, q := range f.slots[si] {
 			list := p.pos.of(q[0])
 			if len(cands)*8 < len(list) {
 				// Few candidates: look each one up in the long list.
 				for _, sent := range cands {
 					lo, hi := sentRange(list, sent)
 					for _, at := range list[lo:hi] {
-						if m.mark[sent] == prev && seqAt(q, p.sents[sent].terms, int(at.tok)) {
-							m.mark[sent] = m.gen
-						}
+						found(q, ai, at)
 					}
 				}
 				continue
 			}
 			for _, at := range list {
-				if m.mark[at.sent] == prev && seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
-					m.mark[at.sent] = m.gen
-				}
+				found(q, ai, at)
 			}
 		}
 		cands = slices.DeleteFunc(cands, func(sent int32) bool { return m.mark[sent] != m.gen })
@@ -110,24 +123,21 @@ func (p *parsed) patternSents(f *form) []int32 {
 	return cands
 }
 
-// slotOccs returns every occurrence of f's slots in sentence sent, slot by
-// slot, alternative by alternative, word by word: the order tightest reads.
-// The slice is reused by the next call.
-func (p *parsed) slotOccs(f *form, sent int32) []slotOcc {
-	occs := p.buf.match.occs[:0]
-	terms := p.sents[sent].terms
-	for si, slot := range f.slots {
-		for _, q := range slot {
-			list := p.pos.of(q[0])
-			lo, hi := sentRange(list, sent)
-			for _, at := range list[lo:hi] {
-				if seqAt(q, terms, int(at.tok)) {
-					occs = append(occs, slotOcc{si, int(at.tok), int(at.tok) + len(q)})
-				}
-			}
+// occsIn returns the occurrences of the slots of the pattern patternSents
+// last read in sentence sent, by word, then slot, then alternative: the
+// order tightest keeps of occurrences listed slot by slot, alternative by
+// alternative, word by word.
+func (p *parsed) occsIn(sent int32) []slotOcc {
+	occs := p.buf.match.occs[sent]
+	slices.SortFunc(occs, func(a, b slotOcc) int {
+		if a.start != b.start {
+			return a.start - b.start
 		}
-	}
-	p.buf.match.occs = occs
+		if a.slot != b.slot {
+			return a.slot - b.slot
+		}
+		return a.alt - b.alt
+	})
 	return occs
 }
 

@@ -1,9 +1,6 @@
 package rubric
 
-import (
-	"strings"
-	"sync"
-)
+import "strings"
 
 // Polarity is how a sentence holds a concept it names: it affirms it ("we
 // run an A/B test"), denies or refuses it ("no A/B test is needed", "we
@@ -187,8 +184,6 @@ type phraseSet struct {
 	byLast, byFirst map[string][][]string
 }
 
-var phraseSets = map[*[]string]*phraseSet{}
-
 func indexPhrases(phrases [][]string) *phraseSet {
 	ps := &phraseSet{byLast: map[string][][]string{}, byFirst: map[string][][]string{}}
 	for _, p := range phrases {
@@ -198,31 +193,24 @@ func indexPhrases(phrases [][]string) *phraseSet {
 	return ps
 }
 
-// phrasesOf returns the index of a phrase list, built on first use. The
-// lists are package variables, so their first element identifies them.
-func phrasesOf(phrases [][]string) *phraseSet {
-	if len(phrases) == 0 {
-		return &phraseSet{}
-	}
-	key := &phrases[0]
-	phraseMu.RLock()
-	ps, ok := phraseSets[key]
-	phraseMu.RUnlock()
-	if ok {
-		return ps
-	}
-	ps = indexPhrases(phrases)
-	phraseMu.Lock()
-	phraseSets[key] = ps
-	phraseMu.Unlock()
-	return ps
-}
-
-var phraseMu sync.RWMutex
+// The phrase lists, indexed once.
+var (
+	denyBeforeSet        = indexPhrases(denyBeforePhrases)
+	negRaisingSet        = indexPhrases(negRaising)
+	refuseRiskSet        = indexPhrases(refuseRiskPhrases)
+	hedgeBeforeSet       = indexPhrases(hedgeBeforePhrases)
+	denyAfterSet         = indexPhrases(denyAfterPhrases)
+	refuseRiskAfterSet   = indexPhrases(refuseRiskAfterPhrases)
+	refuseRiskBeforeSet  = indexPhrases(refuseRiskBeforePhrases)
+	hedgeAfterSet        = indexPhrases(hedgeAfterPhrases)
+	doubleOpenersSet     = indexPhrases(doubleOpeners)
+	leadingHedgesSet     = indexPhrases(leadingHedges)
+	rhetoricalOpenersSet = indexPhrases([][]string{{"who", "needs"}, {"why", "bother"}, {"why", "fight"}, {"why", "would", "we"}})
+)
 
 // phraseEndsAt reports whether one of phrases ends at toks[i], within clause cl.
-func phraseEndsAt(phrases [][]string, toks []token, i, cl int) (int, bool) {
-	for _, p := range phrasesOf(phrases).byLast[toks[i].word] {
+func phraseEndsAt(phrases *phraseSet, toks []token, i, cl int) (int, bool) {
+	for _, p := range phrases.byLast[toks[i].word] {
 		start := i - len(p) + 1
 		if start < 0 {
 			continue
@@ -242,11 +230,11 @@ func phraseEndsAt(phrases [][]string, toks []token, i, cl int) (int, bool) {
 }
 
 // phraseStartsAt reports whether one of phrases starts at toks[i].
-func phraseStartsAt(phrases [][]string, toks []token, i int) bool {
+func phraseStartsAt(phrases *phraseSet, toks []token, i int) bool {
 	if i >= len(toks) {
 		return false
 	}
-	for _, p := range phrasesOf(phrases).byFirst[toks[i].word] {
+	for _, p := range phrases.byFirst[toks[i].word] {
 		if i+len(p) > len(toks) {
 			continue
 		}
@@ -270,11 +258,11 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 	if s, ok := refuseRiskPhraseAt(toks, j, cl); ok {
 		return s, true, true
 	}
-	if s, ok := phraseEndsAt(denyBeforePhrases, toks, j, cl); ok {
+	if s, ok := phraseEndsAt(denyBeforeSet, toks, j, cl); ok {
 		if toks[j].word == "longer" && j+1 < len(toks) && toks[j+1].word == "than" {
 			return 0, false, false // "no longer than two weeks"
 		}
-		_, r := phraseEndsAt(refuseRiskPhrases, toks, j, cl)
+		_, r := phraseEndsAt(refuseRiskSet, toks, j, cl)
 		return s, true, r
 	}
 	w := toks[j].word
@@ -358,7 +346,7 @@ func defines(toks []token, j int) bool {
 // refuseRiskPhraseAt reports whether a whole refusal of a risk ends at
 // toks[j]: "not worried about", "wouldn't spend any time on".
 func refuseRiskPhraseAt(toks []token, j, cl int) (int, bool) {
-	return phraseEndsAt(refuseRiskBeforePhrases, toks, j, cl)
+	return phraseEndsAt(refuseRiskBeforeSet, toks, j, cl)
 }
 
 // polarity reads how the sentence holds the mention at tokens [s, e).
@@ -387,7 +375,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			// A cue before "unless" or "if" governs the main clause, not
 			// this one; only a hedge at the head still reaches.
 			for k := j - 1; k >= 0 && toks[k].clause == cl; k-- {
-				_, hp := phraseEndsAt(hedgeBeforePhrases, toks, k, cl)
+				_, hp := phraseEndsAt(hedgeBeforeSet, toks, k, cl)
 				if (hedgeBefore[toks[k].word] || hp) && hedgedBy < 0 {
 					hedgedBy = k
 				}
@@ -404,7 +392,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			if hedgeBefore[toks[j].word] && hedgedBy < 0 {
 				hedgedBy = j
 			}
-			if st, ok := phraseEndsAt(negRaising, toks, j, cl); ok && deniedBy < 0 {
+			if st, ok := phraseEndsAt(negRaisingSet, toks, j, cl); ok && deniedBy < 0 {
 				return Denied, cue(st, j+1)
 			}
 			continue
@@ -423,7 +411,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 				}
 			}
 			for k := start - 1; k >= 0 && k >= start-5 && second < 0; k-- {
-				if p, ok := phraseEndsAt(doubleOpeners, toks, k, cl); ok {
+				if p, ok := phraseEndsAt(doubleOpenersSet, toks, k, cl); ok {
 					second = p
 				}
 				if k >= start-3 && (toks[k].word == "nobody" || toks[k].word == "never" || toks[k].word == "nothing") {
@@ -474,7 +462,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			continue
 		}
 		if hedgedBy < 0 {
-			if _, ok := phraseEndsAt(hedgeBeforePhrases, toks, j, cl); ok {
+			if _, ok := phraseEndsAt(hedgeBeforeSet, toks, j, cl); ok {
 				hedgedBy = j
 			} else if hedgeBefore[toks[j].word] && !(j > 0 && negators[toks[j-1].word]) && !checkedWhether(toks, j) {
 				// "we did not consider X" refuses; it does not hedge; "we
@@ -526,7 +514,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			postClause = t.clause
 		}
 		if postStops[t.word] && j > e && t.word != "but" {
-			if phraseStartsAt(hedgeAfterPhrases, toks, j) {
+			if phraseStartsAt(hedgeAfterSet, toks, j) {
 				return Hedged, cue(j, min(j+3, len(toks)))
 			}
 			if t.word == "and" || t.word == "or" {
@@ -545,7 +533,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		// A handled risk stays handled unless the handling is refused:
 		// "guarding against drift is a waste here".
 		for j := e; j < end; j++ {
-			if (denyAfter[toks[j].word] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+			if (denyAfter[toks[j].word] || phraseStartsAt(refuseRiskAfterSet, toks, j)) && !(j > e && negators[toks[j-1].word]) {
 				return Denied, cue(e, min(j+3, end))
 			}
 		}
@@ -558,7 +546,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 	for j := e; j < end; j++ {
 		w := toks[j].word
 		negated := j > e && negators[toks[j-1].word] || j > e+1 && negators[toks[j-2].word]
-		if (risk && (refuseRiskAfter[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) || !risk && (denyAfter[w] || phraseStartsAt(denyAfterPhrases, toks, j))) && !negated {
+		if (risk && (refuseRiskAfter[w] || phraseStartsAt(refuseRiskAfterSet, toks, j)) || !risk && (denyAfter[w] || phraseStartsAt(denyAfterSet, toks, j))) && !negated {
 			next := ""
 			if j+1 < len(toks) {
 				next = toks[j+1].word
@@ -587,7 +575,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		if (w == "would" || w == "will") && !risk && j+1 < len(toks) && critiques(toks, j+1) {
 			return Denied, cue(e, min(j+3, len(toks))) // "a Gaussian interval would under-cover"
 		}
-		if (hedgeAfter[w] && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+		if (hedgeAfter[w] && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterSet, toks, j)) && !(j > e && negators[toks[j-1].word]) {
 			if w == "would" && (adoptedLater(toks, j) || j > 0 && toks[j-1].word == "otherwise" || followedBy(toks, max(e, j-3), j-max(e, j-3), "than")) {
 				break // "CUPED would cut the variance, so we use it", "than it otherwise would"
 			}
@@ -695,7 +683,7 @@ func notAnOption(toks []token, e int) bool {
 // rhetoricalRefusal reports whether a question asks only to dismiss:
 // "who needs exploration when ...?", "why bother with a holdout?".
 func rhetoricalRefusal(toks []token) bool {
-	return phraseStartsAt([][]string{{"who", "needs"}, {"why", "bother"}, {"why", "fight"}, {"why", "would", "we"}}, toks, 0)
+	return phraseStartsAt(rhetoricalOpenersSet, toks, 0)
 }
 
 // checkedWhether reports whether the "whether" at toks[j] follows a verb of
@@ -821,7 +809,7 @@ func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
 			}
 		}
 	}
-	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedges, s.tokens, 0) && !(s.tokens[0].word == "later" && laterAdjective(s.tokens, 0)) {
+	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedgesSet, s.tokens, 0) && !(s.tokens[0].word == "later" && laterAdjective(s.tokens, 0)) {
 		return Hedged, s.text[:s.tokens[min(2, len(s.tokens)-1)].end]
 	}
 	if pol == Affirmed {
@@ -925,13 +913,13 @@ func labelValue(s *sentence, e int, risk bool) (Polarity, string) {
 		return Affirmed, ""
 	}
 	cl := toks[e].clause
-	if phraseStartsAt(hedgeAfterPhrases, toks, e) {
+	if phraseStartsAt(hedgeAfterSet, toks, e) {
 		return Hedged, s.text[toks[e].start:]
 	}
 	for j := e; j < len(toks) && toks[j].clause == cl && j < e+4; j++ {
 		w := toks[j].word
 		switch {
-		case risk && (labelRiskDeny[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)):
+		case risk && (labelRiskDeny[w] || phraseStartsAt(refuseRiskAfterSet, toks, j)):
 			return Denied, s.text[toks[e].start:toks[j].end]
 		case labelDeny[w] && !risk:
 			return Denied, s.text[toks[e].start:toks[j].end]

@@ -13,9 +13,9 @@ type token struct {
 	// clause counts the clause boundaries (commas, semicolons, "but")
 	// before the token, so that a denial only reaches its own clause.
 	clause int
-	// fn and filler mark function words and buzzword filler, set when the
-	// design is parsed.
-	fn, filler bool
+	// wordKind says which lists the word is on, set when the design is
+	// parsed.
+	wordKind
 	// joined marks a word joined to the one before by a hyphen: the "in"
 	// and "time" of "point-in-time".
 	joined bool
@@ -48,6 +48,9 @@ type sentence struct {
 	head     string
 	headAt   int
 	headRead bool
+
+	// reason says whether the sentence gives a reason, once reasonRead.
+	reason, reasonRead bool
 
 	copied    bool // mostly words of the case or the rubric
 	packed    bool // names many concepts and decides none
@@ -98,14 +101,12 @@ func appendTokens(toks []token, s string) []token {
 	lastEnd := 0
 	depth := 0
 	flush := func(end int) {
-		if start < 0 {
-			return
-		}
 		w := s[start:end]
-		if hasUpper(w) {
+		upper, mark := scanWord(w)
+		if upper {
 			w = strings.ToLower(w)
 		}
-		if hasMark(w) {
+		if mark {
 			w = strings.ReplaceAll(w, "’", "'")
 			for {
 				t := strings.TrimSuffix(strings.Trim(w, "/'"), "'s")
@@ -121,7 +122,10 @@ func appendTokens(toks []token, s string) []token {
 				clause++
 			}
 			joined := start > 0 && s[start-1] == '-' && start > 1 && isWordByte(s[start-2])
-			eq := strings.IndexByte(s[lastEnd:start], '=') >= 0
+			eq := false
+			for k := lastEnd; k < start && !eq; k++ {
+				eq = s[k] == '='
+			}
 			// "postcode/city" is two words; "a/b" and "n/a" are one.
 			if i := strings.IndexByte(w, '/'); i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
 				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined, eq: eq, paren: depth > 0},
@@ -157,7 +161,9 @@ func appendTokens(toks []token, s string) []token {
 				continue
 			}
 		}
-		flush(i)
+		if start >= 0 {
+			flush(i)
+		}
 		if r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '—' || r == '–' {
 			clause++
 		}
@@ -168,7 +174,9 @@ func appendTokens(toks []token, s string) []token {
 			depth = max(0, depth-1)
 		}
 	}
-	flush(len(s))
+	if start >= 0 {
+		flush(len(s))
+	}
 	return toks
 }
 
@@ -178,24 +186,21 @@ func isWordByte(c byte) bool { return isLetter(c) || isDigit(c) }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// hasMark reports whether s holds a slash or an apostrophe (straight or curly).
-func hasMark(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '/' || c == '\'' || c == 0xE2 {
-			return true
+// scanWord reports whether w may have upper-case letters, and whether it
+// may hold a slash or an apostrophe (straight or curly), in one pass.
+func scanWord(w string) (upper, mark bool) {
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 0x80:
+			upper = true
+			mark = mark || c == 0xE2
+		case c == '/' || c == '\'':
+			mark = true
 		}
 	}
-	return false
-}
-
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return true
-		}
-	}
-	return false
+	return upper, mark
 }
 
 // part is one sentence of a text, with the refusal its list inherits: the
@@ -293,10 +298,48 @@ const (
 )
 
 // isProse reports whether a sentence reads as written text rather than a
-// list of keywords.
+// list of keywords. Its function words must be marked.
 func isProse(text string, toks []token) bool {
 	return len(toks) >= minProseWords && !listLike(text, toks) && functionShare(toks) >= minFunctionShare
 }
+
+// markKinds marks which lists the words of toks are on.
+func markKinds(toks []token) {
+	for i := range toks {
+		toks[i].wordKind = kinds[toks[i].word]
+	}
+}
+
+// wordKind says which of the engine's word lists a word is on.
+type wordKind struct {
+	fn     bool // a function word
+	filler bool // buzzword filler
+	reason bool // a word that gives a reason
+	buzz   bool // a marketing word
+	claim  bool // a verb of a claimed benefit
+}
+
+// kinds holds the lists in one map, so that a word is looked up once.
+var kinds = func() map[string]wordKind {
+	m := map[string]wordKind{}
+	mark := func(words map[string]bool, set func(*wordKind)) {
+		for w := range words {
+			k := m[w]
+			set(&k)
+			m[w] = k
+		}
+	}
+	mark(functionWords, func(k *wordKind) { k.fn = true })
+	mark(fillerWords, func(k *wordKind) { k.filler = true })
+	mark(reasonWords, func(k *wordKind) { k.reason = true })
+	mark(buzzWords, func(k *wordKind) { k.buzz = true })
+	for w := range claimVerbs {
+		k := m[w]
+		k.claim = true
+		m[w] = k
+	}
+	return m
+}()
 
 // functionShare returns the share of toks that are function words.
 func functionShare(toks []token) float64 {
@@ -305,7 +348,7 @@ func functionShare(toks []token) float64 {
 	}
 	fn := 0
 	for _, t := range toks {
-		if functionWords[t.word] {
+		if t.fn {
 			fn++
 		}
 	}
@@ -316,10 +359,10 @@ func functionShare(toks []token) float64 {
 // items ("retention, cold start, A/B test, CUPED").
 func listLike(text string, toks []token) bool {
 	// Commas inside parentheses list examples of one thing, not the
-	// sentence's items.
-	commas, depth := 0, 0
-	for _, c := range text {
-		switch c {
+	// sentence's items. (The marks are ASCII, so bytes will do.)
+	commas, inside, depth := 0, 0, 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
 		case '(':
 			depth++
 		case ')':
@@ -328,16 +371,6 @@ func listLike(text string, toks []token) bool {
 			if depth == 0 {
 				commas++
 			}
-		}
-	}
-	inside := 0
-	depth = 0
-	for _, c := range text {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth = max(0, depth-1)
 		case ' ':
 			if depth > 0 {
 				inside++
@@ -350,19 +383,32 @@ func listLike(text string, toks []token) bool {
 // parseText splits text into sentences with their words.
 func parseText(text string) []sentence {
 	out, _ := appendText(nil, nil, text)
+	for i := range out {
+		s := &out[i]
+		markKinds(s.tokens)
+		s.prose = s.readsAsProse()
+	}
 	return out
+}
+
+// readsAsProse reports whether s, not a row of a list, is written as a
+// sentence: it reads as prose, or it is a short question its answer
+// dismisses.
+func (s *sentence) readsAsProse() bool {
+	return s.dismissed != "" || isProse(s.text, s.tokens)
 }
 
 // appendText appends the sentences of text to out, and their words to
 // toks. Each sentence's words are a slice of toks capped at its end, so
-// that nothing appended later can overwrite them.
+// that nothing appended later can overwrite them. Whether a sentence is
+// prose is left to be read once its function words are marked.
 func appendText(out []sentence, toks []token, text string) ([]sentence, []token) {
 	from := len(out)
 	for _, p := range splitParts(text) {
 		n := len(toks)
 		toks = appendTokens(toks, p.text)
 		ts := toks[n:len(toks):len(toks)]
-		out = append(out, sentence{text: p.text, tokens: ts, prose: isProse(p.text, ts), question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
+		out = append(out, sentence{text: p.text, tokens: ts, question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
 	}
 	for i := from; i+1 < len(out); i++ {
 		q, a := &out[i], &out[i+1]
@@ -370,22 +416,8 @@ func appendText(out []sentence, toks []token, text string) ([]sentence, []token)
 			switch a.tokens[0].word {
 			case "no", "not", "nope", "never", "none":
 				q.dismissed = a.text
-				q.prose = true
 			}
 		}
 	}
 	return out, toks
-}
-
-// maxParts returns at least as many as the sentences splitParts cuts text
-// into: each ends at a line break or a punctuation mark.
-func maxParts(text string) int {
-	n := 1
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '\n', '.', '!', '?', ';':
-			n++
-		}
-	}
-	return n
 }

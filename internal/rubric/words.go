@@ -2,13 +2,13 @@ package rubric
 
 // wordInfo is what the engine knows of one distinct word of a design.
 type wordInfo struct {
-	terms      []termID // nil when the word is no concept's
-	fn, filler bool
-	hash       uint64 // for copy detection
+	terms []termID // nil when the word is no concept's
+	wordKind
+	hash uint64 // for copy detection
 }
 
 // wordTable looks up each distinct word of a design once: designs repeat
-// their words, and a word's terms cost a dozen map lookups.
+// their words, and a word's terms and kinds cost several map lookups.
 type wordTable struct {
 	v     *vocab
 	ids   map[string]int32
@@ -33,7 +33,8 @@ func (t *wordTable) reset(v *vocab, n int) {
 // release forgets the words, keeping the memory.
 func (t *wordTable) release() {
 	clear(t.ids)
-	clear(t.infos[:cap(t.infos)])
+	clear(t.infos)
+	t.infos = t.infos[:0]
 	t.v = nil
 }
 
@@ -42,7 +43,7 @@ func (t *wordTable) of(w string) *wordInfo {
 	if id, ok := t.ids[w]; ok {
 		return &t.infos[id]
 	}
-	info := wordInfo{fn: functionWords[w], filler: fillerWords[w], hash: wordHash(w)}
+	info := wordInfo{wordKind: kinds[w], hash: wordHash(w)}
 	t.buf = t.v.termsOf(w, t.buf)
 	if len(t.buf) > 0 {
 		n := len(t.terms)
