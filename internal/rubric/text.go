@@ -1,8 +1,10 @@
 package rubric
 
 import (
+	"iter"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // token is one word of a text, lower-cased, with where it came from.
@@ -100,9 +102,15 @@ func appendTokens(toks []token, s string) []token {
 	start := -1
 	lastEnd := 0
 	depth := 0
+	// special marks a word with an upper-case letter, a non-ASCII letter,
+	// a slash or an apostrophe: only such a word needs more than slicing.
+	special := false
 	flush := func(end int) {
 		w := s[start:end]
-		upper, mark := scanWord(w)
+		upper, mark := false, false
+		if special {
+			upper, mark = scanWord(w)
+		}
 		if upper {
 			w = strings.ToLower(w)
 		}
@@ -127,7 +135,11 @@ func appendTokens(toks []token, s string) []token {
 				eq = s[k] == '='
 			}
 			// "postcode/city" is two words; "a/b" and "n/a" are one.
-			if i := strings.IndexByte(w, '/'); i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
+			i := -1
+			if mark {
+				i = strings.IndexByte(w, '/')
+			}
+			if i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
 				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined, eq: eq, paren: depth > 0},
 					token{word: w[i+1:], start: start + i + 1, end: end, clause: clause, paren: depth > 0})
 			} else {
@@ -138,10 +150,19 @@ func appendTokens(toks []token, s string) []token {
 		start = -1
 	}
 	for i, r := range s {
-		if isWordRune(r) {
+		if r < utf8.RuneSelf {
+			if k := asciiKind[r]; k != 0 {
+				if start < 0 {
+					start, special = i, false
+				}
+				special = special || k == asciiSpecial
+				continue
+			}
+		} else if isWordRune(r) {
 			if start < 0 {
 				start = i
 			}
+			special = true
 			continue
 		}
 		// "no-contact", "non-personalized" stay one word: the prefix is
@@ -179,6 +200,25 @@ func appendTokens(toks []token, s string) []token {
 	}
 	return toks
 }
+
+// asciiKind says of each ASCII character whether isWordRune holds for it,
+// and whether a word holding it needs more than slicing.
+var asciiKind = func() (k [utf8.RuneSelf]uint8) {
+	for r := range rune(utf8.RuneSelf) {
+		switch {
+		case r >= 'A' && r <= 'Z' || r == '/' || r == '\'':
+			k[r] = asciiSpecial
+		case isWordRune(r):
+			k[r] = asciiWord
+		}
+	}
+	return k
+}()
+
+const (
+	asciiWord    = 1
+	asciiSpecial = 2
+)
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -220,73 +260,75 @@ var abbreviations = []string{"e.g.", "i.e.", "vs.", "cf.", "approx."}
 // splitSentences cuts Markdown text into sentences: by line, then after
 // '.', '!' or '?' followed by a space, and after ';'.
 func splitSentences(text string) []string {
-	parts := splitParts(text)
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = p.text
+	var out []string
+	for p := range parts(text) {
+		out = append(out, p.text)
 	}
 	return out
 }
 
-func splitParts(text string) []part {
-	var out []part
-	ctxIndent, ctxCue := -1, ""
-	for _, raw := range strings.Split(text, "\n") {
-		indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
-		line := strings.TrimSpace(raw)
-		bullet := strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "+ ")
-		line = strings.TrimLeft(line, "-*+#>| ")
-		if line == "" {
-			continue
-		}
-		// A bullet deeper than a refusing header inherits its refusal.
-		cue := ""
-		if ctxCue != "" && bullet && indent > ctxIndent {
-			cue = ctxCue
-		} else {
-			ctxIndent, ctxCue = -1, ""
-		}
-		if strings.HasSuffix(line, ":") && len(tokenize(line)) <= 6 {
-			toks := tokenize(line)
-			for k, t := range toks {
-				if listCues[t.word] && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
-					ctxIndent, ctxCue = indent, strings.TrimSuffix(line, ":")
-					if !bullet {
-						ctxIndent = -1
-					}
-					break
-				}
+// parts yields the sentences of text, each with the refusal its list
+// inherits.
+func parts(text string) iter.Seq[part] {
+	return func(yield func(part) bool) {
+		ctxIndent, ctxCue := -1, ""
+		for raw := range strings.SplitSeq(text, "\n") {
+			indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
+			line := strings.TrimSpace(raw)
+			bullet := strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "+ ")
+			line = strings.TrimLeft(line, "-*+#>| ")
+			if line == "" {
+				continue
 			}
-		}
-		start := 0
-		for i := 0; i < len(line); i++ {
-			c := line[i]
-			end := false
-			switch c {
-			case '.', '!', '?':
-				end = i+1 == len(line) || line[i+1] == ' '
-				if end && c == '.' {
-					for _, a := range abbreviations {
-						if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
-							end = false
+			// A bullet deeper than a refusing header inherits its refusal.
+			cue := ""
+			if ctxCue != "" && bullet && indent > ctxIndent {
+				cue = ctxCue
+			} else {
+				ctxIndent, ctxCue = -1, ""
+			}
+			if strings.HasSuffix(line, ":") {
+				if toks := tokenize(line); len(toks) <= 6 {
+					for k, t := range toks {
+						if listCues[t.word] && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
+							ctxIndent, ctxCue = indent, strings.TrimSuffix(line, ":")
+							if !bullet {
+								ctxIndent = -1
+							}
+							break
 						}
 					}
 				}
-			case ';':
-				end = true
 			}
-			if end {
-				if s := strings.TrimSpace(line[start : i+1]); s != "" {
-					out = append(out, part{s, cue})
+			start := 0
+			for i := 0; i < len(line); i++ {
+				c := line[i]
+				end := false
+				switch c {
+				case '.', '!', '?':
+					end = i+1 == len(line) || line[i+1] == ' '
+					if end && c == '.' {
+						for _, a := range abbreviations {
+							if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
+								end = false
+							}
+						}
+					}
+				case ';':
+					end = true
 				}
-				start = i + 1
+				if end {
+					if s := strings.TrimSpace(line[start : i+1]); s != "" && !yield(part{s, cue}) {
+						return
+					}
+					start = i + 1
+				}
 			}
-		}
-		if s := strings.TrimSpace(line[start:]); s != "" {
-			out = append(out, part{s, cue})
+			if s := strings.TrimSpace(line[start:]); s != "" && !yield(part{s, cue}) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // Prose thresholds: a written sentence has at least minProseWords words, a
@@ -404,7 +446,7 @@ func (s *sentence) readsAsProse() bool {
 // prose is left to be read once its function words are marked.
 func appendText(out []sentence, toks []token, text string) ([]sentence, []token) {
 	from := len(out)
-	for _, p := range splitParts(text) {
+	for p := range parts(text) {
 		n := len(toks)
 		toks = appendTokens(toks, p.text)
 		ts := toks[n:len(toks):len(toks)]
