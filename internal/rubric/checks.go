@@ -204,7 +204,7 @@ func hasReason(s *sentence) bool {
 
 func findReason(s *sentence) bool {
 	for i, t := range s.tokens {
-		if t.reason && substantive(s, i+1) {
+		if t.is(kReason) && substantive(s, i+1) {
 			return true
 		}
 		if purpose(s, i) {
@@ -232,7 +232,7 @@ func purpose(s *sentence, i int) bool {
 		return false
 	}
 	opens := i == 0 || t[i-1].clause != t[i].clause || i >= 2 && t[i-1].word == "order" && t[i-2].word == "in"
-	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || t[i+1].filler {
+	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || t[i+1].is(kFiller) {
 		return false
 	}
 	return substantive(s, i+2)
@@ -246,7 +246,7 @@ func substantive(s *sentence, i int) bool {
 	}
 	cl := s.tokens[i].clause
 	for k := i; k < len(s.tokens) && s.tokens[k].clause <= cl+1; k++ {
-		if t := s.tokens[k]; !t.fn && !t.filler && !t.reason {
+		if s.tokens[k].kinds&(kFunction|kFiller|kReason) == 0 {
 			return true
 		}
 	}

@@ -171,7 +171,7 @@ func (p *parsed) index(e *Engine) {
 		for ti := range s.tokens {
 			t := &s.tokens[ti]
 			w := lex.of(t.word)
-			t.wordKind = w.wordKind
+			t.kinds = w.kinds
 			s.terms[ti] = w.terms
 			for _, id := range w.terms {
 				counts[id+1]++
@@ -253,7 +253,7 @@ func buzzAt(toks []token, k int) bool {
 	if k+1 < len(toks) && toks[k+1].joined {
 		return false // a compound is read at its last part
 	}
-	if toks[k].buzz {
+	if toks[k].is(kBuzz) {
 		return true
 	}
 	w := toks[k].word
@@ -400,8 +400,8 @@ func (e *Engine) markPacked(p *parsed) {
 			switch {
 			case owner[s.first+j] != 0:
 				concept++
-			case t.fn:
-			case t.filler:
+			case t.is(kFunction):
+			case t.is(kFiller):
 				filler++
 			default:
 				other++
@@ -465,10 +465,10 @@ func frame(buf []byte, s *sentence) (f []byte, fn, words int, claim bool) {
 	gap := false
 	for _, t := range s.tokens {
 		v := ""
-		if t.claim {
+		if t.is(kClaim) {
 			v = claimVerbs[t.word]
 		}
-		if t.fn && !t.joined || v != "" {
+		if t.is(kFunction) && !t.joined || v != "" {
 			if len(buf) > 0 {
 				buf = append(buf, ' ')
 			}

@@ -15,9 +15,9 @@ type token struct {
 	// clause counts the clause boundaries (commas, semicolons, "but")
 	// before the token, so that a denial only reaches its own clause.
 	clause int
-	// wordKind says which lists the word is on, set when the design is
+	// kinds says which lists the word is on, set when the design is
 	// parsed.
-	wordKind
+	kinds wordKinds
 	// joined marks a word joined to the one before by a hyphen: the "in"
 	// and "time" of "point-in-time".
 	joined bool
@@ -345,44 +345,6 @@ func isProse(text string, toks []token) bool {
 	return len(toks) >= minProseWords && !listLike(text, toks) && functionShare(toks) >= minFunctionShare
 }
 
-// markKinds marks which lists the words of toks are on.
-func markKinds(toks []token) {
-	for i := range toks {
-		toks[i].wordKind = kinds[toks[i].word]
-	}
-}
-
-// wordKind says which of the engine's word lists a word is on.
-type wordKind struct {
-	fn     bool // a function word
-	filler bool // buzzword filler
-	reason bool // a word that gives a reason
-	buzz   bool // a marketing word
-	claim  bool // a verb of a claimed benefit
-}
-
-// kinds holds the lists in one map, so that a word is looked up once.
-var kinds = func() map[string]wordKind {
-	m := map[string]wordKind{}
-	mark := func(words map[string]bool, set func(*wordKind)) {
-		for w := range words {
-			k := m[w]
-			set(&k)
-			m[w] = k
-		}
-	}
-	mark(functionWords, func(k *wordKind) { k.fn = true })
-	mark(fillerWords, func(k *wordKind) { k.filler = true })
-	mark(reasonWords, func(k *wordKind) { k.reason = true })
-	mark(buzzWords, func(k *wordKind) { k.buzz = true })
-	for w := range claimVerbs {
-		k := m[w]
-		k.claim = true
-		m[w] = k
-	}
-	return m
-}()
-
 // functionShare returns the share of toks that are function words.
 func functionShare(toks []token) float64 {
 	if len(toks) == 0 {
@@ -390,7 +352,7 @@ func functionShare(toks []token) float64 {
 	}
 	fn := 0
 	for _, t := range toks {
-		if t.fn {
+		if t.is(kFunction) {
 			fn++
 		}
 	}

@@ -3,8 +3,8 @@ package rubric
 // wordInfo is what the engine knows of one distinct word of a design.
 type wordInfo struct {
 	terms []termID // nil when the word is no concept's
-	wordKind
-	hash uint64 // for copy detection
+	kinds wordKinds
+	hash  uint64 // for copy detection
 }
 
 // wordTable looks up each distinct word of a design once: designs repeat
@@ -43,7 +43,7 @@ func (t *wordTable) of(w string) *wordInfo {
 	if id, ok := t.ids[w]; ok {
 		return &t.infos[id]
 	}
-	info := wordInfo{wordKind: kinds[w], hash: wordHash(w)}
+	info := wordInfo{kinds: kinds[w], hash: wordHash(w)}
 	t.buf = t.v.termsOf(w, t.buf)
 	if len(t.buf) > 0 {
 		n := len(t.terms)
