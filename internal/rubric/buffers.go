@@ -28,6 +28,9 @@ type buffers struct {
 	ments  []mention
 	slots  []int
 	found  map[string][]mention
+	// markTemplated's
+	frames    []framedSentence
+	frameText []byte
 }
 
 // maxPooledWords is the size of design beyond which buffers are not kept:

@@ -12,12 +12,16 @@ import (
 )
 
 func slicesSortMentions(ms []mention) {
-	slices.SortFunc(ms, func(a, b mention) int {
+	cmp := func(a, b mention) int {
 		if a.sent.order != b.sent.order {
 			return a.sent.order - b.sent.order
 		}
 		return a.start - b.start
-	})
+	}
+	// The mentions of a concept with one form come in order already.
+	if !slices.IsSortedFunc(ms, cmp) {
+		slices.SortFunc(ms, cmp)
+	}
 }
 
 // unread returns why a sentence's words are not read, as a note, or nil.

@@ -55,6 +55,7 @@ type Engine struct {
 	// words a run of keywords is made of.
 	phraseTerm []bool
 	copies     shingles
+	known      map[string]*wordInfo // read-only once built
 }
 
 // concept is one compiled concept.
@@ -163,6 +164,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 	for len(e.phraseTerm) < int(e.vocab.next) {
 		e.phraseTerm = append(e.phraseTerm, false)
 	}
+	e.known = knownWords(e.vocab) // the vocabulary is complete
 	for _, s := range o.caseText {
 		e.copies.add(s)
 	}

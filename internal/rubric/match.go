@@ -161,7 +161,12 @@ const (
 
 // termsOf returns the terms a word of a design is.
 func (v *vocab) termsOf(w string, buf []termID) []termID {
-	buf = append(buf[:0], v.words[w]...)
+	return v.shapeTerms(w, append(buf[:0], v.words[w]...))
+}
+
+// shapeTerms appends to buf the terms w is by its shape: a number, a
+// percentage, a word a prefix begins.
+func (v *vocab) shapeTerms(w string, buf []termID) []termID {
 	if w != "" && isDigit(w[0]) {
 		if id, ok := v.byKey[anyNumber]; ok {
 			buf = append(buf, id)
@@ -366,6 +371,12 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 		}
 	}
 	return sp, true
+}
+
+// followsAt reports whether the rest of q follows word i, whose terms hold
+// q's first: most sequences are one word, and then there is nothing to read.
+func followsAt(q seq, terms [][]termID, i int) bool {
+	return len(q) == 1 || seqAt(q, terms, i)
 }
 
 func seqAt(q seq, terms [][]termID, i int) bool {

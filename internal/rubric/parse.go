@@ -1,7 +1,10 @@
 package rubric
 
 import (
+	"cmp"
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"strings"
 
 	"github.com/casebench/casebench/internal/design"
@@ -157,7 +160,7 @@ func (p *parsed) index(e *Engine) {
 	p.nwords = n
 	b := p.buf
 	lex := &b.words
-	lex.reset(e.vocab, n)
+	lex.reset(e, n)
 	b.terms = grown(b.terms, n)[:n]
 	terms := b.terms
 	hashes := b.hashes
@@ -497,30 +500,56 @@ func frame(buf []byte, s *sentence) (f []byte, fn, words int, claim bool) {
 // more, when the frame is a pattern ("we _ to _") rather than a sentence
 // with many of its own words.
 func (p *parsed) markTemplated() {
-	// The frames in the order they first appear, so that the same design
-	// always gets its notices in the same order.
+	// Most frames are used once: the frames are first told apart by their
+	// hashes, and only those whose hash comes up templateMin times are
+	// kept as strings.
+	b := p.buf
+	hashed, buf := b.frames[:0], b.frameText[:0]
+	for i := range p.sents {
+		if f, ok := templateFrameOf(buf[:0], &p.sents[i]); ok {
+			buf = f
+			hashed = append(hashed, framedSentence{maphash.Bytes(shingleSeed, f), i})
+		}
+	}
+	slices.SortFunc(hashed, func(a, b framedSentence) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return a.sent - b.sent
+	})
 	var frames []string
 	var uses [][]int
-	byFrame := map[string]int{}
-	var buf []byte
-	for i := range p.sents {
-		s := &p.sents[i]
-		if s.row || !s.prose {
-			continue
+	for lo := 0; lo < len(hashed); {
+		hi := lo + 1
+		for hi < len(hashed) && hashed[hi].hash == hashed[lo].hash {
+			hi++
 		}
-		f, fn, words, claim := frame(buf[:0], s)
-		buf = f
-		if fn < 2 && !claim || words < templateFrame {
-			continue
+		if hi-lo >= templateMin {
+			// Sentences in design order, grouped by their frame.
+			byFrame := map[string]int{}
+			for _, h := range hashed[lo:hi] {
+				f, _ := templateFrameOf(buf[:0], &p.sents[h.sent])
+				buf = f
+				k, ok := byFrame[string(f)]
+				if !ok {
+					k = len(frames)
+					byFrame[string(f)] = k
+					frames, uses = append(frames, string(f)), append(uses, nil)
+				}
+				uses[k] = append(uses[k], h.sent)
+			}
 		}
-		if k, ok := byFrame[string(f)]; ok {
-			uses[k] = append(uses[k], i)
-			continue
-		}
-		byFrame[string(f)] = len(frames)
-		frames, uses = append(frames, string(f)), append(uses, []int{i})
+		lo = hi
 	}
-	for k, f := range frames {
+	b.frames, b.frameText = hashed, buf
+	// Notices in the order the frames first appear, so that the same
+	// design always gets them in the same order.
+	order := make([]int, len(frames))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return uses[a][0] - uses[b][0] })
+	for _, k := range order {
 		idx := uses[k]
 		if len(idx) < templateMin {
 			continue
@@ -530,8 +559,25 @@ func (p *parsed) markTemplated() {
 		}
 		s := &p.sents[idx[0]]
 		p.notices = append(p.notices, Note{Kind: NoteTemplated, Section: s.section, Field: s.field, Excerpt: s.text,
-			Message: fmt.Sprintf("%d sentences are cut from one frame (“%s”); they read as a list of keywords and earn nothing. Say what you decide and why, in your own sentences.", len(idx), strings.ReplaceAll(f, "_", "…"))})
+			Message: fmt.Sprintf("%d sentences are cut from one frame (“%s”); they read as a list of keywords and earn nothing. Say what you decide and why, in your own sentences.", len(idx), strings.ReplaceAll(frames[k], "_", "…"))})
 	}
+}
+
+// framedSentence is a sentence by the hash of its frame.
+type framedSentence struct {
+	hash uint64
+	sent int
+}
+
+// templateFrameOf appends to buf the frame of s, when s is written prose
+// whose frame is a pattern ("we _ to _") rather than a sentence with many
+// of its own words.
+func templateFrameOf(buf []byte, s *sentence) ([]byte, bool) {
+	if s.row || !s.prose {
+		return buf, false
+	}
+	f, fn, words, claim := frame(buf, s)
+	return f, !(fn < 2 && !claim || words < templateFrame)
 }
 
 // markOverBudget marks the written sentences of each section beyond its
@@ -618,7 +664,7 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 					for _, at := range p.pos.of(q[0]) {
 						s := &p.sents[at.sent]
 						i := int(at.tok)
-						if !seqAt(q, s.terms, i) || !taken.add(s.first+i) {
+						if !followsAt(q, s.terms, i) || !taken.add(s.first+i) {
 							continue
 						}
 						all = append(all, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start

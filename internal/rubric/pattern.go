@@ -75,7 +75,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 	first := order[0]
 	for ai, q := range f.slots[first] {
 		for _, at := range p.pos.of(q[0]) {
-			if !seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+			if !followsAt(q, p.sents[at.sent].terms, int(at.tok)) {
 				continue
 			}
 			if m.mark[at.sent] != m.gen {
@@ -95,7 +95,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 		// found records an occurrence in a sentence that is still a
 		// candidate: one that held every slot before this one.
 		found := func(q seq, ai int, at tokAt) {
-			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
+			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && followsAt(q, p.sents[at.sent].terms, int(at.tok)) {
 				m.mark[at.sent] = m.gen
 				m.occs[at.sent] = append(m.occs[at.sent], slotOcc{si, ai, int(at.tok), int(at.tok) + len(q)})
 			}
@@ -116,7 +116,13 @@ func (p *parsed) patternSents(f *form) []int32 {
 				found(q, ai, at)
 			}
 		}
-		cands = slices.DeleteFunc(cands, func(sent int32) bool { return m.mark[sent] != m.gen })
+		kept := cands[:0]
+		for _, sent := range cands {
+			if m.mark[sent] == m.gen {
+				kept = append(kept, sent)
+			}
+		}
+		cands = kept
 	}
 	slices.Sort(cands)
 	m.cands = cands

@@ -362,6 +362,9 @@ func functionShare(toks []token) float64 {
 // listLike reports whether a sentence is a run of short comma-separated
 // items ("retention, cold start, A/B test, CUPED").
 func listLike(text string, toks []token) bool {
+	if strings.Count(text, ",")+strings.Count(text, "|") < 3 {
+		return false // most sentences: no need to read them byte by byte
+	}
 	// Commas inside parentheses list examples of one thing, not the
 	// sentence's items. (The marks are ASCII, so bytes will do.)
 	commas, inside, depth := 0, 0, 0

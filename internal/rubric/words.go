@@ -7,22 +7,47 @@ type wordInfo struct {
 	hash  uint64 // for copy detection
 }
 
+// knownWords returns what the engine knows of each word of its concepts
+// and of its word lists. Most words of a design are among them, and cost
+// one lookup instead of one per list, per spelling and per prefix; of any
+// other word, only its shape can tell (shapeTerms).
+func knownWords(v *vocab) map[string]*wordInfo {
+	m := make(map[string]*wordInfo, len(v.words)+len(kinds))
+	add := func(w string) {
+		if m[w] == nil {
+			info := &wordInfo{kinds: kinds[w], hash: wordHash(w)}
+			if ts := v.termsOf(w, nil); len(ts) > 0 {
+				info.terms = ts
+			}
+			m[w] = info
+		}
+	}
+	for w := range v.words {
+		add(w)
+	}
+	for w := range kinds {
+		add(w)
+	}
+	return m
+}
+
 // wordTable looks up each distinct word of a design once: designs repeat
-// their words, and a word's terms and kinds cost several map lookups.
+// their words.
 type wordTable struct {
 	v     *vocab
+	known map[string]*wordInfo
 	ids   map[string]int32
 	infos []wordInfo
 	buf   []termID
-	// terms holds the terms of all words, so that a design's words cost
-	// one allocation rather than one each.
+	// terms holds the terms of the words that are not known, so that they
+	// cost one allocation rather than one each.
 	terms []termID
 }
 
-// reset empties t, for a design of about n words.
-func (t *wordTable) reset(v *vocab, n int) {
+// reset empties t, for a design of about n words read by engine e.
+func (t *wordTable) reset(e *Engine, n int) {
 	distinct := n/3 + 16 // prose repeats its words: a third are new
-	t.v = v
+	t.v, t.known = e.vocab, e.known
 	if t.ids == nil {
 		t.ids = make(map[string]int32, distinct)
 	}
@@ -35,7 +60,7 @@ func (t *wordTable) release() {
 	clear(t.ids)
 	clear(t.infos)
 	t.infos = t.infos[:0]
-	t.v = nil
+	t.v, t.known = nil, nil
 }
 
 // of returns what is known of word w.
@@ -43,12 +68,17 @@ func (t *wordTable) of(w string) *wordInfo {
 	if id, ok := t.ids[w]; ok {
 		return &t.infos[id]
 	}
-	info := wordInfo{kinds: kinds[w], hash: wordHash(w)}
-	t.buf = t.v.termsOf(w, t.buf)
-	if len(t.buf) > 0 {
-		n := len(t.terms)
-		t.terms = append(t.terms, t.buf...)
-		info.terms = t.terms[n:len(t.terms):len(t.terms)]
+	var info wordInfo
+	if k := t.known[w]; k != nil {
+		info = *k
+	} else {
+		info.hash = wordHash(w)
+		t.buf = t.v.shapeTerms(w, t.buf[:0])
+		if len(t.buf) > 0 {
+			n := len(t.terms)
+			t.terms = append(t.terms, t.buf...)
+			info.terms = t.terms[n:len(t.terms):len(t.terms)]
+		}
 	}
 	t.ids[w] = int32(len(t.infos))
 	t.infos = append(t.infos, info)
