@@ -216,6 +216,9 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	defer p.release()
 	var flagged map[string]bool // refused sentences already flagged for a reviewer
 	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}, Notices: p.notices, KeywordShare: round2(p.keywords)}
+	if n := len(e.rubric.Items); n > 0 {
+		rep.Items = make([]ItemResult, 0, n) // the report of an empty rubric has no items, not an empty list
+	}
 	if p.keywords >= KeywordDesign {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteKeywordList,
 			Message: fmt.Sprintf("%.0f%% of this design's written words read as keyword runs - lists of techniques, sentences cut from one frame, or text copied from the case - so it is read as a keyword list: everything in it counts only for the %.0f%% that was written. Write what you decide and why.", 100*p.keywords, 100*(1-p.keywords))})
@@ -265,6 +268,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 		if flagged == nil {
 			flagged = map[string]bool{}
 		}
+		ir.Checks = make([]CheckResult, 0, len(it.Checks))
 		total := 0.0
 		for i := range it.Checks {
 			cr := e.run(&it.Checks[i], p, used)
@@ -403,7 +407,7 @@ func (e *Engine) relevance(p *parsed) float64 {
 
 // redFlag evaluates a red flag's triggers.
 func (e *Engine) redFlag(it *Item, p *parsed) ItemResult {
-	ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, RedFlag: true, Reason: it.Reason, Checks: []CheckResult{}}
+	ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, RedFlag: true, Reason: it.Reason, Checks: make([]CheckResult, 0, len(it.Checks))}
 	for i := range it.Checks {
 		cr := e.run(&it.Checks[i], p, nil)
 		ir.Checks = append(ir.Checks, cr)
