@@ -114,6 +114,11 @@ func (p *parsed) release() {
 func (p *parsed) read(t *design.Template, d *design.Design) {
 	p.sents = p.buf.sents[:0]
 	toks := p.buf.toks[:0]
+	if cap(toks) == 0 {
+		// Fresh buffers: size them from the text rather than grow them.
+		n := textSize(t, d)
+		p.sents, toks = make([]sentence, 0, n/32+8), make([]token, 0, n/5+8)
+	}
 	defer func() { p.buf.toks = toks }()
 	add := func(sec, field, later string, from int) {
 		for i := from; i < len(p.sents); i++ {
@@ -146,6 +151,30 @@ func (p *parsed) read(t *design.Template, d *design.Design) {
 		p.sents, toks = appendText(p.sents, toks, fu.Answer)
 		add("tradeoffs", "follow_ups", "", from)
 	}
+}
+
+// textSize returns about how many bytes of text the fields of d hold.
+func textSize(t *design.Template, d *design.Design) int {
+	n := 0
+	for _, sec := range t.Sections {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			switch v := d.Sections.Get(sec.ID, f.ID); f.Type {
+			case design.TypeText:
+				n += len(v.Text)
+			case design.TypeList:
+				for _, r := range v.Rows {
+					for _, c := range f.Columns {
+						n += len(r[c.ID]) + 2
+					}
+				}
+			}
+		}
+	}
+	for _, fu := range d.FollowUps {
+		n += len(fu.Answer)
+	}
+	return n
 }
 
 // index gives every word of the design its concept terms and its kind
