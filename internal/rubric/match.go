@@ -41,18 +41,33 @@ type form struct {
 	// starts maps a term to the slot alternatives it begins, so that a
 	// sentence is scanned once.
 	starts map[termID][]slotAlt
+	// alts are the slots' alternatives in one array, slot by slot: those
+	// of slot i are alts[slotAt[i]:slotAt[i+1]]. A design is matched
+	// against hundreds of patterns, and reading them from one place is
+	// faster than from a slice per slot.
+	alts   []slotAlt
+	slotAt []int
 }
 
-type slotAlt struct{ slot, alt int }
+type slotAlt struct {
+	slot, alt int
+	q         seq
+}
 
 func (f *form) index() {
 	f.starts = map[termID][]slotAlt{}
 	for si, slot := range f.slots {
+		f.slotAt = append(f.slotAt, len(f.alts))
 		for ai, q := range slot {
-			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai})
+			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai, q})
+			f.alts = append(f.alts, slotAlt{si, ai, q})
 		}
 	}
+	f.slotAt = append(f.slotAt, len(f.alts))
 }
+
+// altsOf returns the alternatives of slot si.
+func (f *form) altsOf(si int) []slotAlt { return f.alts[f.slotAt[si]:f.slotAt[si+1]] }
 
 func (f *form) isPhrase() bool { return len(f.slots) == 1 }
 

@@ -46,20 +46,27 @@ func (s startSet) add(w int) bool {
 // rarest, so that such a pattern costs next to nothing, and each later
 // slot is looked for only in the sentences that hold the slots before it.
 func (p *parsed) patternSents(f *form) []int32 {
-	var orderBuf [16]int
-	var countBuf [16]int
-	order, count := orderBuf[:0], countBuf[:0]
-	for si, slot := range f.slots {
-		n := 0
-		for _, q := range slot {
-			n += len(p.pos.of(q[0]))
-		}
+	var countBuf, orderBuf [16]int
+	count, order := countBuf[:0], orderBuf[:0]
+	if len(f.slots) > len(countBuf) {
+		count, order = make([]int, 0, len(f.slots)), make([]int, 0, len(f.slots))
+	}
+	count = count[:len(f.slots)]
+	for _, a := range f.alts {
+		count[a.slot] += p.pos.count(a.q[0])
+	}
+	// The slots from the rarest, in rubric order among equals.
+	for si, n := range count {
 		if n == 0 {
 			return nil
 		}
-		order, count = append(order, si), append(count, n)
+		k := len(order)
+		order = append(order, si)
+		for k > 0 && count[order[k-1]] > n {
+			order[k], order[k-1] = order[k-1], order[k]
+			k--
+		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] })
 
 	m := &p.buf.match
 	if len(m.mark) < len(p.sents) {
@@ -72,10 +79,9 @@ func (p *parsed) patternSents(f *form) []int32 {
 	}
 	m.gen++
 	cands := m.cands[:0]
-	first := order[0]
-	for ai, q := range f.slots[first] {
-		for _, at := range p.pos.of(q[0]) {
-			if !followsAt(q, p.sents[at.sent].terms, int(at.tok)) {
+	for _, a := range f.altsOf(order[0]) {
+		for _, at := range p.pos.of(a.q[0]) {
+			if !followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
 				continue
 			}
 			if m.mark[at.sent] != m.gen {
@@ -83,7 +89,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 				cands = append(cands, at.sent)
 				m.occs[at.sent] = m.occs[at.sent][:0]
 			}
-			m.occs[at.sent] = append(m.occs[at.sent], slotOcc{first, ai, int(at.tok), int(at.tok) + len(q)})
+			m.occs[at.sent] = append(m.occs[at.sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
 		}
 	}
 	for _, si := range order[1:] {
@@ -94,26 +100,28 @@ func (p *parsed) patternSents(f *form) []int32 {
 		m.gen++
 		// found records an occurrence in a sentence that is still a
 		// candidate: one that held every slot before this one.
-		found := func(q seq, ai int, at tokAt) {
-			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && followsAt(q, p.sents[at.sent].terms, int(at.tok)) {
+		found := func(a *slotAlt, at tokAt) {
+			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
 				m.mark[at.sent] = m.gen
-				m.occs[at.sent] = append(m.occs[at.sent], slotOcc{si, ai, int(at.tok), int(at.tok) + len(q)})
+				m.occs[at.sent] = append(m.occs[at.sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
 			}
 		}
-		for ai, q := range f.slots[si] {
-			list := p.pos.of(q[0])
+		alts := f.altsOf(si)
+		for i := range alts {
+			a := &alts[i]
+			list := p.pos.of(a.q[0])
 			if len(cands)*8 < len(list) {
 				// Few candidates: look each one up in the long list.
 				for _, sent := range cands {
 					lo, hi := sentRange(list, sent)
 					for _, at := range list[lo:hi] {
-						found(q, ai, at)
+						found(a, at)
 					}
 				}
 				continue
 			}
 			for _, at := range list {
-				found(q, ai, at)
+				found(a, at)
 			}
 		}
 		kept := cands[:0]

@@ -114,6 +114,14 @@ func (ps *positions) fill(sents []sentence, counts []int32, at []tokAt, next []i
 	return next
 }
 
+// count returns how many words are term id.
+func (ps *positions) count(id termID) int {
+	if int(id)+1 >= len(ps.start) {
+		return 0
+	}
+	return int(ps.start[id+1] - ps.start[id])
+}
+
 // of returns the words that are term id, in design order.
 func (ps *positions) of(id termID) []tokAt {
 	if int(id)+1 >= len(ps.start) {
