@@ -60,7 +60,9 @@ func (b *buffers) release() {
 // ints returns n zero ints that stay valid until b is released.
 func (b *buffers) ints(n int) []int {
 	if len(b.slots)+n > cap(b.slots) {
-		b.slots = make([]int, 0, max(1024, n)) // the old chunk lives on in its mentions
+		// The old chunk lives on in its mentions; the new one is larger,
+		// so that the buffers soon hold a design's slots in one.
+		b.slots = make([]int, 0, max(1024, 2*cap(b.slots), n))
 	}
 	s := b.slots[len(b.slots) : len(b.slots)+n : len(b.slots)+n]
 	b.slots = b.slots[:len(b.slots)+n]
