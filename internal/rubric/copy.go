@@ -23,7 +23,9 @@ type shingles struct {
 	seen []uint64
 }
 
-const seenLog = 16 // 8 KB of bits for the 5,000 runs of a case: 7% of lookups pass
+// seenLog sizes seen: 8 KB of bits for the 5,000 runs of a case, so that
+// about 7% of the runs that are not in the set still reach the map.
+const seenLog = 16
 
 // has reports whether run h is in the set.
 func (sh *shingles) has(h uint64) bool {

@@ -177,9 +177,9 @@ func textSize(t *design.Template, d *design.Design) int {
 	return n
 }
 
-// index gives every word of the design its concept terms and its kind
-// (function word, filler), and lists where each term occurs. A design's
-// distinct words are looked up once each.
+// index gives every word of the design its concept terms and the word
+// lists it is on, and lists where each term occurs. A design's distinct
+// words are looked up once each.
 func (p *parsed) index(e *Engine) {
 	n := 0
 	for i := range p.sents {
