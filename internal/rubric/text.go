@@ -158,6 +158,13 @@ func appendTokens(toks []token, s string) []token {
 				special = special || k == asciiSpecial
 				continue
 			}
+			if r == ' ' {
+				// Most of what is not a word: it only ends one.
+				if start >= 0 {
+					flush(i)
+				}
+				continue
+			}
 		} else if isWordRune(r) {
 			if start < 0 {
 				start = i
@@ -254,6 +261,9 @@ type part struct {
 // under it.
 var listCues = setOf(`not no never avoid avoided rejected reject ruled skip skipped dropped excluded won't don't`)
 
+// sentenceMark holds the bytes that may end a sentence.
+var sentenceMark = [256]bool{'.': true, '!': true, '?': true, ';': true}
+
 // abbreviations end in a period that does not end a sentence.
 var abbreviations = []string{"e.g.", "i.e.", "vs.", "cf.", "approx."}
 
@@ -303,6 +313,9 @@ func parts(text string) iter.Seq[part] {
 			start := 0
 			for i := 0; i < len(line); i++ {
 				c := line[i]
+				if !sentenceMark[c] {
+					continue // most bytes: one load, no switch
+				}
 				end := false
 				switch c {
 				case '.', '!', '?':
