@@ -51,6 +51,7 @@ type form struct {
 
 type slotAlt struct {
 	slot, alt int
+	first     termID // q[0], kept here to be read without following q
 	q         seq
 }
 
@@ -59,8 +60,8 @@ func (f *form) index() {
 	for si, slot := range f.slots {
 		f.slotAt = append(f.slotAt, len(f.alts))
 		for ai, q := range slot {
-			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai, q})
-			f.alts = append(f.alts, slotAlt{si, ai, q})
+			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai, q[0], q})
+			f.alts = append(f.alts, slotAlt{si, ai, q[0], q})
 		}
 	}
 	f.slotAt = append(f.slotAt, len(f.alts))
@@ -301,10 +302,18 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 			}
 		}
 	}
+	sortByWord(occs)
 	if sp, ok := f.tightest(occs, nil); ok {
 		out = append(out, sp)
 	}
 	return out
+}
+
+// sortByWord orders occurrences, listed slot by slot, alternative by
+// alternative, word by word, by their first word, keeping that order
+// among those at one word.
+func sortByWord(occs []slotOcc) {
+	slices.SortStableFunc(occs, func(a, b slotOcc) int { return a.start - b.start })
 }
 
 // slotOcc is one place an alternative of a slot of a pattern matches.
@@ -312,8 +321,8 @@ type slotOcc struct{ slot, alt, start, end int }
 
 // tightest returns the smallest window of a sentence holding one occurrence
 // of each of f's slots, if there is one within f's reach. occs are the
-// slots' occurrences in the sentence, in the order the words were read.
-// slots is memory for the span's slots, allocated when it is too short.
+// slots' occurrences in the sentence, by word (sortByWord); slots is
+// memory for the span's slots, allocated when it is too short.
 func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 	need := len(f.slots)
 	if need < 2 || len(occs) < need {
@@ -336,7 +345,6 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 	if found < need {
 		return span{}, false
 	}
-	slices.SortStableFunc(occs, func(a, b slotOcc) int { return a.start - b.start })
 	var countBuf [16]int
 	count := countBuf[:0]
 	if need <= len(countBuf) {

@@ -689,14 +689,14 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 		for fi := range c.forms {
 			f := &c.forms[fi]
 			if f.isPhrase() {
-				for _, q := range f.slots[0] {
-					for _, at := range p.pos.of(q[0]) {
+				for _, a := range f.alts {
+					for _, at := range p.pos.of(a.first) {
 						s := &p.sents[at.sent]
 						i := int(at.tok)
-						if !followsAt(q, s.terms, i) || !taken.add(s.first+i) {
+						if !followsAt(a.q, s.terms, i) || !taken.add(s.first+i) {
 							continue
 						}
-						all = append(all, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start
+						all = append(all, mention{sent: s, start: i, end: i + len(a.q), risk: c.risk}) // a phrase has one slot, at its start
 					}
 				}
 				continue

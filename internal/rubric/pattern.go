@@ -53,7 +53,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 	}
 	count = count[:len(f.slots)]
 	for _, a := range f.alts {
-		count[a.slot] += p.pos.count(a.q[0])
+		count[a.slot] += p.pos.count(a.first)
 	}
 	// The slots from the rarest, in rubric order among equals.
 	for si, n := range count {
@@ -80,7 +80,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 	m.gen++
 	cands := m.cands[:0]
 	for _, a := range f.altsOf(order[0]) {
-		for _, at := range p.pos.of(a.q[0]) {
+		for _, at := range p.pos.of(a.first) {
 			if !followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
 				continue
 			}
@@ -109,7 +109,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 		alts := f.altsOf(si)
 		for i := range alts {
 			a := &alts[i]
-			list := p.pos.of(a.q[0])
+			list := p.pos.of(a.first)
 			if len(cands)*8 < len(list) {
 				// Few candidates: look each one up in the long list.
 				for _, sent := range cands {
@@ -139,7 +139,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 
 // occsIn returns the occurrences of the slots of the pattern patternSents
 // last read in sentence sent, by word, then slot, then alternative: the
-// order tightest keeps of occurrences listed slot by slot, alternative by
+// order sortByWord gives occurrences listed slot by slot, alternative by
 // alternative, word by word.
 func (p *parsed) occsIn(sent int32) []slotOcc {
 	occs := p.buf.match.occs[sent]
@@ -158,7 +158,14 @@ func (p *parsed) occsIn(sent int32) []slotOcc {
 // sentRange returns the part of list, which is in design order, that lies
 // in sentence sent.
 func sentRange(list []tokAt, sent int32) (lo, hi int) {
-	lo, _ = slices.BinarySearchFunc(list, sent, func(at tokAt, s int32) int { return int(at.sent - s) })
+	lo, hi = 0, len(list)
+	for lo < hi { // the first word at or after sent
+		if mid := int(uint(lo+hi) >> 1); list[mid].sent < sent {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
 	hi = lo
 	for hi < len(list) && list[hi].sent == sent {
 		hi++
