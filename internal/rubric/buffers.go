@@ -49,8 +49,7 @@ func (b *buffers) release() {
 	}
 	clear(b.sents)
 	clear(b.toks)
-	clear(b.terms)
-	clear(b.ments)
+	clear(b.ments) // (terms point only at the engine's memory and the buffers')
 	b.sents, b.toks, b.terms, b.ments, b.slots = b.sents[:0], b.toks[:0], b.terms[:0], b.ments[:0], b.slots[:0]
 	clear(b.found)
 	b.words.release()

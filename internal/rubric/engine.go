@@ -55,7 +55,11 @@ type Engine struct {
 	// words a run of keywords is made of.
 	phraseTerm []bool
 	copies     shingles
-	known      map[string]*wordInfo // read-only once built
+	known      map[string]wordInfo // read-only once built
+	// labels says in words what each check of the rubric looks for: the
+	// same for every design, so written once (run leaves a label it is
+	// given as it is).
+	labels map[*Check]string
 }
 
 // concept is one compiled concept.
@@ -165,6 +169,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 		e.phraseTerm = append(e.phraseTerm, false)
 	}
 	e.known = knownWords(e.vocab) // the vocabulary is complete
+	e.labels = e.checkLabels()
 	for _, s := range o.caseText {
 		e.copies.add(s)
 	}
@@ -179,6 +184,20 @@ func (e *Engine) markPhraseTerm(t termID) {
 		e.phraseTerm = append(e.phraseTerm, false)
 	}
 	e.phraseTerm[t] = true
+}
+
+// checkLabels returns the label of every check of the rubric.
+func (e *Engine) checkLabels() map[*Check]string {
+	labels := map[*Check]string{}
+	empty := e.parse(&design.Design{Sections: design.Answers{}})
+	defer empty.release()
+	for i := range e.rubric.Items {
+		for j := range e.rubric.Items[i].Checks {
+			c := &e.rubric.Items[i].Checks[j]
+			labels[c] = e.run(c, empty, nil).Label
+		}
+	}
+	return labels
 }
 
 // rubricTexts returns every text of the rubric and of the report the
@@ -470,7 +489,7 @@ func excerpt(s string) string {
 // run evaluates one check. used holds the concepts already counted for the
 // item; a check credits a concept only once per item.
 func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
-	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field}
+	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field, Label: e.labels[c]}
 	switch c.Check {
 	case CheckPresent:
 		e.present(c, p, &cr)

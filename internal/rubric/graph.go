@@ -171,7 +171,9 @@ func (e *Engine) graphHas(c *Check, p *parsed, cr *CheckResult) {
 	if c.Stage != "" {
 		stage = " in the " + c.Stage + " stage"
 	}
-	cr.Label = fmt.Sprintf("the pipeline has a %s node%s", humanKind(c.Node), stage)
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("the pipeline has a %s node%s", humanKind(c.Node), stage)
+	}
 	ids := p.graph().nodesOf(pipeline.Kind(c.Node), pipeline.Stage(c.Stage), true)
 	if len(ids) > 0 {
 		cr.Credit = 1
@@ -182,7 +184,9 @@ func (e *Engine) graphHas(c *Check, p *parsed, cr *CheckResult) {
 }
 
 func (e *Engine) graphPath(c *Check, p *parsed, cr *CheckResult) {
-	cr.Label = fmt.Sprintf("the pipeline leads from a %s node to a %s node", humanKind(c.From), humanKind(c.To))
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("the pipeline leads from a %s node to a %s node", humanKind(c.From), humanKind(c.To))
+	}
 	v := p.graph()
 	if path := v.path(pipeline.Kind(c.From), pipeline.Kind(c.To), v.adj, false); path != nil {
 		cr.Credit = 1

@@ -98,14 +98,8 @@ func (p *parsed) patternSents(f *form) []int32 {
 		}
 		prev := m.gen
 		m.gen++
-		// found records an occurrence in a sentence that is still a
-		// candidate: one that held every slot before this one.
-		found := func(a *slotAlt, at tokAt) {
-			if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
-				m.mark[at.sent] = m.gen
-				m.occs[at.sent] = append(m.occs[at.sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
-			}
-		}
+		// An occurrence counts in a sentence that is still a candidate:
+		// one that held every slot before this one.
 		alts := f.altsOf(si)
 		for i := range alts {
 			a := &alts[i]
@@ -115,13 +109,19 @@ func (p *parsed) patternSents(f *form) []int32 {
 				for _, sent := range cands {
 					lo, hi := sentRange(list, sent)
 					for _, at := range list[lo:hi] {
-						found(a, at)
+						if followsAt(a.q, p.sents[sent].terms, int(at.tok)) {
+							m.mark[sent] = m.gen
+							m.occs[sent] = append(m.occs[sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
+						}
 					}
 				}
 				continue
 			}
 			for _, at := range list {
-				found(a, at)
+				if mk := m.mark[at.sent]; (mk == prev || mk == m.gen) && followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
+					m.mark[at.sent] = m.gen
+					m.occs[at.sent] = append(m.occs[at.sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
+				}
 			}
 		}
 		kept := cands[:0]

@@ -11,15 +11,15 @@ type wordInfo struct {
 // and of its word lists. Most words of a design are among them, and cost
 // one lookup instead of one per list, per spelling and per prefix; of any
 // other word, only its shape can tell (shapeTerms).
-func knownWords(v *vocab) map[string]*wordInfo {
-	m := make(map[string]*wordInfo, len(v.words)+len(kinds))
+func knownWords(v *vocab) map[string]wordInfo {
+	m := make(map[string]wordInfo, len(v.words)+len(kinds))
 	add := func(w string) {
-		if m[w] == nil {
-			info := &wordInfo{kinds: kinds[w], hash: wordHash(w)}
+		if _, ok := m[w]; !ok {
+			info := wordInfo{kinds: kinds[w], hash: wordHash(w)}
 			if ts := v.termsOf(w, nil); len(ts) > 0 {
 				info.terms = ts
 			}
-			m[w] = info
+			m[w] = info // by value: a lookup reads the map and nothing else
 		}
 	}
 	for w := range v.words {
@@ -35,7 +35,7 @@ func knownWords(v *vocab) map[string]*wordInfo {
 // their words.
 type wordTable struct {
 	v     *vocab
-	known map[string]*wordInfo
+	known map[string]wordInfo
 	ids   map[string]int32
 	infos []wordInfo
 	buf   []termID
@@ -68,10 +68,8 @@ func (t *wordTable) of(w string) *wordInfo {
 	if id, ok := t.ids[w]; ok {
 		return &t.infos[id]
 	}
-	var info wordInfo
-	if k := t.known[w]; k != nil {
-		info = *k
-	} else {
+	info, ok := t.known[w]
+	if !ok {
 		info.hash = wordHash(w)
 		t.buf = t.v.shapeTerms(w, t.buf[:0])
 		if len(t.buf) > 0 {
