@@ -149,13 +149,20 @@ func appendTokens(toks []token, s string) []token {
 		}
 		start = -1
 	}
-	for i, r := range s {
+	for i, size := 0, 0; i < len(s); i += size {
+		r := rune(s[i])
+		size = 1
 		if r < utf8.RuneSelf {
 			if k := asciiKind[r]; k != 0 {
 				if start < 0 {
 					start, special = i, false
 				}
-				special = special || k == asciiSpecial
+				// The rest of the word's ASCII letters in one go.
+				for i+size < len(s) && asciiKind[s[i+size]] != 0 {
+					k |= asciiKind[s[i+size]]
+					size++
+				}
+				special = special || k&asciiSpecial != 0
 				continue
 			}
 			if r == ' ' {
@@ -165,12 +172,15 @@ func appendTokens(toks []token, s string) []token {
 				}
 				continue
 			}
-		} else if isWordRune(r) {
-			if start < 0 {
-				start = i
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				if start < 0 {
+					start = i
+				}
+				special = true
+				continue
 			}
-			special = true
-			continue
 		}
 		// "no-contact", "non-personalized" stay one word: the prefix is
 		// part of the name, not a negation.
@@ -209,8 +219,9 @@ func appendTokens(toks []token, s string) []token {
 }
 
 // asciiKind says of each ASCII character whether isWordRune holds for it,
-// and whether a word holding it needs more than slicing.
-var asciiKind = func() (k [utf8.RuneSelf]uint8) {
+// and whether a word holding it needs more than slicing. The bytes of
+// other characters have no kind: they are decoded first.
+var asciiKind = func() (k [256]uint8) {
 	for r := range rune(utf8.RuneSelf) {
 		switch {
 		case r >= 'A' && r <= 'Z' || r == '/' || r == '\'':
