@@ -12,12 +12,16 @@ import (
 )
 
 func slicesSortMentions(ms []mention) {
-	slices.SortFunc(ms, func(a, b mention) int {
+	cmp := func(a, b mention) int {
 		if a.sent.order != b.sent.order {
 			return a.sent.order - b.sent.order
 		}
 		return a.start - b.start
-	})
+	}
+	// The mentions of a concept with one form come in order already.
+	if !slices.IsSortedFunc(ms, cmp) {
+		slices.SortFunc(ms, cmp)
+	}
 }
 
 // unread returns why a sentence's words are not read, as a note, or nil.
@@ -131,14 +135,16 @@ func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
 
 func (e *Engine) mentions(c *Check, p *parsed, cr *CheckResult, used map[string]bool) {
 	min := max(c.Min, 1)
-	names := make([]string, len(c.Concepts))
-	for i, id := range c.Concepts {
-		names[i] = e.conceptName(id)
-	}
-	if min > 1 {
-		cr.Label = fmt.Sprintf("discusses at least %d of: %s, in %s", min, strings.Join(names, ", "), e.sectionList(c.Sections))
-	} else {
-		cr.Label = fmt.Sprintf("discusses %s in %s", strings.Join(names, " or "), e.sectionList(c.Sections))
+	if cr.Label == "" {
+		names := make([]string, len(c.Concepts))
+		for i, id := range c.Concepts {
+			names[i] = e.conceptName(id)
+		}
+		if min > 1 {
+			cr.Label = fmt.Sprintf("discusses at least %d of: %s, in %s", min, strings.Join(names, ", "), e.sectionList(c.Sections))
+		} else {
+			cr.Label = fmt.Sprintf("discusses %s in %s", strings.Join(names, " or "), e.sectionList(c.Sections))
+		}
 	}
 	if len(c.Sections) > 0 {
 		cr.Section = c.Sections[0]
@@ -196,8 +202,15 @@ avoid avoids prevent prevents protects keeps why lets allows`)
 // outcomes take a day to settle"), not only filler ("because it is best
 // practice").
 func hasReason(s *sentence) bool {
+	if !s.reasonRead {
+		s.reason, s.reasonRead = findReason(s), true
+	}
+	return s.reason
+}
+
+func findReason(s *sentence) bool {
 	for i, t := range s.tokens {
-		if reasonWords[t.word] && substantive(s, i+1) {
+		if t.is(kReason) && substantive(s, i+1) {
 			return true
 		}
 		if purpose(s, i) {
@@ -225,7 +238,7 @@ func purpose(s *sentence, i int) bool {
 		return false
 	}
 	opens := i == 0 || t[i-1].clause != t[i].clause || i >= 2 && t[i-1].word == "order" && t[i-2].word == "in"
-	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || fillerWords[t[i+1].word] {
+	if !opens || lexicon.Default().PartsOfSpeech(t[i+1].word)&lexicon.Verb == 0 || t[i+1].is(kFiller) {
 		return false
 	}
 	return substantive(s, i+2)
@@ -239,7 +252,7 @@ func substantive(s *sentence, i int) bool {
 	}
 	cl := s.tokens[i].clause
 	for k := i; k < len(s.tokens) && s.tokens[k].clause <= cl+1; k++ {
-		if t := s.tokens[k]; !functionWords[t.word] && !fillerWords[t.word] && !reasonWords[t.word] {
+		if s.tokens[k].kinds&(kFunction|kFiller|kReason) == 0 {
 			return true
 		}
 	}
@@ -265,18 +278,20 @@ func (p *parsed) reasoned(m *mention) bool {
 }
 
 func (e *Engine) decision(c *Check, p *parsed, cr *CheckResult, used map[string]bool) {
-	var parts []string
-	if c.Field != "" {
-		parts = append(parts, fmt.Sprintf("%s is %s, with its why", e.where(c.Section, c.Field), orList(c.Options)))
-	}
-	if len(c.Concepts) > 0 {
-		names := make([]string, len(c.Concepts))
-		for i, id := range c.Concepts {
-			names[i] = e.conceptName(id)
+	if cr.Label == "" {
+		var parts []string
+		if c.Field != "" {
+			parts = append(parts, fmt.Sprintf("%s is %s, with its why", e.where(c.Section, c.Field), orList(c.Options)))
 		}
-		parts = append(parts, fmt.Sprintf("a sentence in %s commits to %s, with a reason", e.sectionList(c.Sections), strings.Join(names, " or ")))
+		if len(c.Concepts) > 0 {
+			names := make([]string, len(c.Concepts))
+			for i, id := range c.Concepts {
+				names[i] = e.conceptName(id)
+			}
+			parts = append(parts, fmt.Sprintf("a sentence in %s commits to %s, with a reason", e.sectionList(c.Sections), strings.Join(names, " or ")))
+		}
+		cr.Label = "decides: " + strings.Join(parts, "; or ")
 	}
-	cr.Label = "decides: " + strings.Join(parts, "; or ")
 	if c.Field != "" {
 		cr.Section = c.Section
 	} else if len(c.Sections) > 0 {
@@ -394,7 +409,9 @@ func orList(opts []string) string {
 }
 
 func (e *Engine) chooses(c *Check, p *parsed, cr *CheckResult) {
-	cr.Label = fmt.Sprintf("%s is %s", e.where(c.Section, c.Field), orList(c.Options))
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("%s is %s", e.where(c.Section, c.Field), orList(c.Options))
+	}
 	if v := strings.TrimSpace(p.d.Sections.Get(c.Section, c.Field).Text); slices.Contains(c.Options, v) {
 		cr.Credit = 1
 		cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: humanKind(v), Excerpt: "chose " + humanKind(v)}}
@@ -405,15 +422,17 @@ func (e *Engine) chooses(c *Check, p *parsed, cr *CheckResult) {
 // commitment, or a refusal) in the check's sections. A refusal the design
 // contradicts elsewhere by committing to the same concept does not count.
 func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
-	names := make([]string, len(c.Concepts))
-	for i, id := range c.Concepts {
-		names[i] = e.conceptName(id)
+	if cr.Label == "" {
+		names := make([]string, len(c.Concepts))
+		for i, id := range c.Concepts {
+			names[i] = e.conceptName(id)
+		}
+		verb := "commits to"
+		if want == Denied {
+			verb = "refuses"
+		}
+		cr.Label = fmt.Sprintf("the design %s %s in %s", verb, strings.Join(names, " or "), e.sectionList(c.Sections))
 	}
-	verb := "commits to"
-	if want == Denied {
-		verb = "refuses"
-	}
-	cr.Label = fmt.Sprintf("the design %s %s in %s", verb, strings.Join(names, " or "), e.sectionList(c.Sections))
 	for _, id := range c.Concepts {
 		ms := e.mentionsOf(id, p)
 		if want == Denied && affirmedSomewhere(ms) {
@@ -466,7 +485,9 @@ func (e *Engine) present(c *Check, p *parsed, cr *CheckResult) {
 				words += len(s.tokens)
 			}
 		}
-		cr.Label = fmt.Sprintf("%s has at least %d words of written sentences", where, min)
+		if cr.Label == "" {
+			cr.Label = fmt.Sprintf("%s has at least %d words of written sentences", where, min)
+		}
 		cr.Credit = float64(words) / float64(min)
 		if words > 0 {
 			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: strconv.Itoa(words) + " words"}}
@@ -478,7 +499,9 @@ func (e *Engine) present(c *Check, p *parsed, cr *CheckResult) {
 		where := e.where(c.Section, c.Field)
 		min := max(c.Min, 1)
 		rows := filledRows(f, v.Rows)
-		cr.Label = fmt.Sprintf("%s has at least %d row(s)", where, min)
+		if cr.Label == "" {
+			cr.Label = fmt.Sprintf("%s has at least %d row(s)", where, min)
+		}
 		cr.Credit = float64(rows) / float64(min)
 		if rows > 0 {
 			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: strconv.Itoa(rows) + " rows"}}
@@ -488,7 +511,9 @@ func (e *Engine) present(c *Check, p *parsed, cr *CheckResult) {
 		}
 	default:
 		where := e.where(c.Section, c.Field)
-		cr.Label = where + " is set"
+		if cr.Label == "" {
+			cr.Label = where + " is set"
+		}
 		if !v.IsZero() {
 			cr.Credit = 1
 			cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: valueText(v)}}
@@ -533,7 +558,9 @@ func (e *Engine) listHas(c *Check, p *parsed, cr *CheckResult) {
 			conds = append(conds, "a number in "+strings.ToLower(col.Label))
 		}
 	}
-	cr.Label = fmt.Sprintf("%s has at least %d row(s) with %s", where, min, strings.Join(conds, ", "))
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("%s has at least %d row(s) with %s", where, min, strings.Join(conds, ", "))
+	}
 	n := 0
 	for _, r := range p.d.Sections.Get(c.Section, c.Field).Rows {
 		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
@@ -568,6 +595,7 @@ func (e *Engine) number(c *Check, p *parsed, cr *CheckResult) {
 	}
 	fmtf := func(x *float64) string { return strconv.FormatFloat(*x, 'f', -1, 64) }
 	switch {
+	case cr.Label != "":
 	case c.AtLeast != nil && c.AtMost != nil:
 		cr.Label = fmt.Sprintf("%s is between %s and %s%s", where, fmtf(c.AtLeast), fmtf(c.AtMost), unit)
 	case c.AtLeast != nil:
@@ -609,7 +637,9 @@ func (e *Engine) reasons(c *Check, p *parsed, cr *CheckResult) {
 	if c.Numbers {
 		what, word = "a number", "numbers"
 	}
-	cr.Label = fmt.Sprintf("gives %s: at least %d sentences that decide with %s, with %d or more in each of %d sections", word, c.Min, what, per, c.MinSections)
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("gives %s: at least %d sentences that decide with %s, with %d or more in each of %d sections", word, c.Min, what, per, c.MinSections)
+	}
 	n, bySec := 0, map[string]int{}
 	var ev []Evidence
 	for i := range p.sents {

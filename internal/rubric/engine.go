@@ -55,6 +55,11 @@ type Engine struct {
 	// words a run of keywords is made of.
 	phraseTerm []bool
 	copies     shingles
+	known      map[string]wordInfo // read-only once built
+	// labels says in words what each check of the rubric looks for: the
+	// same for every design, so written once (run leaves a label it is
+	// given as it is).
+	labels map[*Check]string
 }
 
 // concept is one compiled concept.
@@ -92,7 +97,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 		f(&o)
 	}
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, copies: shingles{}}
+	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}}
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {
@@ -163,6 +168,8 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 	for len(e.phraseTerm) < int(e.vocab.next) {
 		e.phraseTerm = append(e.phraseTerm, false)
 	}
+	e.known = knownWords(e.vocab) // the vocabulary is complete
+	e.labels = e.checkLabels()
 	for _, s := range o.caseText {
 		e.copies.add(s)
 	}
@@ -179,11 +186,26 @@ func (e *Engine) markPhraseTerm(t termID) {
 	e.phraseTerm[t] = true
 }
 
+// checkLabels returns the label of every check of the rubric.
+func (e *Engine) checkLabels() map[*Check]string {
+	labels := map[*Check]string{}
+	empty := e.parse(&design.Design{Sections: design.Answers{}})
+	defer empty.release()
+	for i := range e.rubric.Items {
+		for j := range e.rubric.Items[i].Checks {
+			c := &e.rubric.Items[i].Checks[j]
+			labels[c] = e.run(c, empty, nil).Label
+		}
+	}
+	return labels
+}
+
 // rubricTexts returns every text of the rubric and of the report the
 // engine writes, so that pasting them back earns nothing.
 func (e *Engine) rubricTexts() []string {
 	var out []string
 	empty := e.parse(&design.Design{Sections: design.Answers{}})
+	defer empty.release()
 	for _, it := range e.rubric.Items {
 		out = append(out, it.Title, it.Decision, it.Hint, it.Reason)
 		out = append(out, it.Levels...)
@@ -202,14 +224,20 @@ func (e *Engine) Rubric() *Rubric { return e.rubric }
 // Describe says in words what check c looks for, as the rubric page shows it
 // before an attempt.
 func (e *Engine) Describe(c *Check) string {
-	return e.run(c, e.parse(&design.Design{Sections: design.Answers{}}), nil).Label
+	p := e.parse(&design.Design{Sections: design.Answers{}})
+	defer p.release()
+	return e.run(c, p, nil).Label
 }
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	p := e.parse(d)
+	defer p.release()
 	var flagged map[string]bool // refused sentences already flagged for a reviewer
 	rep := &Report{Case: caseSlug, RubricVersion: e.rubric.Version, Dimensions: map[string]float64{}, Notices: p.notices, KeywordShare: round2(p.keywords)}
+	if n := len(e.rubric.Items); n > 0 {
+		rep.Items = make([]ItemResult, 0, n) // the report of an empty rubric has no items, not an empty list
+	}
 	if p.keywords >= KeywordDesign {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteKeywordList,
 			Message: fmt.Sprintf("%.0f%% of this design's written words read as keyword runs - lists of techniques, sentences cut from one frame, or text copied from the case - so it is read as a keyword list: everything in it counts only for the %.0f%% that was written. Write what you decide and why.", 100*p.keywords, 100*(1-p.keywords))})
@@ -259,6 +287,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 		if flagged == nil {
 			flagged = map[string]bool{}
 		}
+		ir.Checks = make([]CheckResult, 0, len(it.Checks))
 		total := 0.0
 		for i := range it.Checks {
 			cr := e.run(&it.Checks[i], p, used)
@@ -397,7 +426,7 @@ func (e *Engine) relevance(p *parsed) float64 {
 
 // redFlag evaluates a red flag's triggers.
 func (e *Engine) redFlag(it *Item, p *parsed) ItemResult {
-	ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, RedFlag: true, Reason: it.Reason, Checks: []CheckResult{}}
+	ir := ItemResult{ID: it.ID, Dimension: it.Dimension, Title: it.Title, Points: it.Points, RedFlag: true, Reason: it.Reason, Checks: make([]CheckResult, 0, len(it.Checks))}
 	for i := range it.Checks {
 		cr := e.run(&it.Checks[i], p, nil)
 		ir.Checks = append(ir.Checks, cr)
@@ -460,7 +489,7 @@ func excerpt(s string) string {
 // run evaluates one check. used holds the concepts already counted for the
 // item; a check credits a concept only once per item.
 func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
-	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field}
+	cr := CheckResult{Check: c.Check, Section: c.Section, Field: c.Field, Label: e.labels[c]}
 	switch c.Check {
 	case CheckPresent:
 		e.present(c, p, &cr)

@@ -1,10 +1,16 @@
 package rubric_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
@@ -431,4 +437,85 @@ func TestLabelsSpeakPlainly(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCheckConcurrent checks the references, the calibration designs and
+// the keyword-stuffed blind designs of every case from several goroutines
+// at once, each in its own order, as the server does: every report is the
+// one a single goroutine gets. Designs of every size pass through the same
+// working memory, so a report that kept anything of the design before it
+// would differ; and so would one that depended on the order of a map.
+func TestCheckConcurrent(t *testing.T) {
+	cat := loadCases(t)
+	type job struct {
+		k    *catalog.Case
+		d    *design.Design
+		want []byte
+	}
+	var jobs []job
+	for _, k := range cat.Cases {
+		ds := []*design.Design{k.Reference}
+		for _, name := range []string{"medium", "weak", "stuffed"} {
+			ds = append(ds, readDesign(t, filepath.Join("testdata", "calibration", k.Slug, name+".json")))
+		}
+		ds = append(ds, blindDesigns(t, cat, k.Slug, "stuffed")...)
+		for _, d := range ds {
+			want, err := json.Marshal(k.Engine.Check(k.Slug, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs = append(jobs, job{k, d, want})
+		}
+	}
+	const workers = 4
+	errs := make(chan string, workers*len(jobs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range jobs {
+				k := (i + w*len(jobs)/workers) % len(jobs) // each worker in another order
+				if w%2 == 1 {
+					k = len(jobs) - 1 - k
+				}
+				j := jobs[k]
+				got, err := json.Marshal(j.k.Engine.Check(j.k.Slug, j.d))
+				if err != nil || !bytes.Equal(got, j.want) {
+					errs <- fmt.Sprintf("%s (%s): a concurrent check differs from a single one (%v)", j.k.Slug, j.d.Title, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// blindDesigns returns the blind designs of a case that their authors set
+// out to write as kind.
+func blindDesigns(t *testing.T, cat *catalog.Catalog, slug, kind string) []*design.Design {
+	t.Helper()
+	dir := filepath.Join("testdata", "blind", slug)
+	b, err := os.ReadFile(filepath.Join(dir, "experts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []expertEntry
+	if err := yaml.Unmarshal(b, &es); err != nil {
+		t.Fatal(err)
+	}
+	var out []*design.Design
+	for _, e := range es {
+		if e.Kind != kind {
+			continue
+		}
+		d, err := readMarkdownDesign(filepath.Join(dir, e.ID+".md"), cat.Template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Case, d.Title = slug, e.ID
+		out = append(out, d)
+	}
+	return out
 }

@@ -31,24 +31,29 @@ func (p *parsed) graph() *graphView {
 	}
 	g := &p.d.Pipeline
 	v := &graphView{g: g, kind: map[string]pipeline.Kind{}, adj: map[string][]string{}, hubs: map[string]bool{}, all: map[string][]string{}}
-	neighbours := map[string]map[string]bool{}
+	// neighbours counts each node's distinct neighbours; linked holds
+	// the pairs of nodes already counted.
+	neighbours := make(map[string]int, len(g.Nodes))
+	linked := make(map[[2]string]bool, 2*len(g.Edges))
 	for _, n := range g.Nodes {
 		v.kind[n.ID] = n.Kind
-		neighbours[n.ID] = map[string]bool{}
+		neighbours[n.ID] = 0
 	}
 	for _, e := range g.Edges {
-		if neighbours[e.From] == nil || neighbours[e.To] == nil {
+		_, fromOK := neighbours[e.From]
+		if _, toOK := neighbours[e.To]; !fromOK || !toOK {
 			continue
 		}
 		v.all[e.From] = append(v.all[e.From], e.To)
-		if e.From != e.To {
-			neighbours[e.From][e.To] = true
-			neighbours[e.To][e.From] = true
+		if e.From != e.To && !linked[[2]string{e.From, e.To}] {
+			linked[[2]string{e.From, e.To}], linked[[2]string{e.To, e.From}] = true, true
+			neighbours[e.From]++
+			neighbours[e.To]++
 		}
 	}
 	limit := math.Max(hubMinNeighbours, hubShare*float64(len(g.Nodes)-1))
-	for id, ns := range neighbours {
-		if float64(len(ns)) >= limit {
+	for id, n := range neighbours {
+		if float64(n) >= limit {
 			v.hubs[id] = true
 		}
 	}
@@ -166,7 +171,9 @@ func (e *Engine) graphHas(c *Check, p *parsed, cr *CheckResult) {
 	if c.Stage != "" {
 		stage = " in the " + c.Stage + " stage"
 	}
-	cr.Label = fmt.Sprintf("the pipeline has a %s node%s", humanKind(c.Node), stage)
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("the pipeline has a %s node%s", humanKind(c.Node), stage)
+	}
 	ids := p.graph().nodesOf(pipeline.Kind(c.Node), pipeline.Stage(c.Stage), true)
 	if len(ids) > 0 {
 		cr.Credit = 1
@@ -177,7 +184,9 @@ func (e *Engine) graphHas(c *Check, p *parsed, cr *CheckResult) {
 }
 
 func (e *Engine) graphPath(c *Check, p *parsed, cr *CheckResult) {
-	cr.Label = fmt.Sprintf("the pipeline leads from a %s node to a %s node", humanKind(c.From), humanKind(c.To))
+	if cr.Label == "" {
+		cr.Label = fmt.Sprintf("the pipeline leads from a %s node to a %s node", humanKind(c.From), humanKind(c.To))
+	}
 	v := p.graph()
 	if path := v.path(pipeline.Kind(c.From), pipeline.Kind(c.To), v.adj, false); path != nil {
 		cr.Credit = 1

@@ -41,32 +41,80 @@ type form struct {
 	// starts maps a term to the slot alternatives it begins, so that a
 	// sentence is scanned once.
 	starts map[termID][]slotAlt
+	// alts are the slots' alternatives in one array, slot by slot: those
+	// of slot i are alts[slotAt[i]:slotAt[i+1]]. A design is matched
+	// against hundreds of patterns, and reading them from one place is
+	// faster than from a slice per slot.
+	alts   []slotAlt
+	slotAt []int
 }
 
-type slotAlt struct{ slot, alt int }
+type slotAlt struct {
+	slot, alt int
+	first     termID // q[0], kept here to be read without following q
+	q         seq
+}
 
 func (f *form) index() {
 	f.starts = map[termID][]slotAlt{}
 	for si, slot := range f.slots {
+		f.slotAt = append(f.slotAt, len(f.alts))
 		for ai, q := range slot {
-			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai})
+			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai, q[0], q})
+			f.alts = append(f.alts, slotAlt{si, ai, q[0], q})
 		}
 	}
+	f.slotAt = append(f.slotAt, len(f.alts))
 }
+
+// altsOf returns the alternatives of slot si.
+func (f *form) altsOf(si int) []slotAlt { return f.alts[f.slotAt[si]:f.slotAt[si+1]] }
 
 func (f *form) isPhrase() bool { return len(f.slots) == 1 }
 
 // vocab maps words to the terms they are.
 type vocab struct {
-	words      map[string][]termID // a word as written, lower case, to its terms
-	prefixes   map[string][]termID // a prefix to the terms it is
-	prefixLens []int
-	next       termID
-	byKey      map[string]termID // "=keep", "*random", "~keep" to its term
+	words map[string][]termID // a word as written, lower case, to its terms
+	// byHead holds the "word*" prefixes by their first headLen bytes,
+	// shortest first, so that a word is looked up once, not once per
+	// prefix length; short holds the prefixes shorter than that.
+	byHead map[string][]prefixTerm
+	short  []prefixTerm
+	next   termID
+	byKey  map[string]termID // "=keep", "*random", "~keep" to its term
 }
 
 func newVocab() *vocab {
-	return &vocab{words: map[string][]termID{}, prefixes: map[string][]termID{}, byKey: map[string]termID{}}
+	return &vocab{words: map[string][]termID{}, byHead: map[string][]prefixTerm{}, byKey: map[string]termID{}}
+}
+
+// headLen is how many bytes of a prefix index it: minPrefix, the shortest
+// a pattern may write.
+const headLen = minPrefix
+
+// prefixTerm is one "word*" of the vocabulary.
+type prefixTerm struct {
+	prefix string
+	id     termID
+}
+
+// addPrefix files the term of prefix p.
+func (v *vocab) addPrefix(p string, id termID) {
+	pt := prefixTerm{p, id}
+	if len(p) < headLen {
+		v.short = insertByLen(v.short, pt)
+		return
+	}
+	v.byHead[p[:headLen]] = insertByLen(v.byHead[p[:headLen]], pt)
+}
+
+// insertByLen inserts pt into a list kept shortest first.
+func insertByLen(list []prefixTerm, pt prefixTerm) []prefixTerm {
+	i := len(list)
+	for i > 0 && len(list[i-1].prefix) > len(pt.prefix) {
+		i--
+	}
+	return slices.Insert(list, i, pt)
 }
 
 // term returns the term of one pattern word, adding it on first use.
@@ -96,11 +144,7 @@ func (v *vocab) term(lx *lexicon.Lexicon, w string) termID {
 		// Matched by shape in termsOf.
 	case '*':
 		p := key[1:]
-		v.prefixes[p] = append(v.prefixes[p], id)
-		if !slices.Contains(v.prefixLens, len(p)) {
-			v.prefixLens = append(v.prefixLens, len(p))
-			slices.Sort(v.prefixLens)
-		}
+		v.addPrefix(p, id)
 	case '~':
 		base := key[1:]
 		for _, s := range append([]string{base}, lx.Synonyms(base)...) {
@@ -133,7 +177,12 @@ const (
 
 // termsOf returns the terms a word of a design is.
 func (v *vocab) termsOf(w string, buf []termID) []termID {
-	buf = append(buf[:0], v.words[w]...)
+	return v.shapeTerms(w, append(buf[:0], v.words[w]...))
+}
+
+// shapeTerms appends to buf the terms w is by its shape: a number, a
+// percentage, a word a prefix begins.
+func (v *vocab) shapeTerms(w string, buf []termID) []termID {
 	if w != "" && isDigit(w[0]) {
 		if id, ok := v.byKey[anyNumber]; ok {
 			buf = append(buf, id)
@@ -142,11 +191,17 @@ func (v *vocab) termsOf(w string, buf []termID) []termID {
 			buf = append(buf, id)
 		}
 	}
-	for _, n := range v.prefixLens {
-		if n > len(w) {
-			break
+	for _, pt := range v.short {
+		if strings.HasPrefix(w, pt.prefix) {
+			buf = append(buf, pt.id)
 		}
-		buf = append(buf, v.prefixes[w[:n]]...)
+	}
+	if len(w) >= headLen {
+		for _, pt := range v.byHead[w[:headLen]] {
+			if strings.HasPrefix(w, pt.prefix) {
+				buf = append(buf, pt.id)
+			}
+		}
 	}
 	return buf
 }
@@ -243,23 +298,32 @@ func matchForm(f *form, terms [][]termID, out []span) []span {
 					}
 					continue
 				}
-				occs = append(occs, slotOcc{sa.slot, i, i + len(q)})
+				occs = append(occs, slotOcc{sa.slot, sa.alt, i, i + len(q)})
 			}
 		}
 	}
-	if sp, ok := f.tightest(occs); ok {
+	sortByWord(occs)
+	if sp, ok := f.tightest(occs, nil); ok {
 		out = append(out, sp)
 	}
 	return out
 }
 
-// slotOcc is one place a slot of a pattern matches.
-type slotOcc struct{ slot, start, end int }
+// sortByWord orders occurrences, listed slot by slot, alternative by
+// alternative, word by word, by their first word, keeping that order
+// among those at one word.
+func sortByWord(occs []slotOcc) {
+	slices.SortStableFunc(occs, func(a, b slotOcc) int { return a.start - b.start })
+}
+
+// slotOcc is one place an alternative of a slot of a pattern matches.
+type slotOcc struct{ slot, alt, start, end int }
 
 // tightest returns the smallest window of a sentence holding one occurrence
 // of each of f's slots, if there is one within f's reach. occs are the
-// slots' occurrences in the sentence, in the order the words were read.
-func (f *form) tightest(occs []slotOcc) (span, bool) {
+// slots' occurrences in the sentence, by word (sortByWord); slots is
+// memory for the span's slots, allocated when it is too short.
+func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 	need := len(f.slots)
 	if need < 2 || len(occs) < need {
 		return span{}, false
@@ -281,7 +345,6 @@ func (f *form) tightest(occs []slotOcc) (span, bool) {
 	if found < need {
 		return span{}, false
 	}
-	slices.SortStableFunc(occs, func(a, b slotOcc) int { return a.start - b.start })
 	var countBuf [16]int
 	count := countBuf[:0]
 	if need <= len(countBuf) {
@@ -315,7 +378,10 @@ func (f *form) tightest(occs []slotOcc) (span, bool) {
 	if best < 0 || bestLen > f.window {
 		return span{}, false
 	}
-	sp := span{start: occs[best].start, end: occs[best].end, slots: make([]int, need)}
+	if cap(slots) < need {
+		slots = make([]int, need)
+	}
+	sp := span{start: occs[best].start, end: occs[best].end, slots: slots[:need:need]}
 	for i := range seen {
 		seen[i] = false
 	}
@@ -328,6 +394,12 @@ func (f *form) tightest(occs []slotOcc) (span, bool) {
 		}
 	}
 	return sp, true
+}
+
+// followsAt reports whether the rest of q follows word i, whose terms hold
+// q's first: most sequences are one word, and then there is nothing to read.
+func followsAt(q seq, terms [][]termID, i int) bool {
+	return len(q) == 1 || seqAt(q, terms, i)
 }
 
 func seqAt(q seq, terms [][]termID, i int) bool {

@@ -1,7 +1,9 @@
 package rubric
 
 import (
+	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -12,10 +14,10 @@ import (
 type parsed struct {
 	d       *design.Design
 	sents   []sentence
-	pos     [][]tokAt   // a term to the words it is, in design order
-	bySent  [][]slotOcc // a pattern's slot occurrences in each sentence, while it is matched
-	touched []int32
+	pos     positions      // a term to the words it is, in design order
+	buf     *buffers       // working memory, returned by release
 	words   map[string]int // section to its credited words of prose
+	nwords  int            // words in the design
 	notices []Note
 	found   map[string][]mention // concept id to its mentions, filled on demand
 	// keywords is the share of written words that are keyword runs.
@@ -79,71 +81,12 @@ const (
 	templateFrame = 3
 )
 
+// parse reads d. The caller releases the result when done with it.
 func (e *Engine) parse(d *design.Design) *parsed {
-	p := &parsed{d: d, pos: make([][]tokAt, e.vocab.next), words: map[string]int{}, found: map[string][]mention{}}
-	order := 0
-	add := func(sec, field, later string, sents []sentence) {
-		for i := range sents {
-			s := &sents[i]
-			s.section, s.field, s.order, s.later = sec, field, order, later
-			order++
-			p.sents = append(p.sents, *s)
-		}
-	}
-	for _, sec := range e.template.Sections {
-		for fi := range sec.Fields {
-			f := &sec.Fields[fi]
-			later := ""
-			if f.Later {
-				later = f.Label
-			}
-			switch f.Type {
-			case design.TypeText:
-				if txt := d.Sections.Get(sec.ID, f.ID).Text; strings.TrimSpace(txt) != "" {
-					add(sec.ID, f.ID, later, parseText(txt))
-				}
-			case design.TypeList:
-				add(sec.ID, f.ID, later, rowSentences(f, d.Sections.Get(sec.ID, f.ID).Rows))
-			}
-		}
-	}
-	// Follow-up answers, given after submission, are trade-off discussion.
-	for _, fu := range d.FollowUps {
-		add("tradeoffs", "follow_ups", "", parseText(fu.Answer))
-	}
-	type word struct {
-		terms      []termID
-		fn, filler bool
-	}
-	memo := map[string]word{}
-	var buf []termID
-	for i := range p.sents {
-		s := &p.sents[i]
-		s.index = i
-		s.terms = make([][]termID, len(s.tokens))
-		for ti := range s.tokens {
-			t := &s.tokens[ti]
-			w, ok := memo[t.word]
-			if !ok {
-				buf = e.vocab.termsOf(t.word, buf)
-				if len(buf) > 0 {
-					w.terms = append([]termID(nil), buf...)
-				}
-				w.fn, w.filler = functionWords[t.word], fillerWords[t.word]
-				memo[t.word] = w
-			}
-			t.fn, t.filler = w.fn, w.filler
-			ts := w.terms
-			s.terms[ti] = ts
-			for _, id := range ts {
-				p.pos[id] = append(p.pos[id], tokAt{int32(i), int32(ti)})
-			}
-		}
-		if !s.prose && !s.row && e.terse(s) {
-			s.prose = true
-		}
-		s.copied = e.copies.copiedShareOf(s.tokens) >= copiedShare
-	}
+	p := &parsed{d: d, words: map[string]int{}, buf: getBuffers()}
+	p.found = p.buf.found
+	p.read(e.template, d)
+	p.index(e)
 	p.markTemplated()
 	e.markPacked(p)
 	p.markBuzz()
@@ -155,6 +98,126 @@ func (e *Engine) parse(d *design.Design) *parsed {
 		}
 	}
 	return p
+}
+
+// release returns p's working memory; p is not used after.
+func (p *parsed) release() {
+	p.buf.sents = p.sents
+	p.buf.release()
+	p.buf, p.sents, p.found = nil, nil, nil
+}
+
+// read splits the design's fields, in template order, into sentences and
+// words. The words of all sentences share one array, so that a design
+// costs a few allocations, not one per sentence; the arrays come from the
+// buffers, which after the first checks are large enough.
+func (p *parsed) read(t *design.Template, d *design.Design) {
+	p.sents = p.buf.sents[:0]
+	toks := p.buf.toks[:0]
+	if cap(toks) == 0 {
+		// Fresh buffers: size them from the text rather than grow them.
+		n := textSize(t, d)
+		p.sents, toks = make([]sentence, 0, n/32+8), make([]token, 0, n/5+8)
+	}
+	defer func() { p.buf.toks = toks }()
+	add := func(sec, field, later string, from int) {
+		for i := from; i < len(p.sents); i++ {
+			s := &p.sents[i]
+			s.section, s.field, s.order, s.later = sec, field, i, later
+		}
+	}
+	for _, sec := range t.Sections {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			later := ""
+			if f.Later {
+				later = f.Label
+			}
+			from := len(p.sents)
+			switch f.Type {
+			case design.TypeText:
+				if txt := d.Sections.Get(sec.ID, f.ID).Text; strings.TrimSpace(txt) != "" {
+					p.sents, toks = appendText(p.sents, toks, txt)
+				}
+			case design.TypeList:
+				p.sents, toks = appendRows(p.sents, toks, f, d.Sections.Get(sec.ID, f.ID).Rows)
+			}
+			add(sec.ID, f.ID, later, from)
+		}
+	}
+	// Follow-up answers, given after submission, are trade-off discussion.
+	for _, fu := range d.FollowUps {
+		from := len(p.sents)
+		p.sents, toks = appendText(p.sents, toks, fu.Answer)
+		add("tradeoffs", "follow_ups", "", from)
+	}
+}
+
+// textSize returns about how many bytes of text the fields of d hold.
+func textSize(t *design.Template, d *design.Design) int {
+	n := 0
+	for _, sec := range t.Sections {
+		for fi := range sec.Fields {
+			f := &sec.Fields[fi]
+			switch v := d.Sections.Get(sec.ID, f.ID); f.Type {
+			case design.TypeText:
+				n += len(v.Text)
+			case design.TypeList:
+				for _, r := range v.Rows {
+					for _, c := range f.Columns {
+						n += len(r[c.ID]) + 2
+					}
+				}
+			}
+		}
+	}
+	for _, fu := range d.FollowUps {
+		n += len(fu.Answer)
+	}
+	return n
+}
+
+// index gives every word of the design its concept terms and the word
+// lists it is on, and lists where each term occurs. A design's distinct
+// words are looked up once each.
+func (p *parsed) index(e *Engine) {
+	n := 0
+	for i := range p.sents {
+		p.sents[i].first = n
+		n += len(p.sents[i].tokens)
+	}
+	p.nwords = n
+	b := p.buf
+	lex := &b.words
+	lex.reset(e, n)
+	b.terms = grown(b.terms, n)[:n]
+	terms := b.terms
+	hashes := b.hashes
+	b.counts = zeroed(b.counts, int(e.vocab.next)+1)
+	counts := b.counts
+	for i := range p.sents {
+		s := &p.sents[i]
+		s.index = i
+		s.terms, terms = terms[:len(s.tokens):len(s.tokens)], terms[len(s.tokens):]
+		hashes = hashes[:0]
+		for ti := range s.tokens {
+			t := &s.tokens[ti]
+			w := lex.of(t.word)
+			t.kinds = w.kinds
+			s.terms[ti] = w.terms
+			for _, id := range w.terms {
+				counts[id+1]++
+			}
+			hashes = append(hashes, w.hash)
+		}
+		if !s.row {
+			s.prose = s.readsAsProse() || e.terse(s)
+		}
+		s.copied = e.copies.copiedShareOf(hashes) >= copiedShare
+	}
+	b.hashes = hashes
+	b.next = p.pos.fill(p.sents, counts, b.pos.at, b.next)
+	b.pos = p.pos
 }
 
 // terse reports whether a sentence without many function words is still a
@@ -222,15 +285,17 @@ func buzzAt(toks []token, k int) bool {
 	if k+1 < len(toks) && toks[k+1].joined {
 		return false // a compound is read at its last part
 	}
+	if toks[k].is(kBuzz) {
+		return true
+	}
 	w := toks[k].word
-	if buzzWords[w] {
-		return true
-	}
-	for j := k; j > 0 && toks[j].joined; j-- {
-		w = toks[j-1].word + "-" + w
-	}
-	if buzzWords[w] {
-		return true
+	if toks[k].joined {
+		for j := k; j > 0 && toks[j].joined; j-- {
+			w = toks[j-1].word + "-" + w
+		}
+		if buzzWords[w] {
+			return true
+		}
 	}
 	if strings.IndexByte(w, '-') > 0 {
 		for _, suf := range buzzSuffixes {
@@ -303,27 +368,25 @@ func (p *parsed) keywordShare() float64 {
 const packedConcepts = 4
 
 func (e *Engine) markPacked(p *parsed) {
-	counts := make([]int, len(p.sents))
-	inMention := make([][]bool, len(p.sents))
-	// owner[si][j] is the group of concepts that claimed word j; concepts
-	// matched on shared words are one group, whatever their order.
-	owner := make([][]int, len(p.sents))
-	var parent []int
-	find := func(x int) int {
+	// owner[w] is one more than the group of concepts that claimed word w
+	// of the design (0: none); concepts matched on shared words are one
+	// group, whatever their order. A group is one concept in one sentence.
+	b := p.buf
+	b.owner = zeroed(b.owner, p.nwords)
+	owner := b.owner
+	parent, sentOf := b.groups[:0], b.sentOf[:0]
+	defer func() { b.groups, b.sentOf = parent, sentOf }()
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
 		}
 		return x
 	}
-	groupOf := map[[2]int]int{} // (sentence, concept) to its group
-	for i, id := range e.conceptIDs {
+	for _, id := range e.conceptIDs {
+		last := -1 // the sentence of the concept's last group: its mentions are in design order
+		var g int32
 		for _, m := range e.mentionsOf(id, p) {
-			si := m.sent.index
-			if inMention[si] == nil {
-				inMention[si] = make([]bool, len(m.sent.tokens))
-				owner[si] = make([]int, len(m.sent.tokens))
-			}
 			words := false
 			for j := m.start; j < m.end && !words; j++ {
 				words = m.sent.terms[j] != nil
@@ -331,12 +394,10 @@ func (e *Engine) markPacked(p *parsed) {
 			if !words {
 				continue
 			}
-			key := [2]int{si, i}
-			g, ok := groupOf[key]
-			if !ok {
-				g = len(parent)
-				parent = append(parent, g)
-				groupOf[key] = g
+			si := m.sent.index
+			if si != last {
+				last, g = si, int32(len(parent))
+				parent, sentOf = append(parent, g), append(sentOf, int32(si))
 			}
 			// The words of the match that are concept words; the words a
 			// pattern's slots leave between them are not.
@@ -344,20 +405,21 @@ func (e *Engine) markPacked(p *parsed) {
 				if m.sent.terms[j] == nil {
 					continue
 				}
-				if inMention[si][j] {
-					parent[find(owner[si][j])] = find(g)
+				if w := m.sent.first + j; owner[w] != 0 {
+					parent[find(owner[w]-1)] = find(g)
 				} else {
-					inMention[si][j] = true
-					owner[si][j] = g
+					owner[w] = g + 1
 				}
 			}
 		}
 	}
-	roots := map[[2]int]bool{}
-	for key, g := range groupOf {
-		if r := [2]int{key[0], find(g)}; !roots[r] {
-			roots[r] = true
-			counts[key[0]]++
+	// The groups of a sentence that are their own root are its distinct
+	// groups: unions never cross sentences.
+	b.packed = zeroed(b.packed, len(p.sents))
+	counts := b.packed
+	for g := range parent {
+		if find(int32(g)) == int32(g) {
+			counts[sentOf[g]]++
 		}
 	}
 	for si, n := range counts {
@@ -368,10 +430,10 @@ func (e *Engine) markPacked(p *parsed) {
 		concept, other, filler := 0, 0, 0
 		for j, t := range s.tokens {
 			switch {
-			case inMention[si][j]:
+			case owner[s.first+j] != 0:
 				concept++
-			case t.fn:
-			case t.filler:
+			case t.is(kFunction):
+			case t.is(kFiller):
 				filler++
 			default:
 				other++
@@ -428,52 +490,96 @@ boost maximize maximise optimize optimise facilitate streamline enhance`) {
 	return m
 }()
 
-// frame returns a sentence's frame: its function words, with each run of
-// other words written "_".
-func frame(s *sentence) (string, int) {
-	var b strings.Builder
-	fn, gap := 0, false
+// frame appends to buf a sentence's frame: its function words, with each
+// run of other words written "_". It returns the frame, how many function
+// words and how many words it has, and whether it has a claim verb.
+func frame(buf []byte, s *sentence) (f []byte, fn, words int, claim bool) {
+	gap := false
 	for _, t := range s.tokens {
-		w := t.word
-		if v, ok := claimVerbs[w]; ok {
-			w = v // "X provides Y", "Z ensures W": one frame
+		v := ""
+		if t.is(kClaim) {
+			v = claimVerbs[t.word]
 		}
-		if t.fn && !t.joined || claimVerbs[t.word] != "" {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+		if t.is(kFunction) && !t.joined || v != "" {
+			if len(buf) > 0 {
+				buf = append(buf, ' ')
 			}
-			b.WriteString(w)
+			if v != "" {
+				buf = append(buf, v...) // "X provides Y", "Z ensures W": one frame
+				claim = true
+			} else {
+				buf = append(buf, t.word...)
+			}
 			fn++
+			words++
 			gap = false
 		} else if !gap {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
+			if len(buf) > 0 {
+				buf = append(buf, ' ')
 			}
-			b.WriteByte('_')
+			buf = append(buf, '_')
+			words++
 			gap = true
 		}
 	}
-	return b.String(), fn
+	return buf, fn, words, claim
 }
 
 // markTemplated marks the sentences of frames used templateMin times or
 // more, when the frame is a pattern ("we _ to _") rather than a sentence
 // with many of its own words.
 func (p *parsed) markTemplated() {
-	byFrame := map[string][]int{}
+	// Most frames are used once: the frames are first told apart by their
+	// hashes, and only those whose hash comes up templateMin times are
+	// kept as strings.
+	b := p.buf
+	hashed, buf := b.frames[:0], b.frameText[:0]
 	for i := range p.sents {
-		s := &p.sents[i]
-		if s.row || !s.prose {
-			continue
+		if f, ok := templateFrameOf(buf[:0], &p.sents[i]); ok {
+			buf = f
+			hashed = append(hashed, framedSentence{maphash.Bytes(shingleSeed, f), i})
 		}
-		f, fn := frame(s)
-		claim := slices.ContainsFunc(strings.Fields(f), func(w string) bool { return claimVerbs[w] == w })
-		if fn < 2 && !claim || len(strings.Fields(f)) < templateFrame {
-			continue
-		}
-		byFrame[f] = append(byFrame[f], i)
 	}
-	for f, idx := range byFrame {
+	slices.SortFunc(hashed, func(a, b framedSentence) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return a.sent - b.sent
+	})
+	var frames []string
+	var uses [][]int
+	for lo := 0; lo < len(hashed); {
+		hi := lo + 1
+		for hi < len(hashed) && hashed[hi].hash == hashed[lo].hash {
+			hi++
+		}
+		if hi-lo >= templateMin {
+			// Sentences in design order, grouped by their frame.
+			byFrame := map[string]int{}
+			for _, h := range hashed[lo:hi] {
+				f, _ := templateFrameOf(buf[:0], &p.sents[h.sent])
+				buf = f
+				k, ok := byFrame[string(f)]
+				if !ok {
+					k = len(frames)
+					byFrame[string(f)] = k
+					frames, uses = append(frames, string(f)), append(uses, nil)
+				}
+				uses[k] = append(uses[k], h.sent)
+			}
+		}
+		lo = hi
+	}
+	b.frames, b.frameText = hashed, buf
+	// Notices in the order the frames first appear, so that the same
+	// design always gets them in the same order.
+	order := make([]int, len(frames))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return uses[a][0] - uses[b][0] })
+	for _, k := range order {
+		idx := uses[k]
 		if len(idx) < templateMin {
 			continue
 		}
@@ -482,8 +588,25 @@ func (p *parsed) markTemplated() {
 		}
 		s := &p.sents[idx[0]]
 		p.notices = append(p.notices, Note{Kind: NoteTemplated, Section: s.section, Field: s.field, Excerpt: s.text,
-			Message: fmt.Sprintf("%d sentences are cut from one frame (“%s”); they read as a list of keywords and earn nothing. Say what you decide and why, in your own sentences.", len(idx), strings.ReplaceAll(f, "_", "…"))})
+			Message: fmt.Sprintf("%d sentences are cut from one frame (“%s”); they read as a list of keywords and earn nothing. Say what you decide and why, in your own sentences.", len(idx), strings.ReplaceAll(frames[k], "_", "…"))})
 	}
+}
+
+// framedSentence is a sentence by the hash of its frame.
+type framedSentence struct {
+	hash uint64
+	sent int
+}
+
+// templateFrameOf appends to buf the frame of s, when s is written prose
+// whose frame is a pattern ("we _ to _") rather than a sentence with many
+// of its own words.
+func templateFrameOf(buf []byte, s *sentence) ([]byte, bool) {
+	if s.row || !s.prose {
+		return buf, false
+	}
+	f, fn, words, claim := frame(buf, s)
+	return f, !(fn < 2 && !claim || words < templateFrame)
 }
 
 // markOverBudget marks the written sentences of each section beyond its
@@ -523,25 +646,31 @@ func (p *parsed) copiedExamples() []*sentence {
 	return out
 }
 
-// rowSentences turns each row of a list, whose first column is filled,
-// into one structured sentence ("Take fraction; offline; +2%"): a row is a
-// statement of the design, not prose, and counts as written.
-func rowSentences(f *design.Field, rows []design.Row) []sentence {
-	var out []sentence
+// appendRows appends to out each row of a list whose first column is
+// filled, as one structured sentence ("Take fraction; offline; +2%"): a
+// row is a statement of the design, not prose, and counts as written. Its
+// words are appended to toks.
+func appendRows(out []sentence, toks []token, f *design.Field, rows []design.Row) ([]sentence, []token) {
+	var b strings.Builder
 	for _, r := range rows {
 		if strings.TrimSpace(r[f.Columns[0].ID]) == "" {
 			continue
 		}
-		cells := make([]string, 0, len(f.Columns))
+		b.Reset()
 		for _, c := range f.Columns {
 			if v := strings.TrimSpace(r[c.ID]); v != "" {
-				cells = append(cells, v)
+				if b.Len() > 0 {
+					b.WriteString("; ")
+				}
+				b.WriteString(v)
 			}
 		}
-		text := strings.Join(cells, "; ")
-		out = append(out, sentence{text: text, tokens: tokenize(text), prose: true, row: true})
+		text := b.String()
+		n := len(toks)
+		toks = appendTokens(toks, text)
+		out = append(out, sentence{text: text, tokens: toks[n:len(toks):len(toks)], prose: true, row: true})
 	}
-	return out
+	return out, toks
 }
 
 // mentionsOf returns every mention of concept id in the design, with its
@@ -551,53 +680,37 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 	if ms, ok := p.found[id]; ok {
 		return ms
 	}
-	c := e.concepts[id]
-	var out []mention
-	if c != nil {
+	// The mentions of one concept go to the end of the buffer of mentions.
+	b := p.buf
+	all := b.ments
+	from := len(all)
+	if c := e.concepts[id]; c != nil {
+		taken := b.match.startSet(p.nwords)
 		for fi := range c.forms {
 			f := &c.forms[fi]
 			if f.isPhrase() {
-				from := len(out)
-				for _, q := range f.slots[0] {
-					for _, at := range p.pos[q[0]] {
+				for _, a := range f.alts {
+					for _, at := range p.pos.of(a.first) {
 						s := &p.sents[at.sent]
 						i := int(at.tok)
-						if !seqAt(q, s.terms, i) || dup(out[from:], s, i) || dup(out[:from], s, i) {
+						if !followsAt(a.q, s.terms, i) || !taken.add(s.first+i) {
 							continue
 						}
-						out = append(out, mention{sent: s, start: i, end: i + len(q), risk: c.risk}) // a phrase has one slot, at its start
+						all = append(all, mention{sent: s, start: i, end: i + len(a.q), risk: c.risk}) // a phrase has one slot, at its start
 					}
 				}
 				continue
 			}
-			// A pattern: the occurrences of its slots, by sentence.
-			if len(p.bySent) < len(p.sents) {
-				p.bySent = make([][]slotOcc, len(p.sents))
-			}
-			touched := p.touched[:0]
-			for si, slot := range f.slots {
-				for _, q := range slot {
-					for _, at := range p.pos[q[0]] {
-						if seqAt(q, p.sents[at.sent].terms, int(at.tok)) {
-							if len(p.bySent[at.sent]) == 0 {
-								touched = append(touched, at.sent)
-							}
-							p.bySent[at.sent] = append(p.bySent[at.sent], slotOcc{si, int(at.tok), int(at.tok) + len(q)})
-						}
-					}
-				}
-			}
-			slices.Sort(touched)
-			for _, sent := range touched {
+			for _, sent := range p.patternSents(f) {
 				s := &p.sents[sent]
-				if sp, ok := f.tightest(p.bySent[sent]); ok && !dup(out, s, sp.start) {
-					out = append(out, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
+				if sp, ok := f.tightest(p.occsIn(sent), b.ints(len(f.slots))); ok && taken.add(s.first+sp.start) {
+					all = append(all, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
 				}
-				p.bySent[sent] = p.bySent[sent][:0]
 			}
-			p.touched = touched[:0]
 		}
 	}
+	b.ments = all
+	out := all[from:len(all):len(all)]
 	// Design order, so that evidence is the first place a concept is named.
 	slicesSortMentions(out)
 	for i := 1; i < len(out); i++ {
@@ -611,13 +724,3 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 
 // tokAt is one word of the design: its sentence and its place there.
 type tokAt struct{ sent, tok int32 }
-
-// dup reports whether ms already holds a mention at this sentence and word.
-func dup(ms []mention, s *sentence, start int) bool {
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].sent == s && ms[i].start == start {
-			return true
-		}
-	}
-	return false
-}

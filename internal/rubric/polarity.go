@@ -1,9 +1,6 @@
 package rubric
 
-import (
-	"strings"
-	"sync"
-)
+import "strings"
 
 // Polarity is how a sentence holds a concept it names: it affirms it ("we
 // run an A/B test"), denies or refuses it ("no A/B test is needed", "we
@@ -187,8 +184,6 @@ type phraseSet struct {
 	byLast, byFirst map[string][][]string
 }
 
-var phraseSets = map[*[]string]*phraseSet{}
-
 func indexPhrases(phrases [][]string) *phraseSet {
 	ps := &phraseSet{byLast: map[string][][]string{}, byFirst: map[string][][]string{}}
 	for _, p := range phrases {
@@ -198,31 +193,24 @@ func indexPhrases(phrases [][]string) *phraseSet {
 	return ps
 }
 
-// phrasesOf returns the index of a phrase list, built on first use. The
-// lists are package variables, so their first element identifies them.
-func phrasesOf(phrases [][]string) *phraseSet {
-	if len(phrases) == 0 {
-		return &phraseSet{}
-	}
-	key := &phrases[0]
-	phraseMu.RLock()
-	ps, ok := phraseSets[key]
-	phraseMu.RUnlock()
-	if ok {
-		return ps
-	}
-	ps = indexPhrases(phrases)
-	phraseMu.Lock()
-	phraseSets[key] = ps
-	phraseMu.Unlock()
-	return ps
-}
-
-var phraseMu sync.RWMutex
+// The phrase lists, indexed once.
+var (
+	denyBeforeSet        = indexPhrases(denyBeforePhrases)
+	negRaisingSet        = indexPhrases(negRaising)
+	refuseRiskSet        = indexPhrases(refuseRiskPhrases)
+	hedgeBeforeSet       = indexPhrases(hedgeBeforePhrases)
+	denyAfterSet         = indexPhrases(denyAfterPhrases)
+	refuseRiskAfterSet   = indexPhrases(refuseRiskAfterPhrases)
+	refuseRiskBeforeSet  = indexPhrases(refuseRiskBeforePhrases)
+	hedgeAfterSet        = indexPhrases(hedgeAfterPhrases)
+	doubleOpenersSet     = indexPhrases(doubleOpeners)
+	leadingHedgesSet     = indexPhrases(leadingHedges)
+	rhetoricalOpenersSet = indexPhrases([][]string{{"who", "needs"}, {"why", "bother"}, {"why", "fight"}, {"why", "would", "we"}})
+)
 
 // phraseEndsAt reports whether one of phrases ends at toks[i], within clause cl.
-func phraseEndsAt(phrases [][]string, toks []token, i, cl int) (int, bool) {
-	for _, p := range phrasesOf(phrases).byLast[toks[i].word] {
+func phraseEndsAt(phrases *phraseSet, toks []token, i, cl int) (int, bool) {
+	for _, p := range phrases.byLast[toks[i].word] {
 		start := i - len(p) + 1
 		if start < 0 {
 			continue
@@ -242,11 +230,11 @@ func phraseEndsAt(phrases [][]string, toks []token, i, cl int) (int, bool) {
 }
 
 // phraseStartsAt reports whether one of phrases starts at toks[i].
-func phraseStartsAt(phrases [][]string, toks []token, i int) bool {
+func phraseStartsAt(phrases *phraseSet, toks []token, i int) bool {
 	if i >= len(toks) {
 		return false
 	}
-	for _, p := range phrasesOf(phrases).byFirst[toks[i].word] {
+	for _, p := range phrases.byFirst[toks[i].word] {
 		if i+len(p) > len(toks) {
 			continue
 		}
@@ -270,15 +258,15 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 	if s, ok := refuseRiskPhraseAt(toks, j, cl); ok {
 		return s, true, true
 	}
-	if s, ok := phraseEndsAt(denyBeforePhrases, toks, j, cl); ok {
+	if s, ok := phraseEndsAt(denyBeforeSet, toks, j, cl); ok {
 		if toks[j].word == "longer" && j+1 < len(toks) && toks[j+1].word == "than" {
 			return 0, false, false // "no longer than two weeks"
 		}
-		_, r := phraseEndsAt(refuseRiskPhrases, toks, j, cl)
+		_, r := phraseEndsAt(refuseRiskSet, toks, j, cl)
 		return s, true, r
 	}
 	w := toks[j].word
-	if !denyBefore[w] {
+	if !toks[j].is(kDenyBefore) {
 		// "prefer X over Y", "chose X over Y"
 		if w == "over" {
 			for k := j - 1; k >= 0 && k >= j-4 && toks[k].clause == cl; k-- {
@@ -290,13 +278,10 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 		}
 		return 0, false, false
 	}
-	if j+1 < len(toks) {
-		next := toks[j+1].word
-		if notDenying[next] || harmVerbs[next] {
-			return 0, false, false
-		}
+	if j+1 < len(toks) && toks[j+1].is(kNotDenying|kHarmVerb) {
+		return 0, false, false
 	}
-	if !bareNegations[w] && j > 0 && determiners[toks[j-1].word] && w != "without" {
+	if !toks[j].is(kBareNegation) && j > 0 && toks[j-1].is(kDeterminer) && w != "without" {
 		return 0, false, false // a noun: "tolerate a drop of 0.05 points", "the stop rule"
 	}
 	if w == "not" && j > 0 && toks[j-1].word == "or" { // "whether or not"
@@ -306,7 +291,7 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 	if w == "no" && followedBy(toks, j+1, 4, "within", "after", "until", "before") {
 		return 0, false, false
 	}
-	if bareNegations[w] && j > 0 {
+	if toks[j].is(kBareNegation) && j > 0 {
 		// "the gain versus no offer", "compared with no message": the
 		// other arm of a comparison, not a refusal.
 		switch prev := toks[j-1].word; {
@@ -316,7 +301,7 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 			return 0, false, false
 		}
 	}
-	if bareNegations[w] && defines(toks, j) {
+	if toks[j].is(kBareNegation) && defines(toks, j) {
 		return 0, false, false // "'Left' = not paying 60 days after the decision"
 	}
 	// "replace X" refuses X only when something takes its place: "we
@@ -325,10 +310,10 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 	if strings.HasPrefix(w, "replac") && !followedBy(toks, j+1, 8, "with", "by") {
 		return 0, false, false
 	}
-	r := refuseRisk[w]
-	if negators[w] {
+	r := toks[j].is(kRefuseRisk)
+	if toks[j].is(kNegator) {
 		for k := j + 1; k < len(toks) && k <= j+3; k++ {
-			if handlingWords[toks[k].word] {
+			if toks[k].is(kHandling) {
 				r = true
 			}
 		}
@@ -358,7 +343,7 @@ func defines(toks []token, j int) bool {
 // refuseRiskPhraseAt reports whether a whole refusal of a risk ends at
 // toks[j]: "not worried about", "wouldn't spend any time on".
 func refuseRiskPhraseAt(toks []token, j, cl int) (int, bool) {
-	return phraseEndsAt(refuseRiskBeforePhrases, toks, j, cl)
+	return phraseEndsAt(refuseRiskBeforeSet, toks, j, cl)
 }
 
 // polarity reads how the sentence holds the mention at tokens [s, e).
@@ -383,12 +368,12 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		if toks[j].clause != cl {
 			break
 		}
-		if subordinators[toks[j].word] && deniedBy < 0 {
+		if toks[j].is(kSubordinator) && deniedBy < 0 {
 			// A cue before "unless" or "if" governs the main clause, not
 			// this one; only a hedge at the head still reaches.
 			for k := j - 1; k >= 0 && toks[k].clause == cl; k-- {
-				_, hp := phraseEndsAt(hedgeBeforePhrases, toks, k, cl)
-				if (hedgeBefore[toks[k].word] || hp) && hedgedBy < 0 {
+				_, hp := phraseEndsAt(hedgeBeforeSet, toks, k, cl)
+				if (toks[k].is(kHedgeBefore) || hp) && hedgedBy < 0 {
 					hedgedBy = k
 				}
 			}
@@ -401,10 +386,10 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			// Beyond the window only a hedge at the head of the clause, or
 			// "I don't think", reaches: "Ideally we'd log served features
 			// to ...", "I don't think we need to keep a holdout".
-			if hedgeBefore[toks[j].word] && hedgedBy < 0 {
+			if toks[j].is(kHedgeBefore) && hedgedBy < 0 {
 				hedgedBy = j
 			}
-			if st, ok := phraseEndsAt(negRaising, toks, j, cl); ok && deniedBy < 0 {
+			if st, ok := phraseEndsAt(negRaisingSet, toks, j, cl); ok && deniedBy < 0 {
 				return Denied, cue(st, j+1)
 			}
 			continue
@@ -423,7 +408,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 				}
 			}
 			for k := start - 1; k >= 0 && k >= start-5 && second < 0; k-- {
-				if p, ok := phraseEndsAt(doubleOpeners, toks, k, cl); ok {
+				if p, ok := phraseEndsAt(doubleOpenersSet, toks, k, cl); ok {
 					second = p
 				}
 				if k >= start-3 && (toks[k].word == "nobody" || toks[k].word == "never" || toks[k].word == "nothing") {
@@ -434,7 +419,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			if notAnOption(toks, e) {
 				return Affirmed, ""
 			}
-			if risk && !refusesRisk && bareNegations[toks[j].word] && s-j > riskReach && farRefusal(toks, j, s) {
+			if risk && !refusesRisk && toks[j].is(kBareNegation) && s-j > riskReach && farRefusal(toks, j, s) {
 				refusesRisk = true // "none of the fixes for class imbalance"
 			}
 			if risk && !refusesRisk {
@@ -466,7 +451,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			}
 			// A bare negation does not reach past the verb of a relative
 			// clause: "a file the cluster did not hold still shows its demand".
-			if bareNegations[toks[j].word] && s-j > 3 && followedBy(toks, j+1, s-j-1, "still", "also", "then", "which", "who") {
+			if toks[j].is(kBareNegation) && s-j > 3 && followedBy(toks, j+1, s-j-1, "still", "also", "then", "which", "who") {
 				break
 			}
 			deniedBy, deniedStart = j, start
@@ -474,9 +459,9 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			continue
 		}
 		if hedgedBy < 0 {
-			if _, ok := phraseEndsAt(hedgeBeforePhrases, toks, j, cl); ok {
+			if _, ok := phraseEndsAt(hedgeBeforeSet, toks, j, cl); ok {
 				hedgedBy = j
-			} else if hedgeBefore[toks[j].word] && !(j > 0 && negators[toks[j-1].word]) && !checkedWhether(toks, j) {
+			} else if toks[j].is(kHedgeBefore) && !(j > 0 && toks[j-1].is(kNegator)) && !checkedWhether(toks, j) {
 				// "we did not consider X" refuses; it does not hedge; "we
 				// check whether X holds" commits to the check.
 				hedgedBy = j
@@ -492,7 +477,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 	// "We considered shadow mode but ..." weighs it and turns it down.
 	if !risk {
 		for j := s - 1; j >= 0 && j >= s-preWindow && toks[j].clause == cl; j-- {
-			if weighed[toks[j].word] && butAfter(toks, e) {
+			if toks[j].is(kWeighed) && butAfter(toks, e) {
 				return Denied, cue(j, e)
 			}
 		}
@@ -506,8 +491,8 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		t := toks[j]
 		if t.clause != postClause {
 			carry := t.word == "which" && j == e ||
-				t.word == "but" && j+1 < len(toks) && (denyAfter[toks[j+1].word] || refuseRiskAfter[toks[j+1].word])
-			if !carry && j == e && parentheticals[t.word] {
+				t.word == "but" && j+1 < len(toks) && (toks[j+1].is(kDenyAfter) || toks[j+1].is(kRefuseRiskAfter))
+			if !carry && j == e && t.is(kParenthetical) {
 				// "Shadow mode, which we used for v1, is not part of the
 				// plan": read on after the aside.
 				k := j
@@ -525,12 +510,12 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			}
 			postClause = t.clause
 		}
-		if postStops[t.word] && j > e && t.word != "but" {
-			if phraseStartsAt(hedgeAfterPhrases, toks, j) {
+		if t.is(kPostStop) && j > e && t.word != "but" {
+			if phraseStartsAt(hedgeAfterSet, toks, j) {
 				return Hedged, cue(j, min(j+3, len(toks)))
 			}
 			if t.word == "and" || t.word == "or" {
-				if j+1 < len(toks) && (determiners[toks[j+1].word] || subjects[toks[j+1].word]) {
+				if j+1 < len(toks) && (toks[j+1].is(kDeterminer) || toks[j+1].is(kSubject)) {
 					end = j
 					break
 				}
@@ -545,7 +530,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		// A handled risk stays handled unless the handling is refused:
 		// "guarding against drift is a waste here".
 		for j := e; j < end; j++ {
-			if (denyAfter[toks[j].word] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+			if (toks[j].is(kDenyAfter) || phraseStartsAt(refuseRiskAfterSet, toks, j)) && !(j > e && toks[j-1].is(kNegator)) {
 				return Denied, cue(e, min(j+3, end))
 			}
 		}
@@ -557,8 +542,8 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 	// Refusals first: "a backtest would be uninformative" refuses it.
 	for j := e; j < end; j++ {
 		w := toks[j].word
-		negated := j > e && negators[toks[j-1].word] || j > e+1 && negators[toks[j-2].word]
-		if (risk && (refuseRiskAfter[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)) || !risk && (denyAfter[w] || phraseStartsAt(denyAfterPhrases, toks, j))) && !negated {
+		negated := j > e && toks[j-1].is(kNegator) || j > e+1 && toks[j-2].is(kNegator)
+		if (risk && (toks[j].is(kRefuseRiskAfter) || phraseStartsAt(refuseRiskAfterSet, toks, j)) || !risk && (toks[j].is(kDenyAfter) || phraseStartsAt(denyAfterSet, toks, j))) && !negated {
 			next := ""
 			if j+1 < len(toks) {
 				next = toks[j+1].word
@@ -574,10 +559,10 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 	}
 	for j := e; j < end; j++ {
 		w := toks[j].word
-		if negators[w] && !(j+1 < len(toks) && notDenying[toks[j+1].word]) {
+		if toks[j].is(kNegator) && !(j+1 < len(toks) && toks[j+1].is(kNotDenying)) {
 			for k := j + 1; k < end && k <= j+3; k++ {
-				if refusedPredicates[toks[k].word] || risk && handlingWords[toks[k].word] {
-					if k+2 < len(toks) && toks[k+1].word == "to" && harmVerbs[toks[k+2].word] {
+				if toks[k].is(kRefusedPredicate) || risk && toks[k].is(kHandling) {
+					if k+2 < len(toks) && toks[k+1].word == "to" && toks[k+2].is(kHarmVerb) {
 						break // "not allowed to regress"
 					}
 					return Denied, cue(j, k+1)
@@ -587,13 +572,13 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		if (w == "would" || w == "will") && !risk && j+1 < len(toks) && critiques(toks, j+1) {
 			return Denied, cue(e, min(j+3, len(toks))) // "a Gaussian interval would under-cover"
 		}
-		if (hedgeAfter[w] && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterPhrases, toks, j)) && !(j > e && negators[toks[j-1].word]) {
+		if (toks[j].is(kHedgeAfter) && (j <= e+1 || j <= e+5 && modalHedges(toks, j)) || phraseStartsAt(hedgeAfterSet, toks, j)) && !(j > e && toks[j-1].is(kNegator)) {
 			if w == "would" && (adoptedLater(toks, j) || j > 0 && toks[j-1].word == "otherwise" || followedBy(toks, max(e, j-3), j-max(e, j-3), "than")) {
 				break // "CUPED would cut the variance, so we use it", "than it otherwise would"
 			}
 			return Hedged, cue(j, min(j+3, end))
 		}
-		if w == "later" && (j == 0 || !determiners[toks[j-1].word]) && !laterAdjective(toks, j) {
+		if w == "later" && (j == 0 || !toks[j-1].is(kDeterminer)) && !laterAdjective(toks, j) {
 			return Hedged, cue(j, j+1)
 		}
 	}
@@ -622,7 +607,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 // laterAdjective reports whether the "later" at toks[j] qualifies the word
 // after it ("later rows", "later data"), rather than putting something off.
 func laterAdjective(toks []token, j int) bool {
-	return j+1 < len(toks) && toks[j+1].clause == toks[j].clause && !functionWords[toks[j+1].word] && toks[j+1].word != "on"
+	return j+1 < len(toks) && toks[j+1].clause == toks[j].clause && !toks[j+1].is(kFunction) && toks[j+1].word != "on"
 }
 
 // critiqueVerbs say what goes wrong with an option: "a random split would
@@ -639,10 +624,10 @@ func critiques(toks []token, j int) bool {
 		if (w == "under" || w == "over") && k+1 < len(toks) && toks[k+1].joined {
 			return true // "under-cover", "over-state"
 		}
-		if critiqueVerbs[w] || strings.HasPrefix(w, "under") && len(w) > 7 || strings.HasPrefix(w, "over") && len(w) > 8 && critiqueVerbs[strings.TrimPrefix(w, "over")] {
+		if toks[k].is(kCritique) || strings.HasPrefix(w, "under") && len(w) > 7 || strings.HasPrefix(w, "over") && len(w) > 8 && critiqueVerbs[strings.TrimPrefix(w, "over")] {
 			return true
 		}
-		if negators[w] {
+		if toks[k].is(kNegator) {
 			return false
 		}
 	}
@@ -654,7 +639,7 @@ func critiques(toks []token, j int) bool {
 func adoptedLater(toks []token, j int) bool {
 	cl := toks[j].clause
 	for k := j + 1; k+2 < len(toks); k++ {
-		if toks[k].clause == cl || !subjects[toks[k].word] {
+		if toks[k].clause == cl || !toks[k].is(kSubject) {
 			continue
 		}
 		switch toks[k+1].word {
@@ -695,7 +680,7 @@ func notAnOption(toks []token, e int) bool {
 // rhetoricalRefusal reports whether a question asks only to dismiss:
 // "who needs exploration when ...?", "why bother with a holdout?".
 func rhetoricalRefusal(toks []token) bool {
-	return phraseStartsAt([][]string{{"who", "needs"}, {"why", "bother"}, {"why", "fight"}, {"why", "would", "we"}}, toks, 0)
+	return phraseStartsAt(rhetoricalOpenersSet, toks, 0)
 }
 
 // checkedWhether reports whether the "whether" at toks[j] follows a verb of
@@ -756,7 +741,7 @@ func farRefusal(toks []token, j, s int) bool {
 		return true
 	}
 	for k := j + 1; k < s; k++ {
-		if handlingWords[toks[k].word] || toks[k].word == "fixes" || toks[k].word == "fix" {
+		if toks[k].is(kHandling) || toks[k].word == "fixes" || toks[k].word == "fix" {
 			return true
 		}
 	}
@@ -793,7 +778,7 @@ func conditionAfter(toks []token, e int) bool {
 // rollback plan nothing ships".
 func laterNegation(toks []token, e int) bool {
 	for j := e; j < len(toks) && j < e+6; j++ {
-		if laterNegations[toks[j].word] {
+		if toks[j].is(kLaterNegation) {
 			return true
 		}
 	}
@@ -821,7 +806,7 @@ func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
 			}
 		}
 	}
-	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedges, s.tokens, 0) && !(s.tokens[0].word == "later" && laterAdjective(s.tokens, 0)) {
+	if pol == Affirmed && sp.start < len(s.tokens) && (s.tokens[sp.start].clause > 0 || sp.start > 0) && phraseStartsAt(leadingHedgesSet, s.tokens, 0) && !(s.tokens[0].word == "later" && laterAdjective(s.tokens, 0)) {
 		return Hedged, s.text[:s.tokens[min(2, len(s.tokens)-1)].end]
 	}
 	if pol == Affirmed {
@@ -875,11 +860,17 @@ func refusingHead(s *sentence, start int) (string, bool) {
 		s.headRead = true
 		if i := strings.IndexByte(s.text, ':'); i >= 0 {
 			head := s.text[:i]
-			if toks := tokenize(head); len(toks) <= 5 { // a heading, not a clause
+			// A colon ends a word, so the head's words are the sentence's
+			// first words.
+			n := 0
+			for n < len(s.tokens) && s.tokens[n].start < i {
+				n++
+			}
+			if toks := s.tokens[:n]; len(toks) <= 5 { // a heading, not a clause
 				for k, t := range toks {
 					// "Out of scope:", "Out:", but not "Out-of-catalog:".
 					out := t.word == "out" && (k == len(toks)-1 || k+2 < len(toks) && toks[k+1].word == "of" && toks[k+2].word == "scope")
-					if (listCues[t.word] || out) && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
+					if (t.is(kListCue) || out) && !(k+1 < len(toks) && toks[k+1].is(kNotDenying)) {
 						s.head, s.headAt = head+":", i
 						break
 					}
@@ -925,17 +916,16 @@ func labelValue(s *sentence, e int, risk bool) (Polarity, string) {
 		return Affirmed, ""
 	}
 	cl := toks[e].clause
-	if phraseStartsAt(hedgeAfterPhrases, toks, e) {
+	if phraseStartsAt(hedgeAfterSet, toks, e) {
 		return Hedged, s.text[toks[e].start:]
 	}
 	for j := e; j < len(toks) && toks[j].clause == cl && j < e+4; j++ {
-		w := toks[j].word
 		switch {
-		case risk && (labelRiskDeny[w] || phraseStartsAt(refuseRiskAfterPhrases, toks, j)):
+		case risk && (toks[j].is(kLabelRiskDeny) || phraseStartsAt(refuseRiskAfterSet, toks, j)):
 			return Denied, s.text[toks[e].start:toks[j].end]
-		case labelDeny[w] && !risk:
+		case toks[j].is(kLabelDeny) && !risk:
 			return Denied, s.text[toks[e].start:toks[j].end]
-		case labelHedge[w]:
+		case toks[j].is(kLabelHedge):
 			return Hedged, s.text[toks[e].start:toks[j].end]
 		}
 	}
@@ -966,7 +956,7 @@ func laterRefusal(toks []token, e int, risk bool) (int, bool) {
 		}
 		// "... so we go without it", "... so it's out", "we accept it".
 		switch w, next := toks[j].word, toks[j+1].word; {
-		case w == "without" && (next == "it" || next == "one" || next == "them") && j > 0 && goWithout[toks[j-1].word]:
+		case w == "without" && (next == "it" || next == "one" || next == "them") && j > 0 && toks[j-1].is(kGoWithout):
 			return j, true
 		case (w == "it's" || w == "it") && (next == "out" || next == "overkill" || next == "unnecessary"):
 			return j, true
@@ -977,13 +967,13 @@ func laterRefusal(toks []token, e int, risk bool) (int, bool) {
 		case (w == "skip" || w == "skipping" || w == "drop" || w == "dropping" || w == "ignore" || w == "leave") && (next == "it" || next == "them" || next == "one"):
 			return j, true
 		}
-		if !negators[toks[j].word] {
+		if !toks[j].is(kNegator) {
 			continue
 		}
 		verb := false
 		for k := j + 1; k < len(toks) && k <= j+4; k++ {
 			w := toks[k].word
-			if refusedPredicates[w] || handlingWords[w] {
+			if toks[k].is(kRefusedPredicate | kHandling) {
 				verb = true
 			}
 			switch w {
@@ -1014,7 +1004,7 @@ func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 			if toks[j].clause != cl {
 				break
 			}
-			if denyAfter[toks[j].word] && !negators[toks[j-1].word] {
+			if toks[j].is(kDenyAfter) && !toks[j-1].is(kNegator) {
 				return true, sent.text[toks[j].start:toks[j].end] // "the first month is the wrong target"
 			}
 			if start, ok, _ := denyCueAt(toks, j, cl); ok {

@@ -1,8 +1,10 @@
 package rubric
 
 import (
+	"iter"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // token is one word of a text, lower-cased, with where it came from.
@@ -13,9 +15,9 @@ type token struct {
 	// clause counts the clause boundaries (commas, semicolons, "but")
 	// before the token, so that a denial only reaches its own clause.
 	clause int
-	// fn and filler mark function words and buzzword filler, set when the
-	// design is parsed.
-	fn, filler bool
+	// kinds says which lists the word is on, set when the design is
+	// parsed.
+	kinds wordKinds
 	// joined marks a word joined to the one before by a hyphen: the "in"
 	// and "time" of "point-in-time".
 	joined bool
@@ -34,6 +36,7 @@ type sentence struct {
 	section  string
 	field    string
 	order    int  // position in the design
+	first    int  // the index of its first word among the design's words
 	index    int  // position in the parsed design's sentences
 	prose    bool // written as a sentence, not as a list of keywords
 	row      bool // a row of a list field
@@ -47,6 +50,9 @@ type sentence struct {
 	head     string
 	headAt   int
 	headRead bool
+
+	// reason says whether the sentence gives a reason, once reasonRead.
+	reason, reasonRead bool
 
 	copied    bool // mostly words of the case or the rubric
 	packed    bool // names many concepts and decides none
@@ -87,20 +93,28 @@ func isWordRune(r rune) bool {
 
 // tokenize splits s into lower-case words and counts clause boundaries.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/5+1)
+	return appendTokens(make([]token, 0, len(s)/5+1), s)
+}
+
+// appendTokens appends the words of s to toks, as tokenize splits them.
+func appendTokens(toks []token, s string) []token {
 	clause := 0
 	start := -1
 	lastEnd := 0
 	depth := 0
+	// special marks a word with an upper-case letter, a non-ASCII letter,
+	// a slash or an apostrophe: only such a word needs more than slicing.
+	special := false
 	flush := func(end int) {
-		if start < 0 {
-			return
-		}
 		w := s[start:end]
-		if hasUpper(w) {
+		upper, mark := false, false
+		if special {
+			upper, mark = scanWord(w)
+		}
+		if upper {
 			w = strings.ToLower(w)
 		}
-		if hasMark(w) {
+		if mark {
 			w = strings.ReplaceAll(w, "’", "'")
 			for {
 				t := strings.TrimSuffix(strings.Trim(w, "/'"), "'s")
@@ -116,9 +130,16 @@ func tokenize(s string) []token {
 				clause++
 			}
 			joined := start > 0 && s[start-1] == '-' && start > 1 && isWordByte(s[start-2])
-			eq := strings.IndexByte(s[lastEnd:start], '=') >= 0
+			eq := false
+			for k := lastEnd; k < start && !eq; k++ {
+				eq = s[k] == '='
+			}
 			// "postcode/city" is two words; "a/b" and "n/a" are one.
-			if i := strings.IndexByte(w, '/'); i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
+			i := -1
+			if mark {
+				i = strings.IndexByte(w, '/')
+			}
+			if i > 1 && i < len(w)-2 && !strings.Contains(w[i+1:], "/") && end-start == len(w) {
 				toks = append(toks, token{word: w[:i], start: start, end: start + i, clause: clause, joined: joined, eq: eq, paren: depth > 0},
 					token{word: w[i+1:], start: start + i + 1, end: end, clause: clause, paren: depth > 0})
 			} else {
@@ -128,12 +149,38 @@ func tokenize(s string) []token {
 		}
 		start = -1
 	}
-	for i, r := range s {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
+	for i, size := 0, 0; i < len(s); i += size {
+		r := rune(s[i])
+		size = 1
+		if r < utf8.RuneSelf {
+			if k := asciiKind[r]; k != 0 {
+				if start < 0 {
+					start, special = i, false
+				}
+				// The rest of the word's ASCII letters in one go.
+				for i+size < len(s) && asciiKind[s[i+size]] != 0 {
+					k |= asciiKind[s[i+size]]
+					size++
+				}
+				special = special || k&asciiSpecial != 0
+				continue
 			}
-			continue
+			if r == ' ' {
+				// Most of what is not a word: it only ends one.
+				if start >= 0 {
+					flush(i)
+				}
+				continue
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				if start < 0 {
+					start = i
+				}
+				special = true
+				continue
+			}
 		}
 		// "no-contact", "non-personalized" stay one word: the prefix is
 		// part of the name, not a negation.
@@ -152,7 +199,9 @@ func tokenize(s string) []token {
 				continue
 			}
 		}
-		flush(i)
+		if start >= 0 {
+			flush(i)
+		}
 		if r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '—' || r == '–' {
 			clause++
 		}
@@ -163,9 +212,31 @@ func tokenize(s string) []token {
 			depth = max(0, depth-1)
 		}
 	}
-	flush(len(s))
+	if start >= 0 {
+		flush(len(s))
+	}
 	return toks
 }
+
+// asciiKind says of each ASCII character whether isWordRune holds for it,
+// and whether a word holding it needs more than slicing. The bytes of
+// other characters have no kind: they are decoded first.
+var asciiKind = func() (k [256]uint8) {
+	for r := range rune(utf8.RuneSelf) {
+		switch {
+		case r >= 'A' && r <= 'Z' || r == '/' || r == '\'':
+			k[r] = asciiSpecial
+		case isWordRune(r):
+			k[r] = asciiWord
+		}
+	}
+	return k
+}()
+
+const (
+	asciiWord    = 1
+	asciiSpecial = 2
+)
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -173,24 +244,21 @@ func isWordByte(c byte) bool { return isLetter(c) || isDigit(c) }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// hasMark reports whether s holds a slash or an apostrophe (straight or curly).
-func hasMark(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '/' || c == '\'' || c == 0xE2 {
-			return true
+// scanWord reports whether w may have upper-case letters, and whether it
+// may hold a slash or an apostrophe (straight or curly), in one pass.
+func scanWord(w string) (upper, mark bool) {
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= 0x80:
+			upper = true
+			mark = mark || c == 0xE2
+		case c == '/' || c == '\'':
+			mark = true
 		}
 	}
-	return false
-}
-
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return true
-		}
-	}
-	return false
+	return upper, mark
 }
 
 // part is one sentence of a text, with the refusal its list inherits: the
@@ -204,79 +272,87 @@ type part struct {
 // under it.
 var listCues = setOf(`not no never avoid avoided rejected reject ruled skip skipped dropped excluded won't don't`)
 
+// sentenceMark holds the bytes that may end a sentence.
+var sentenceMark = [256]bool{'.': true, '!': true, '?': true, ';': true}
+
 // abbreviations end in a period that does not end a sentence.
 var abbreviations = []string{"e.g.", "i.e.", "vs.", "cf.", "approx."}
 
 // splitSentences cuts Markdown text into sentences: by line, then after
 // '.', '!' or '?' followed by a space, and after ';'.
 func splitSentences(text string) []string {
-	parts := splitParts(text)
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = p.text
+	var out []string
+	for p := range parts(text) {
+		out = append(out, p.text)
 	}
 	return out
 }
 
-func splitParts(text string) []part {
-	var out []part
-	ctxIndent, ctxCue := -1, ""
-	for _, raw := range strings.Split(text, "\n") {
-		indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
-		line := strings.TrimSpace(raw)
-		bullet := strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "+ ")
-		line = strings.TrimLeft(line, "-*+#>| ")
-		if line == "" {
-			continue
-		}
-		// A bullet deeper than a refusing header inherits its refusal.
-		cue := ""
-		if ctxCue != "" && bullet && indent > ctxIndent {
-			cue = ctxCue
-		} else {
-			ctxIndent, ctxCue = -1, ""
-		}
-		if strings.HasSuffix(line, ":") && len(tokenize(line)) <= 6 {
-			toks := tokenize(line)
-			for k, t := range toks {
-				if listCues[t.word] && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
-					ctxIndent, ctxCue = indent, strings.TrimSuffix(line, ":")
-					if !bullet {
-						ctxIndent = -1
-					}
-					break
-				}
+// parts yields the sentences of text, each with the refusal its list
+// inherits.
+func parts(text string) iter.Seq[part] {
+	return func(yield func(part) bool) {
+		ctxIndent, ctxCue := -1, ""
+		for raw := range strings.SplitSeq(text, "\n") {
+			indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
+			line := strings.TrimSpace(raw)
+			bullet := strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") || strings.HasPrefix(line, "+ ")
+			line = strings.TrimLeft(line, "-*+#>| ")
+			if line == "" {
+				continue
 			}
-		}
-		start := 0
-		for i := 0; i < len(line); i++ {
-			c := line[i]
-			end := false
-			switch c {
-			case '.', '!', '?':
-				end = i+1 == len(line) || line[i+1] == ' '
-				if end && c == '.' {
-					for _, a := range abbreviations {
-						if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
-							end = false
+			// A bullet deeper than a refusing header inherits its refusal.
+			cue := ""
+			if ctxCue != "" && bullet && indent > ctxIndent {
+				cue = ctxCue
+			} else {
+				ctxIndent, ctxCue = -1, ""
+			}
+			if strings.HasSuffix(line, ":") {
+				if toks := tokenize(line); len(toks) <= 6 {
+					for k, t := range toks {
+						if listCues[t.word] && !(k+1 < len(toks) && notDenying[toks[k+1].word]) {
+							ctxIndent, ctxCue = indent, strings.TrimSuffix(line, ":")
+							if !bullet {
+								ctxIndent = -1
+							}
+							break
 						}
 					}
 				}
-			case ';':
-				end = true
 			}
-			if end {
-				if s := strings.TrimSpace(line[start : i+1]); s != "" {
-					out = append(out, part{s, cue})
+			start := 0
+			for i := 0; i < len(line); i++ {
+				c := line[i]
+				if !sentenceMark[c] {
+					continue // most bytes: one load, no switch
 				}
-				start = i + 1
+				end := false
+				switch c {
+				case '.', '!', '?':
+					end = i+1 == len(line) || line[i+1] == ' '
+					if end && c == '.' {
+						for _, a := range abbreviations {
+							if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
+								end = false
+							}
+						}
+					}
+				case ';':
+					end = true
+				}
+				if end {
+					if s := strings.TrimSpace(line[start : i+1]); s != "" && !yield(part{s, cue}) {
+						return
+					}
+					start = i + 1
+				}
 			}
-		}
-		if s := strings.TrimSpace(line[start:]); s != "" {
-			out = append(out, part{s, cue})
+			if s := strings.TrimSpace(line[start:]); s != "" && !yield(part{s, cue}) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // Prose thresholds: a written sentence has at least minProseWords words, a
@@ -288,7 +364,7 @@ const (
 )
 
 // isProse reports whether a sentence reads as written text rather than a
-// list of keywords.
+// list of keywords. Its function words must be marked.
 func isProse(text string, toks []token) bool {
 	return len(toks) >= minProseWords && !listLike(text, toks) && functionShare(toks) >= minFunctionShare
 }
@@ -300,7 +376,7 @@ func functionShare(toks []token) float64 {
 	}
 	fn := 0
 	for _, t := range toks {
-		if functionWords[t.word] {
+		if t.is(kFunction) {
 			fn++
 		}
 	}
@@ -310,11 +386,14 @@ func functionShare(toks []token) float64 {
 // listLike reports whether a sentence is a run of short comma-separated
 // items ("retention, cold start, A/B test, CUPED").
 func listLike(text string, toks []token) bool {
+	if strings.Count(text, ",")+strings.Count(text, "|") < 3 {
+		return false // most sentences: no need to read them byte by byte
+	}
 	// Commas inside parentheses list examples of one thing, not the
-	// sentence's items.
-	commas, depth := 0, 0
-	for _, c := range text {
-		switch c {
+	// sentence's items. (The marks are ASCII, so bytes will do.)
+	commas, inside, depth := 0, 0, 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
 		case '(':
 			depth++
 		case ')':
@@ -323,16 +402,6 @@ func listLike(text string, toks []token) bool {
 			if depth == 0 {
 				commas++
 			}
-		}
-	}
-	inside := 0
-	depth = 0
-	for _, c := range text {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth = max(0, depth-1)
 		case ' ':
 			if depth > 0 {
 				inside++
@@ -344,21 +413,42 @@ func listLike(text string, toks []token) bool {
 
 // parseText splits text into sentences with their words.
 func parseText(text string) []sentence {
-	parts := splitParts(text)
-	out := make([]sentence, 0, len(parts))
-	for _, p := range parts {
-		toks := tokenize(p.text)
-		out = append(out, sentence{text: p.text, tokens: toks, prose: isProse(p.text, toks), question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
+	out, _ := appendText(nil, nil, text)
+	for i := range out {
+		s := &out[i]
+		markKinds(s.tokens)
+		s.prose = s.readsAsProse()
 	}
-	for i := 0; i+1 < len(out); i++ {
+	return out
+}
+
+// readsAsProse reports whether s, not a row of a list, is written as a
+// sentence: it reads as prose, or it is a short question its answer
+// dismisses.
+func (s *sentence) readsAsProse() bool {
+	return s.dismissed != "" || isProse(s.text, s.tokens)
+}
+
+// appendText appends the sentences of text to out, and their words to
+// toks. Each sentence's words are a slice of toks capped at its end, so
+// that nothing appended later can overwrite them. Whether a sentence is
+// prose is left to be read once its function words are marked.
+func appendText(out []sentence, toks []token, text string) ([]sentence, []token) {
+	from := len(out)
+	for p := range parts(text) {
+		n := len(toks)
+		toks = appendTokens(toks, p.text)
+		ts := toks[n:len(toks):len(toks)]
+		out = append(out, sentence{text: p.text, tokens: ts, question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
+	}
+	for i := from; i+1 < len(out); i++ {
 		q, a := &out[i], &out[i+1]
 		if q.question && len(q.tokens) <= 5 && len(a.tokens) > 0 {
 			switch a.tokens[0].word {
 			case "no", "not", "nope", "never", "none":
 				q.dismissed = a.text
-				q.prose = true
 			}
 		}
 	}
-	return out
+	return out, toks
 }

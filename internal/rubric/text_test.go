@@ -30,6 +30,7 @@ func TestIsProse(t *testing.T) {
 		{"We re-check eligibility (cancelled, opted out, holdout, cap) just before sending.", true},
 	} {
 		toks := tokenize(tc.text)
+		markKinds(toks)
 		if got := isProse(tc.text, toks); got != tc.want {
 			t.Errorf("isProse(%q) = %v, want %v", tc.text, got, tc.want)
 		}
