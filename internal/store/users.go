@@ -41,6 +41,24 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
 }
 
+// UserWithCounts returns the user with that id and the counts their
+// navigation bar shows, in one query, or ErrNotFound.
+func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCounts, error) {
+	var row struct {
+		auth.User
+		NavCounts
+	}
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`),
+		append(navCountArgs(id), id)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, NavCounts{}, ErrNotFound
+	}
+	if err != nil {
+		return nil, NavCounts{}, err
+	}
+	return &row.User, row.NavCounts, nil
+}
+
 func (s *Store) findUser(ctx context.Context, query string, args ...any) (*auth.User, error) {
 	var u auth.User
 	err := s.db.GetContext(ctx, &u, s.db.Rebind(query), args...)
