@@ -39,10 +39,20 @@ func renderMarkdown(src string) template.HTML {
 // pre-rendered Markdown of each case.
 type views struct {
 	pages  map[string]*template.Template
+	shell  *template.Template // the layout around a cached content (see pageCache)
 	cases  map[string]*caseView
 	briefs map[string]template.HTML // the editor's brief of each case, rendered at start
 	tags   []string                 // every tag of the catalog, sorted
 	bufs   sync.Pool
+	assets *assets
+
+	// version names the templates, assets and cases that pages are made
+	// of, for ETags: the same on every server with the same build and cases.
+	version string
+	// csrfMark and contentMark are random placeholders, never sent: where
+	// a cached content takes the CSRF token, and where the shell takes the
+	// content.
+	csrfMark, contentMark string
 }
 
 var funcs = template.FuncMap{
@@ -92,12 +102,21 @@ var funcs = template.FuncMap{
 	},
 }
 
-func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}, briefs: map[string]template.HTML{}}
+func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Catalog) (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}, briefs: map[string]template.HTML{},
+		csrfMark: randomMark(), contentMark: randomMark()}
 	v.bufs.New = func() any { return new(bytes.Buffer) }
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
+	var err error
+	if v.assets, err = newAssets(static, generated); err != nil {
+		return nil, err
+	}
+	base, err := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": v.assets.urlOf}).
+		ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
+	}
+	if v.shell, err = template.Must(base.Clone()).Parse(`{{define "content"}}{{.Page}}{{end}}`); err != nil {
+		return nil, err
 	}
 	files, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
@@ -141,6 +160,7 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 			v.cases[c.Slug] = cv
 		}
 	}
+	v.version = viewsVersion(fsys, v, cat)
 	return v, nil
 }
 
@@ -173,25 +193,52 @@ func (v *views) Render(w io.Writer, name string, data any, c echo.Context) error
 	return err
 }
 
-// renderPage renders the named page inside the layout.
-func (s *Server) renderPage(c echo.Context, status int, name string, page any) error {
-	title := ""
-	if t, ok := page.(interface{ PageTitle() string }); ok {
-		title = t.PageTitle()
-	}
-	data := layoutData{Title: title, User: currentUser(c), Page: page}
-	if w, ok := page.(interface{ MainClass() string }); ok {
-		data.MainClass = w.MainClass()
-	}
+// layoutFor returns the layout's data of this request: the user, their
+// navigation counts, the CSRF token and the flash, which it pops.
+func (s *Server) layoutFor(c echo.Context) layoutData {
+	data := layoutData{User: currentUser(c)}
 	if data.User != nil {
-		data.Counts = s.countsFor(c, data.User)
+		var ok bool
+		if data.Counts, ok = c.Get(countsKey).(*reviewCounts); !ok {
+			data.Counts = s.countsFor(c, data.User)
+		}
 	}
 	data.CSRF, _ = c.Get("csrf").(string)
 	if c.Request().Method == http.MethodGet && c.Get(sessionKey) != nil {
 		data.Flash = s.sessions.PopString(c.Request().Context(), "flash")
 	}
+	return data
+}
+
+// renderPage renders the named page inside the layout.
+func (s *Server) renderPage(c echo.Context, status int, name string, page any) error {
+	data := s.layoutFor(c)
+	data.Page = page
+	if t, ok := page.(interface{ PageTitle() string }); ok {
+		data.Title = t.PageTitle()
+	}
+	if w, ok := page.(interface{ MainClass() string }); ok {
+		data.MainClass = w.MainClass()
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Render(status, name, data)
+	return s.writePage(c, status, name, data)
+}
+
+// writePage renders the named page with data into a buffer (so that a
+// template error gives a clean error page instead of half a page) and
+// sends it.
+func (s *Server) writePage(c echo.Context, status int, name string, data layoutData) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	b := s.views.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	defer s.views.bufs.Put(b)
+	if err := t.ExecuteTemplate(b, "layout", data); err != nil {
+		return err
+	}
+	return s.send(c, status, data.CSRF, b.Bytes(), nil, nil)
 }
 
 func (e errorPage) PageTitle() string { return http.StatusText(e.Status) }
