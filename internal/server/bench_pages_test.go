@@ -54,7 +54,7 @@ func BenchmarkDesignPage(b *testing.B) {
 		cookie += ck.Name + "=" + ck.Value + "; "
 	}
 	path := "/designs/" + strconv.FormatInt(d.ID, 10)
-	benchGet(b, srv.Config.Handler, path, cookie)
+	b.Run("identity", func(b *testing.B) { benchGet(b, srv.Config.Handler, path, cookie) })
 	for _, enc := range []string{"gzip", "zstd"} {
 		b.Run(enc, func(b *testing.B) { benchGet(b, srv.Config.Handler, path, cookie, "Accept-Encoding", enc) })
 	}

@@ -157,6 +157,7 @@ func New(o Options) (*Server, error) {
 	}
 	sm := scs.New()
 	sm.Store = o.Sessions
+	sm.Codec = newSessionCodec()
 	sm.Lifetime = o.SessionLife
 	// The idle timeout is kept by sessionActive, not by scs, whose own
 	// would write the session back on every request.

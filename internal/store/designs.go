@@ -113,9 +113,9 @@ func (s *Store) OwnDesign(ctx context.Context, userID, id int64) (*design.Design
 // takes one query.
 func (s *Store) OwnDesignUnlessVersion(ctx context.Context, userID, id, version int64) (d *design.Design, same bool, err error) {
 	var r designRow
-	err = s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT id, user_id, case_slug, title, status, mode, version,
+	err = s.get(ctx, &r, `SELECT id, user_id, case_slug, title, status, mode, version,
 		CASE WHEN version = ? THEN '' ELSE content END AS content, created_at, updated_at, submitted_at
-		FROM designs WHERE id = ? AND user_id = ?`), version, id, userID)
+		FROM designs WHERE id = ? AND user_id = ?`, version, id, userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, ErrNotFound
 	}

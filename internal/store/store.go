@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,7 @@ type Store struct {
 	dialect    string
 	now        func() time.Time
 	statements *atomic.Int64
+	stmts      sync.Map // query -> *sqlx.Stmt, see prepared
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -127,7 +129,13 @@ func openCounted(driverName, dsn string, n *atomic.Int64) (*sqlx.DB, error) {
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		st.(*sqlx.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Dialect returns SQLite or Postgres.
 func (s *Store) Dialect() string { return s.dialect }
@@ -208,7 +216,9 @@ func isUnique(err error) bool {
 // expired sessions every cleanup (never when cleanup is 0).
 func (s *Store) SessionStore(cleanup time.Duration) scs.Store {
 	if s.dialect == Postgres {
-		return postgresstore.NewWithCleanupInterval(s.db.DB, cleanup)
+		return sessionStore{Store: postgresstore.NewWithCleanupInterval(s.db.DB, cleanup), s: s,
+			query: `SELECT data FROM sessions WHERE token = ? AND current_timestamp < expiry`}
 	}
-	return sqlite3store.NewWithCleanupInterval(s.db.DB, cleanup)
+	return sessionStore{Store: sqlite3store.NewWithCleanupInterval(s.db.DB, cleanup), s: s,
+		query: `SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`}
 }

@@ -38,7 +38,15 @@ func (s *Store) UserByName(ctx context.Context, name string) (*auth.User, error)
 
 // UserByID returns the user with that id, or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
+	var u auth.User
+	err := s.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // UserWithCounts returns the user with that id and the counts their
@@ -48,8 +56,7 @@ func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCo
 		auth.User
 		NavCounts
 	}
-	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`),
-		append(navCountArgs(id), id)...)
+	err := s.get(ctx, &row, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id), id)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, NavCounts{}, ErrNotFound
 	}
