@@ -37,22 +37,7 @@ func BenchmarkDesignPage(b *testing.B) {
 	if err := st.CreateDesign(ctx, d); err != nil {
 		b.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	res, _ := c.Get(srv.URL + "/login")
-	doc, _ := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	tok, _ := doc.Find(`input[name="_csrf"]`).Attr("value")
-	res, err := c.PostForm(srv.URL+"/login", url.Values{"_csrf": {tok}, "name": {"bench"}, "password": {"correct horse battery"}})
-	if err != nil || res.Request.URL.Path != "/designs" {
-		b.Fatalf("login: %v", err)
-	}
-	res.Body.Close()
-	su, _ := url.Parse(srv.URL)
-	var cookie string
-	for _, ck := range jar.Cookies(su) {
-		cookie += ck.Name + "=" + ck.Value + "; "
-	}
+	cookie := benchLogin(b, srv.URL)
 	path := "/designs/" + strconv.FormatInt(d.ID, 10)
 	b.Run("identity", func(b *testing.B) { benchGet(b, srv.Config.Handler, path, cookie) })
 	for _, enc := range []string{"gzip", "zstd"} {
@@ -69,6 +54,43 @@ func BenchmarkDesignPage(b *testing.B) {
 		}
 		benchGet(b, srv.Config.Handler, path, cookie, "If-None-Match", etag)
 	})
+}
+
+// BenchmarkCasePageSignedIn is the case page of a signed-in user: with
+// the session, the user and the navigation counts.
+func BenchmarkCasePageSignedIn(b *testing.B) {
+	srv, st := newBenchAppStore(b)
+	hash, _ := auth.HashPassword("correct horse battery")
+	if _, err := st.CreateUser(b.Context(), "bench", hash, auth.RoleMember); err != nil {
+		b.Fatal(err)
+	}
+	benchGet(b, srv.Config.Handler, "/cases/homepage-recommendations", benchLogin(b, srv.URL))
+}
+
+// benchLogin signs the user "bench" in through the login form and returns
+// the Cookie header of the session.
+func benchLogin(b *testing.B, base string) string {
+	b.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	tok, _ := doc.Find(`input[name="_csrf"]`).Attr("value")
+	res, err = c.PostForm(base+"/login", url.Values{"_csrf": {tok}, "name": {"bench"}, "password": {"correct horse battery"}})
+	if err != nil || res.Request.URL.Path != "/designs" {
+		b.Fatalf("login: %v", err)
+	}
+	res.Body.Close()
+	su, _ := url.Parse(base)
+	var cookie string
+	for _, ck := range jar.Cookies(su) {
+		cookie += ck.Name + "=" + ck.Value + "; "
+	}
+	return cookie
 }
 
 func BenchmarkCatalogPage(b *testing.B) {
