@@ -188,7 +188,7 @@ func (s *Server) catalogPage(f catalogFilter) catalogPage {
 		Difficulties: catalog.Difficulties, Total: len(s.cat.Cases),
 	}
 	for _, k := range p.Cases {
-		p.Cards = append(p.Cards, s.views.cases[k.Slug].CardHTML)
+		p.Cards = append(p.Cards, s.views.cards[k.Slug])
 	}
 	return p
 }
@@ -229,8 +229,8 @@ func (p casePage) PageTitle() string { return p.Case.Title }
 // caseBySlug returns the case view for the :slug parameter, or a 404 error.
 func (s *Server) caseBySlug(c echo.Context) (*caseView, error) {
 	slug := strings.ToLower(c.Param("slug"))
-	v, ok := s.views.cases[slug]
-	if !ok {
+	v := s.views.caseView(slug)
+	if v == nil {
 		return nil, notFound("This case")
 	}
 	return v, nil

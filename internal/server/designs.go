@@ -196,9 +196,9 @@ func notSaved(msg string) saveState { return saveState{Class: "error", Text: msg
 
 // editor builds the editor page of d with the given values and errors.
 func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors, pf pipelineForm) editorPage {
-	cv := s.views.cases[d.Case]
+	cv := s.views.caseView(d.Case)
 	at := d.UpdatedAt
-	p := editorPage{Design: d, Case: cv, Brief: s.views.briefs[d.Case], State: saveState{Class: "ok", At: &at}, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
+	p := editorPage{Design: d, Case: cv, Brief: s.views.brief(d.Case), State: saveState{Class: "ok", At: &at}, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
 		Pipeline: newPipelineView(pf, fe["pipeline"], &d.Pipeline), Errors: fe, Interviewing: interviewing(d), Clock: newClock(d.Interview, time.Now())}
 	if d.Interview != nil {
 		p.Seconds = d.Interview.Seconds
@@ -429,7 +429,7 @@ func (s *Server) confirmSubmit(submit echo.HandlerFunc) echo.HandlerFunc {
 		if d.Status != design.StatusDraft {
 			return &appError{Status: http.StatusConflict, Message: "This design is already submitted. Start a new attempt to change it."}
 		}
-		p := submitPage{Design: d, Case: s.views.cases[d.Case], Version: d.Version}
+		p := submitPage{Design: d, Case: s.views.caseView(d.Case), Version: d.Version}
 		if v, err := strconv.ParseInt(c.FormValue("version"), 10, 64); err == nil && c.Request().Method == http.MethodPost {
 			p.Version = v
 		}

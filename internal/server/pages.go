@@ -277,7 +277,7 @@ func randomMark() string {
 }
 
 // viewsVersion names what pages are made of: the templates, the assets,
-// the cases as rendered, the design template, and the build. A build from
+// the cases as loaded, the design template, and the build. A build from
 // a modified tree, or without version control information, adds a random
 // salt, so that its pages never match those of another process.
 func viewsVersion(templates fs.FS, v *views, cat *catalog.Catalog) string {
@@ -294,19 +294,23 @@ func viewsVersion(templates fs.FS, v *views, cat *catalog.Catalog) string {
 	for _, name := range names {
 		fmt.Fprintf(h, "%s %s\n", name, v.assets.byName[name].etag)
 	}
-	for _, slug := range slices.Sorted(maps.Keys(v.cases)) {
-		cv := v.cases[slug]
-		fmt.Fprintf(h, "%s\n%s\n%s\n%s\n", slug, cv.BodyHTML, cv.CardHTML, v.briefs[slug])
-		for _, k := range slices.Sorted(maps.Keys(cv.Hints)) {
-			fmt.Fprintf(h, "%s %s\n", k, cv.Hints[k])
+	salted := cat == nil
+	if cat != nil {
+		// The cases as loaded: what their views are made from.
+		for _, c := range cat.Cases {
+			for _, part := range []any{c, c.Rubric, c.Concepts} {
+				b, err := json.Marshal(part)
+				if err != nil {
+					salted = true
+				}
+				h.Write(b)
+			}
 		}
 	}
-	salted := true
 	if cat != nil {
-		if b, err := json.Marshal(cat.Template); err == nil {
-			h.Write(b)
-			salted = false
-		}
+		b, err := json.Marshal(cat.Template)
+		salted = salted || err != nil
+		h.Write(b)
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		rev, modified := "", true

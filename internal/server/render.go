@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -39,9 +40,9 @@ func renderMarkdown(src string) template.HTML {
 // pre-rendered Markdown of each case.
 type views struct {
 	pages  map[string]*template.Template
-	shell  *template.Template // the layout around a cached content (see pageCache)
-	cases  map[string]*caseView
-	briefs map[string]template.HTML // the editor's brief of each case, rendered at start
+	shell  *template.Template       // the layout around a cached content (see pageCache)
+	lazy   map[string]*lazyCase     // each case's views, see caseView
+	cards  map[string]template.HTML // the catalog's card of each case, rendered at start
 	tags   []string                 // every tag of the catalog, sorted
 	bufs   sync.Pool
 	assets *assets
@@ -103,7 +104,7 @@ var funcs = template.FuncMap{
 }
 
 func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Catalog) (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}, briefs: map[string]template.HTML{},
+	v := &views{pages: map[string]*template.Template{}, lazy: map[string]*lazyCase{}, cards: map[string]template.HTML{},
 		csrfMark: randomMark(), contentMark: randomMark()}
 	v.bufs.New = func() any { return new(bytes.Buffer) }
 	var err error
@@ -141,27 +142,80 @@ func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Cata
 	if cat != nil {
 		v.tags = allTags(cat)
 		for _, c := range cat.Cases {
-			cv := newCaseView(c, cat)
 			var b bytes.Buffer
-			if err := v.pages["case"].ExecuteTemplate(&b, "casebody", cv); err != nil {
-				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
-			}
-			cv.BodyHTML = template.HTML(b.String())
-			b.Reset()
 			if err := v.pages["catalog"].ExecuteTemplate(&b, "card", c); err != nil {
 				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
 			}
-			cv.CardHTML = template.HTML(b.String())
-			b.Reset()
-			if err := v.pages["design"].ExecuteTemplate(&b, "brief", cv); err != nil {
-				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
-			}
-			v.briefs[c.Slug] = template.HTML(b.String())
-			v.cases[c.Slug] = cv
+			v.cards[c.Slug] = template.HTML(b.String())
+			v.lazy[c.Slug] = &lazyCase{c: c, cat: cat}
 		}
 	}
 	v.version = viewsVersion(fsys, v, cat)
 	return v, nil
+}
+
+// lazyCase is a case's views, made on first use (or by warmCases, in the
+// background from the start): describing a rubric's checks in words takes
+// longer than everything else the server does at start.
+type lazyCase struct {
+	once  sync.Once
+	c     *catalog.Case
+	cat   *catalog.Catalog
+	view  *caseView
+	brief template.HTML // the editor's brief of the case
+	err   error
+}
+
+func (lc *lazyCase) build(v *views) {
+	cv := newCaseView(lc.c, lc.cat)
+	var b bytes.Buffer
+	if err := v.pages["case"].ExecuteTemplate(&b, "casebody", cv); err != nil {
+		lc.err = fmt.Errorf("case %s: %w", lc.c.Slug, err)
+		return
+	}
+	cv.BodyHTML = template.HTML(b.String())
+	cv.CardHTML = v.cards[lc.c.Slug]
+	b.Reset()
+	if err := v.pages["design"].ExecuteTemplate(&b, "brief", cv); err != nil {
+		lc.err = fmt.Errorf("case %s: %w", lc.c.Slug, err)
+		return
+	}
+	lc.view, lc.brief = cv, template.HTML(b.String())
+}
+
+func (v *views) made(slug string) *lazyCase {
+	lc := v.lazy[slug]
+	if lc != nil {
+		lc.once.Do(func() { lc.build(v) })
+	}
+	return lc
+}
+
+// caseView returns the view of the case slug, or nil when there is no
+// such case (or its page could not be rendered, which warmCases reports).
+func (v *views) caseView(slug string) *caseView {
+	if lc := v.made(slug); lc != nil {
+		return lc.view
+	}
+	return nil
+}
+
+// brief returns the editor's brief of the case slug.
+func (v *views) brief(slug string) template.HTML {
+	if lc := v.made(slug); lc != nil {
+		return lc.brief
+	}
+	return ""
+}
+
+// warmCases makes every case's views and returns the first error.
+func (v *views) warmCases() error {
+	for _, slug := range slices.Sorted(maps.Keys(v.lazy)) {
+		if lc := v.made(slug); lc.err != nil {
+			return lc.err
+		}
+	}
+	return nil
 }
 
 // layoutData is what every page template receives.

@@ -214,6 +214,11 @@ func New(o Options) (*Server, error) {
 	// The hash an unknown name's login is checked against is made a little
 	// after start, off the path to the first page.
 	time.AfterFunc(time.Second, auth.WarmDummy)
+	go func() {
+		if err := v.warmCases(); err != nil {
+			s.log.Error("case page", "err", err)
+		}
+	}()
 	return s, nil
 }
 
