@@ -156,19 +156,48 @@ func (s *Server) sendCached(c echo.Context, cp *cachedPage) error {
 	if etagMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	b := s.views.bufs.Get().(*bytes.Buffer)
-	b.Reset()
-	defer s.views.bufs.Put(b)
-	if err := s.views.shell.ExecuteTemplate(b, "layout", data); err != nil {
+	sh, err := s.shellFor(etag, &data)
+	if err != nil {
 		return err
 	}
-	shell := b.Bytes()
-	i := bytes.Index(shell, []byte(s.views.contentMark))
-	if i < 0 {
-		return errNoContentMark
-	}
-	return s.send(c, http.StatusOK, data.CSRF, shell[:i], cp.parts, shell[i+len(s.views.contentMark):])
+	return s.send(c, http.StatusOK, data.CSRF, sh.head, cp.parts, sh.tail)
 }
+
+// shell is the layout of a cached page, cut where the content goes.
+type shell struct{ head, tail []byte }
+
+// shellFor returns the layout for data, rendered once per ETag: the ETag
+// names every input of the layout, so a viewer's repeat of a page takes
+// no template at all.
+func (s *Server) shellFor(etag string, data *layoutData) (shell, error) {
+	s.shellMu.Lock()
+	sh, ok := s.shells[etag]
+	s.shellMu.Unlock()
+	if ok {
+		return sh, nil
+	}
+	var b bytes.Buffer
+	if err := s.views.shell.ExecuteTemplate(&b, "layout", data); err != nil {
+		return shell{}, err
+	}
+	out := b.Bytes()
+	i := bytes.Index(out, []byte(s.views.contentMark))
+	if i < 0 {
+		return shell{}, errNoContentMark
+	}
+	sh = shell{head: out[:i:i], tail: out[i+len(s.views.contentMark):]}
+	s.shellMu.Lock()
+	if len(s.shells) >= maxShells {
+		clear(s.shells)
+	}
+	s.shells[etag] = sh
+	s.shellMu.Unlock()
+	return sh, nil
+}
+
+// maxShells bounds the layouts kept (a few kilobytes each); past it, the
+// cache starts over.
+const maxShells = 4096
 
 var errNoContentMark = &appError{Status: http.StatusInternalServerError, Message: "The page could not be laid out."}
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -83,7 +84,9 @@ type Server struct {
 	log      *slog.Logger
 	views    *views
 	pages    *pageCache
-	login    *limiter // sign-ups per address
+	shellMu  sync.Mutex
+	shells   map[string]shell // see shellFor
+	login    *limiter         // sign-ups per address
 	throttle *loginThrottle
 	secure   bool
 
@@ -168,7 +171,7 @@ func New(o Options) (*Server, error) {
 
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
-		views: v, pages: newPageCache(pageCacheBytes), login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
+		views: v, pages: newPageCache(pageCacheBytes), shells: map[string]shell{}, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,

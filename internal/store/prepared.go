@@ -39,6 +39,16 @@ func (s *Store) get(ctx context.Context, dest any, query string, args ...any) er
 	return st.GetContext(ctx, dest, args...)
 }
 
+// row runs the prepared query and returns its row, for callers that scan
+// it themselves (sqlx's scan by reflection costs a page more than SQLite).
+func (s *Store) row(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return s.db.QueryRowContext(ctx, s.db.Rebind(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 // sessionStore is scs's store of the dialect, with its query of every
 // request, reading a session, prepared.
 type sessionStore struct {
@@ -53,7 +63,7 @@ func (ss sessionStore) Find(token string) ([]byte, bool, error) {
 
 func (ss sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := ss.s.get(ctx, &b, ss.query, token)
+	err := ss.s.row(ctx, ss.query, token).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -52,18 +52,17 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 // UserWithCounts returns the user with that id and the counts their
 // navigation bar shows, in one query, or ErrNotFound.
 func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCounts, error) {
-	var row struct {
-		auth.User
-		NavCounts
-	}
-	err := s.get(ctx, &row, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id), id)...)
+	var u auth.User
+	var nav NavCounts
+	err := s.row(ctx, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id), id)...).
+		Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &nav.Waiting, &nav.Unread)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, NavCounts{}, ErrNotFound
 	}
 	if err != nil {
 		return nil, NavCounts{}, err
 	}
-	return &row.User, row.NavCounts, nil
+	return &u, nav, nil
 }
 
 func (s *Store) findUser(ctx context.Context, query string, args ...any) (*auth.User, error) {
