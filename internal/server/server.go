@@ -70,7 +70,7 @@ type Options struct {
 }
 
 // pageCacheBytes bounds the memory of cached page contents.
-const pageCacheBytes = 32 << 20
+const pageCacheBytes = 24 << 20
 
 // sessionIdle signs a session out after this long without a request.
 const sessionIdle = 7 * 24 * time.Hour
