@@ -2,8 +2,8 @@
 // from starting the server to its first page (with a cold and a warm
 // Graphviz compile cache), then requests per second, p50 and p99 latency,
 // errors and the server's peak memory for the design editor holding the
-// largest bundled reference design, a case page and the catalog, all
-// signed in, at 64 connections.
+// largest bundled reference design, a case page and the catalog, signed
+// in, and the case page signed out, at 64 connections.
 //
 //	go run ./cmd/pageload [-for 10s] [-conns 64] [-client auto|go|wrk] [-encoding gzip] [-nginx]
 //
@@ -106,16 +106,16 @@ func run(ctx context.Context, o options) error {
 		}
 		defer ng.stop()
 	}
-	fmt.Printf("\n%-8s %8s %10s %9s %9s %7s %8s\n", "page", "bytes", "req/s", "p50", "p99", "errors", "rss MB")
+	fmt.Printf("\n%-9s %8s %10s %9s %9s %7s %8s\n", "page", "bytes", "req/s", "p50", "p99", "errors", "rss MB")
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		res, peak := srv.measure(func() result { return gen.load(ctx, srv.url(p.path), p.headers(o.encoding)) })
-		fmt.Printf("%-8s %8d %10.0f %9s %9s %7d %8d   (load %s)\n", p.name, len(p.body), res.rps, ms(res.p50), ms(res.p99), res.errors, peak>>20, loadavg())
+		fmt.Printf("%-9s %8d %10.0f %9s %9s %7d %8d   (load %s)\n", p.name, len(p.body), res.rps, ms(res.p50), ms(res.p99), res.errors, peak>>20, loadavg())
 		if ng != nil {
 			nres := gen.load(ctx, ng.url(p.name), nil)
-			fmt.Printf("%-8s %8d %10.0f %9s %9s %7d %8s   ratio %.2f\n", "  nginx", len(p.body), nres.rps, ms(nres.p50), ms(nres.p99), nres.errors, "-", res.rps/max(nres.rps, 1))
+			fmt.Printf("%-9s %8d %10.0f %9s %9s %7d %8s   ratio %.2f\n", "  nginx", len(p.body), nres.rps, ms(nres.p50), ms(nres.p99), nres.errors, "-", res.rps/max(nres.rps, 1))
 		}
 	}
 	fmt.Printf("peak RSS of the server over the run: %d MB\n", srv.hwm()>>20)

@@ -25,7 +25,10 @@ type page struct {
 
 // headers are what every request of the load sends.
 func (p page) headers(encoding string) map[string]string {
-	h := map[string]string{"Cookie": p.cookie}
+	h := map[string]string{}
+	if p.cookie != "" {
+		h["Cookie"] = p.cookie
+	}
 	if encoding != "" {
 		h["Accept-Encoding"] = encoding
 	}
@@ -77,22 +80,24 @@ func prepare(ctx context.Context, s *server, bin, slug string) ([]page, error) {
 		return nil, err
 	}
 	pages := []page{
-		{name: "editor", path: fmt.Sprintf("/designs/%d", id)},
-		{name: "case", path: "/cases/" + slug},
-		{name: "catalog", path: "/"},
+		{name: "editor", path: fmt.Sprintf("/designs/%d", id), cookie: cookie},
+		{name: "case", path: "/cases/" + slug, cookie: cookie},
+		{name: "catalog", path: "/", cookie: cookie},
+		{name: "case-anon", path: "/cases/" + slug}, // signed out
 	}
 	for i := range pages {
-		pages[i].cookie = cookie
 		req, _ := http.NewRequest("GET", s.url(pages[i].path), nil)
-		req.Header.Set("Cookie", cookie)
+		if pages[i].cookie != "" {
+			req.Header.Set("Cookie", pages[i].cookie)
+		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return nil, err
 		}
 		pages[i].body, _ = io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != http.StatusOK || !bytes.Contains(pages[i].body, []byte("loader")) {
-			return nil, fmt.Errorf("GET %s: status %d, signed in: %v", pages[i].path, res.StatusCode, bytes.Contains(pages[i].body, []byte("loader")))
+		if signedIn := bytes.Contains(pages[i].body, []byte(">loader<")); res.StatusCode != http.StatusOK || signedIn != (pages[i].cookie != "") {
+			return nil, fmt.Errorf("GET %s: status %d, signed in: %v", pages[i].path, res.StatusCode, signedIn)
 		}
 	}
 	return pages, nil
