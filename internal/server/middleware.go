@@ -78,9 +78,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if st := c.Response().Status; st >= 500 && st != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-			"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
-			"id", c.Response().Header().Get(echo.HeaderXRequestID))
+		if s.log.Enabled(r.Context(), level) {
+			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+				"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
+				"id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
 		return nil
 	}
 }
