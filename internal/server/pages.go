@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -256,6 +257,13 @@ func (s *Server) send(c echo.Context, status int, csrf string, head []byte, cont
 	c.Set(rawKey, true)
 	if enc != identity {
 		h.Set(echo.HeaderContentEncoding, enc.String())
+	} else {
+		// Known in advance: the body goes out unchunked.
+		n := len(head) + len(tail) + max(len(content)-1, 0)*len(csrf)
+		for _, p := range content {
+			n += len(p.raw)
+		}
+		h.Set(echo.HeaderContentLength, strconv.Itoa(n))
 	}
 	res.WriteHeader(status)
 	if c.Request().Method == http.MethodHead {
