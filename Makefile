@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: help run build test test-short lint fmt bench fuzz tidy
+.PHONY: help run build test test-short lint fmt bench load fuzz tidy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ fmt: ## format the code
 
 bench: ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+load: ## measure start time and page speed: editor, case page and catalog at 64 connections (wrk if installed, else Go; NGINX=1 adds nginx serving the same bytes)
+	$(GO) run ./cmd/pageload $(if $(NGINX),-nginx) $(if $(FOR),-for $(FOR))
 
 tidy: ## tidy go.mod
 	$(GO) mod tidy

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -65,6 +66,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg, e)
 	start := time.Now()
+	if cfg.MemoryLimit > 0 && e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimit) << 20)
+	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {
 		return err

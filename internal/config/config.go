@@ -27,6 +27,7 @@ type Config struct {
 	LogFormat     string        // text or json
 	MetricsAllow  string        // addresses and CIDR ranges that may read /metrics
 	MetricsToken  string        // a bearer token that may read /metrics from anywhere
+	MemoryLimit   int           // soft limit of the Go runtime's memory in MiB; 0: none
 }
 
 // Default returns the settings used when nothing is set.
@@ -40,6 +41,7 @@ func Default() Config {
 		LoginPerMin:   10,
 		LogFormat:     "text",
 		MetricsAllow:  "127.0.0.0/8,::1",
+		MemoryLimit:   112,
 	}
 }
 
@@ -67,6 +69,7 @@ func (c *Config) settings() []setting {
 		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
 		{"render-timeout", "deadline of one diagram render (a layout past it is tried once more with straight edges)", &c.RenderTimeout},
 		{"render-per-minute", "diagram renders allowed per minute per user, or per address when anonymous", &c.RenderPerMin},
+		{"memory-limit", "soft limit of the server's Go memory in MiB, which the garbage collector keeps to (0: none; GOMEMLIMIT wins when set)", &c.MemoryLimit},
 		{"login-per-minute", "failed logins per name and address before delays start (3 times as many per address); delays start at 2s and double up to 15m", &c.LoginPerMin},
 	}
 }

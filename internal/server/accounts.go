@@ -137,6 +137,7 @@ func (s *Server) startSession(c echo.Context, u *auth.User, next, flash string) 
 		return err
 	}
 	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, seenKey, time.Now().Unix())
 	if flash != "" {
 		s.sessions.Put(ctx, "flash", flash)
 	}

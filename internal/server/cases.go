@@ -176,14 +176,35 @@ func containsAll(text string, words []string) bool {
 
 func (s *Server) handleCatalog(c echo.Context) error {
 	f := filterFrom(c)
+	if f == (catalogFilter{}) {
+		return s.serveCached(c, "catalog:"+viewerKey(currentUser(c)), "catalog", func() any { return s.catalogPage(f) })
+	}
+	return s.renderPage(c, http.StatusOK, "catalog", s.catalogPage(f))
+}
+
+func (s *Server) catalogPage(f catalogFilter) catalogPage {
 	p := catalogPage{
 		Cases: f.apply(s.cat.Cases), Tags: s.views.tags, Tag: f.Tag, Difficulty: f.Difficulty, Query: f.Query,
 		Difficulties: catalog.Difficulties, Total: len(s.cat.Cases),
 	}
 	for _, k := range p.Cases {
-		p.Cards = append(p.Cards, s.views.cases[k.Slug].CardHTML)
+		p.Cards = append(p.Cards, s.views.cards[k.Slug])
 	}
-	return s.renderPage(c, http.StatusOK, "catalog", p)
+	return p
+}
+
+// serveCached sends the page of the cache key, rendering its content for
+// the viewer first when it is not cached.
+func (s *Server) serveCached(c echo.Context, key, name string, page func() any) error {
+	cp := s.pages.get(key)
+	if cp == nil {
+		var err error
+		if cp, err = s.renderContent(key, name, page(), currentUser(c)); err != nil {
+			return err
+		}
+		s.pages.put(cp)
+	}
+	return s.sendCached(c, cp)
 }
 
 func allTags(cat *catalog.Catalog) []string {
@@ -208,8 +229,8 @@ func (p casePage) PageTitle() string { return p.Case.Title }
 // caseBySlug returns the case view for the :slug parameter, or a 404 error.
 func (s *Server) caseBySlug(c echo.Context) (*caseView, error) {
 	slug := strings.ToLower(c.Param("slug"))
-	v, ok := s.views.cases[slug]
-	if !ok {
+	v := s.views.caseView(slug)
+	if v == nil {
 		return nil, notFound("This case")
 	}
 	return v, nil
@@ -220,5 +241,5 @@ func (s *Server) handleCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "case", casePage{Case: v})
+	return s.serveCached(c, "case:"+v.Slug+":"+viewerKey(currentUser(c)), "case", func() any { return casePage{Case: v} })
 }

@@ -196,9 +196,9 @@ func notSaved(msg string) saveState { return saveState{Class: "error", Text: msg
 
 // editor builds the editor page of d with the given values and errors.
 func (s *Server) editor(d *design.Design, title string, a design.Answers, raw map[string]string, fe design.FieldErrors, pf pipelineForm) editorPage {
-	cv := s.views.cases[d.Case]
+	cv := s.views.caseView(d.Case)
 	at := d.UpdatedAt
-	p := editorPage{Design: d, Case: cv, Brief: s.views.briefs[d.Case], State: saveState{Class: "ok", At: &at}, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
+	p := editorPage{Design: d, Case: cv, Brief: s.views.brief(d.Case), State: saveState{Class: "ok", At: &at}, Title: title, Sections: buildEditor(s.cat.Template, cv, a, raw, fe),
 		Pipeline: newPipelineView(pf, fe["pipeline"], &d.Pipeline), Errors: fe, Interviewing: interviewing(d), Clock: newClock(d.Interview, time.Now())}
 	if d.Interview != nil {
 		p.Seconds = d.Interview.Seconds
@@ -212,11 +212,62 @@ func (s *Server) editor(d *design.Design, title string, a design.Answers, raw ma
 	return p
 }
 
+// handleDesignEdit shows a design: its editor to its author while it is a
+// draft, the design to read once submitted, and to a mentor; a reviewer
+// is sent to its blind review page. The author's pages are cached (see
+// pageCache): while the design's version is the one cached, the page costs
+// one query and no decoding.
 func (s *Server) handleDesignEdit(c echo.Context) error {
-	d, role, err := s.readDesign(c)
+	id, err := designID(c)
 	if err != nil {
 		return err
 	}
+	u := currentUser(c)
+	key := "design:" + itoa(id) + ":" + itoa(u.ID)
+	cp := s.pages.get(key)
+	var known int64
+	if cp != nil {
+		known = cp.version
+	}
+	d, same, err := s.store.OwnDesignUnlessVersion(c.Request().Context(), u.ID, id, known)
+	switch {
+	case isNotFound(err):
+		s.pages.remove(key)
+		return s.showOthersDesign(c, id)
+	case err != nil:
+		return err
+	case same && cp.status == d.Status:
+		return s.sendCached(c, cp)
+	}
+	name, page := "design", any(nil)
+	if d.Status != design.StatusDraft {
+		p := s.viewPage(d)
+		p.Own = true
+		name, page = "view", p
+	} else {
+		page = s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline})
+	}
+	if d.Status == design.StatusDraft && d.Interview != nil {
+		// The interview clock changes by the second: not cached.
+		return s.renderPage(c, http.StatusOK, name, page)
+	}
+	if cp, err = s.renderContent(key, name, page, u); err != nil {
+		return err
+	}
+	cp.version, cp.status = d.Version, d.Status
+	s.pages.put(cp)
+	return s.sendCached(c, cp)
+}
+
+// showOthersDesign shows design id, which is not the user's, as they may
+// read it: in full to a mentor (once submitted); a reviewer is sent to its
+// review page; anyone else gets 404.
+func (s *Server) showOthersDesign(c echo.Context, id int64) error {
+	d, role, err := s.reviews.DesignForReview(c.Request().Context(), currentUser(c).ID, id)
+	if err != nil {
+		return reviewError(err, "")
+	}
+	d.ID = id
 	switch role {
 	case review.Mentor:
 		p := s.viewPage(d)
@@ -226,12 +277,7 @@ func (s *Server) handleDesignEdit(c echo.Context) error {
 		// A reviewer reads a design blind, on its review page.
 		return c.Redirect(http.StatusSeeOther, "/reviews/"+itoa(d.ID))
 	}
-	if d.Status != design.StatusDraft {
-		p := s.viewPage(d)
-		p.Own = true
-		return s.renderPage(c, http.StatusOK, "view", p)
-	}
-	return s.renderPage(c, http.StatusOK, "design", s.editor(d, d.Title, d.Sections, nil, nil, pipelineForm{Graph: d.Pipeline}))
+	return notFound("This design")
 }
 
 type savedJSON struct {
@@ -383,7 +429,7 @@ func (s *Server) confirmSubmit(submit echo.HandlerFunc) echo.HandlerFunc {
 		if d.Status != design.StatusDraft {
 			return &appError{Status: http.StatusConflict, Message: "This design is already submitted. Start a new attempt to change it."}
 		}
-		p := submitPage{Design: d, Case: s.views.cases[d.Case], Version: d.Version}
+		p := submitPage{Design: d, Case: s.views.caseView(d.Case), Version: d.Version}
 		if v, err := strconv.ParseInt(c.FormValue("version"), 10, 64); err == nil && c.Request().Method == http.MethodPost {
 			p.Version = v
 		}

@@ -137,7 +137,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		data.CSRF, _ = c.Get("csrf").(string)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if err := c.Render(ae.Status, "error", data); err != nil {
+	if err := s.writePage(c, ae.Status, "error", data); err != nil {
 		s.log.Error("render error page", "err", err)
 		c.String(ae.Status, ae.Message)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,13 +45,6 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 	}
 }
 
-func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-		return next(c)
-	}
-}
-
 // recoverPanics turns a panic in a handler into a logged 500, so that one
 // bad request never takes the server down.
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
@@ -84,9 +78,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if st := c.Response().Status; st >= 500 && st != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-			"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
-			"id", c.Response().Header().Get(echo.HeaderXRequestID))
+		if s.log.Enabled(r.Context(), level) {
+			s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+				"status", c.Response().Status, "duration", took, "ip", c.RealIP(),
+				"id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
 		return nil
 	}
 }
@@ -157,19 +153,60 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(userKey, u)
 			return next(c)
 		}
-		if id := s.sessions.GetInt64(r.Context(), "user_id"); id != 0 {
-			u, err := s.store.UserByID(r.Context(), id)
-			switch {
-			case err == nil:
-				c.Set(userKey, u)
-			case isNotFound(err):
-				s.sessions.Remove(r.Context(), "user_id")
-			default:
-				return err
-			}
+		id := s.sessions.GetInt64(r.Context(), "user_id")
+		if id == 0 || !s.sessionActive(r.Context()) {
+			return next(c)
+		}
+		var u *auth.User
+		var err error
+		if isAPI(c) {
+			u, err = s.store.UserByID(r.Context(), id)
+		} else {
+			// Pages show the review counts in the navigation bar: the
+			// user and the counts come in one query.
+			var nav store.NavCounts
+			u, nav, err = s.store.UserWithCounts(r.Context(), id)
+			c.Set(countsKey, &reviewCounts{Waiting: nav.Waiting, Unread: nav.Unread})
+		}
+		switch {
+		case err == nil:
+			c.Set(userKey, u)
+		case isNotFound(err):
+			s.sessions.Remove(r.Context(), "user_id")
+		default:
+			return err
 		}
 		return next(c)
 	}
+}
+
+// countsKey holds the navigation bar's counts, read with the user.
+const countsKey = "counts"
+
+// seenKey holds when a signed-in session was last seen, in Unix seconds,
+// recorded at most once per sessionRefresh.
+const seenKey = "seen"
+
+// sessionRefresh is how stale a session's last-seen time may get before a
+// request records it again: most requests write nothing to the session
+// store, and an idle session ends within this much of sessionIdle.
+const sessionRefresh = 10 * time.Minute
+
+// sessionActive ends a signed-in session idle for longer than sessionIdle
+// (the user is signed out) and notes the visit when the last note is older
+// than sessionRefresh. It reports whether the session is still signed in.
+func (s *Server) sessionActive(ctx context.Context) bool {
+	now := time.Now().Unix()
+	seen := s.sessions.GetInt64(ctx, seenKey)
+	switch {
+	case seen != 0 && now-seen > int64(sessionIdle/time.Second):
+		s.sessions.Remove(ctx, "user_id")
+		s.sessions.Remove(ctx, seenKey)
+		return false
+	case now-seen >= int64(sessionRefresh/time.Second):
+		s.sessions.Put(ctx, seenKey, now)
+	}
+	return true
 }
 
 // currentUser returns the signed-in user, or nil.

@@ -117,6 +117,9 @@ func TestMissingStatic(t *testing.T) {
 type panicStore struct{ *store.Store }
 
 func (panicStore) OwnDesign(context.Context, int64, int64) (*design.Design, error) { panic("boom") }
+func (panicStore) OwnDesignUnlessVersion(context.Context, int64, int64, int64) (*design.Design, bool, error) {
+	panic("boom")
+}
 
 // TestHandlerPanic: a panic in a handler is logged with its stack and the
 // user gets a 500 page (JSON on the API), and the server goes on serving.

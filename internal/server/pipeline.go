@@ -430,7 +430,8 @@ var kindsCSS = func() []byte {
 	return []byte(b.String())
 }()
 
-func handleKindsCSS(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return c.Blob(http.StatusOK, "text/css; charset=utf-8", kindsCSS)
+// handleKindsCSS serves kinds.css under its old address; pages link it
+// as a fingerprinted asset.
+func (s *Server) handleKindsCSS(c echo.Context) error {
+	return s.sendAsset(c, s.views.assets.byName["kinds.css"], false)
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -39,10 +40,20 @@ func renderMarkdown(src string) template.HTML {
 // pre-rendered Markdown of each case.
 type views struct {
 	pages  map[string]*template.Template
-	cases  map[string]*caseView
-	briefs map[string]template.HTML // the editor's brief of each case, rendered at start
+	shell  *template.Template       // the layout around a cached content (see pageCache)
+	lazy   map[string]*lazyCase     // each case's views, see caseView
+	cards  map[string]template.HTML // the catalog's card of each case, rendered at start
 	tags   []string                 // every tag of the catalog, sorted
 	bufs   sync.Pool
+	assets *assets
+
+	// version names the templates, assets and cases that pages are made
+	// of, for ETags: the same on every server with the same build and cases.
+	version string
+	// csrfMark and contentMark are random placeholders, never sent: where
+	// a cached content takes the CSRF token, and where the shell takes the
+	// content.
+	csrfMark, contentMark string
 }
 
 var funcs = template.FuncMap{
@@ -92,12 +103,21 @@ var funcs = template.FuncMap{
 	},
 }
 
-func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, cases: map[string]*caseView{}, briefs: map[string]template.HTML{}}
+func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Catalog) (*views, error) {
+	v := &views{pages: map[string]*template.Template{}, lazy: map[string]*lazyCase{}, cards: map[string]template.HTML{},
+		csrfMark: randomMark(), contentMark: randomMark()}
 	v.bufs.New = func() any { return new(bytes.Buffer) }
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
+	var err error
+	if v.assets, err = newAssets(static, generated); err != nil {
+		return nil, err
+	}
+	base, err := template.New("layout.html").Funcs(funcs).Funcs(template.FuncMap{"asset": v.assets.urlOf}).
+		ParseFS(fsys, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
+	}
+	if v.shell, err = template.Must(base.Clone()).Parse(`{{define "content"}}{{.Page}}{{end}}`); err != nil {
+		return nil, err
 	}
 	files, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
@@ -122,26 +142,80 @@ func newViews(fsys fs.FS, cat *catalog.Catalog) (*views, error) {
 	if cat != nil {
 		v.tags = allTags(cat)
 		for _, c := range cat.Cases {
-			cv := newCaseView(c, cat)
 			var b bytes.Buffer
-			if err := v.pages["case"].ExecuteTemplate(&b, "casebody", cv); err != nil {
-				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
-			}
-			cv.BodyHTML = template.HTML(b.String())
-			b.Reset()
 			if err := v.pages["catalog"].ExecuteTemplate(&b, "card", c); err != nil {
 				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
 			}
-			cv.CardHTML = template.HTML(b.String())
-			b.Reset()
-			if err := v.pages["design"].ExecuteTemplate(&b, "brief", cv); err != nil {
-				return nil, fmt.Errorf("case %s: %w", c.Slug, err)
-			}
-			v.briefs[c.Slug] = template.HTML(b.String())
-			v.cases[c.Slug] = cv
+			v.cards[c.Slug] = template.HTML(b.String())
+			v.lazy[c.Slug] = &lazyCase{c: c, cat: cat}
 		}
 	}
+	v.version = viewsVersion(fsys, v, cat)
 	return v, nil
+}
+
+// lazyCase is a case's views, made on first use (or by warmCases, in the
+// background from the start): describing a rubric's checks in words takes
+// longer than everything else the server does at start.
+type lazyCase struct {
+	once  sync.Once
+	c     *catalog.Case
+	cat   *catalog.Catalog
+	view  *caseView
+	brief template.HTML // the editor's brief of the case
+	err   error
+}
+
+func (lc *lazyCase) build(v *views) {
+	cv := newCaseView(lc.c, lc.cat)
+	var b bytes.Buffer
+	if err := v.pages["case"].ExecuteTemplate(&b, "casebody", cv); err != nil {
+		lc.err = fmt.Errorf("case %s: %w", lc.c.Slug, err)
+		return
+	}
+	cv.BodyHTML = template.HTML(b.String())
+	cv.CardHTML = v.cards[lc.c.Slug]
+	b.Reset()
+	if err := v.pages["design"].ExecuteTemplate(&b, "brief", cv); err != nil {
+		lc.err = fmt.Errorf("case %s: %w", lc.c.Slug, err)
+		return
+	}
+	lc.view, lc.brief = cv, template.HTML(b.String())
+}
+
+func (v *views) made(slug string) *lazyCase {
+	lc := v.lazy[slug]
+	if lc != nil {
+		lc.once.Do(func() { lc.build(v) })
+	}
+	return lc
+}
+
+// caseView returns the view of the case slug, or nil when there is no
+// such case (or its page could not be rendered, which warmCases reports).
+func (v *views) caseView(slug string) *caseView {
+	if lc := v.made(slug); lc != nil {
+		return lc.view
+	}
+	return nil
+}
+
+// brief returns the editor's brief of the case slug.
+func (v *views) brief(slug string) template.HTML {
+	if lc := v.made(slug); lc != nil {
+		return lc.brief
+	}
+	return ""
+}
+
+// warmCases makes every case's views and returns the first error.
+func (v *views) warmCases() error {
+	for _, slug := range slices.Sorted(maps.Keys(v.lazy)) {
+		if lc := v.made(slug); lc.err != nil {
+			return lc.err
+		}
+	}
+	return nil
 }
 
 // layoutData is what every page template receives.
@@ -173,25 +247,52 @@ func (v *views) Render(w io.Writer, name string, data any, c echo.Context) error
 	return err
 }
 
-// renderPage renders the named page inside the layout.
-func (s *Server) renderPage(c echo.Context, status int, name string, page any) error {
-	title := ""
-	if t, ok := page.(interface{ PageTitle() string }); ok {
-		title = t.PageTitle()
-	}
-	data := layoutData{Title: title, User: currentUser(c), Page: page}
-	if w, ok := page.(interface{ MainClass() string }); ok {
-		data.MainClass = w.MainClass()
-	}
+// layoutFor returns the layout's data of this request: the user, their
+// navigation counts, the CSRF token and the flash, which it pops.
+func (s *Server) layoutFor(c echo.Context) layoutData {
+	data := layoutData{User: currentUser(c)}
 	if data.User != nil {
-		data.Counts = s.countsFor(c, data.User)
+		var ok bool
+		if data.Counts, ok = c.Get(countsKey).(*reviewCounts); !ok {
+			data.Counts = s.countsFor(c, data.User)
+		}
 	}
 	data.CSRF, _ = c.Get("csrf").(string)
 	if c.Request().Method == http.MethodGet && c.Get(sessionKey) != nil {
 		data.Flash = s.sessions.PopString(c.Request().Context(), "flash")
 	}
+	return data
+}
+
+// renderPage renders the named page inside the layout.
+func (s *Server) renderPage(c echo.Context, status int, name string, page any) error {
+	data := s.layoutFor(c)
+	data.Page = page
+	if t, ok := page.(interface{ PageTitle() string }); ok {
+		data.Title = t.PageTitle()
+	}
+	if w, ok := page.(interface{ MainClass() string }); ok {
+		data.MainClass = w.MainClass()
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Render(status, name, data)
+	return s.writePage(c, status, name, data)
+}
+
+// writePage renders the named page with data into a buffer (so that a
+// template error gives a clean error page instead of half a page) and
+// sends it.
+func (s *Server) writePage(c echo.Context, status int, name string, data layoutData) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	b := s.views.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	defer s.views.bufs.Put(b)
+	if err := t.ExecuteTemplate(b, "layout", data); err != nil {
+		return err
+	}
+	return s.send(c, status, data.CSRF, b.Bytes(), nil, nil)
 }
 
 func (e errorPage) PageTitle() string { return http.StatusText(e.Status) }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -30,9 +31,11 @@ type Store interface {
 	CreateUser(ctx context.Context, name, passwordHash string, role auth.Role) (*auth.User, error)
 	UserByName(ctx context.Context, name string) (*auth.User, error)
 	UserByID(ctx context.Context, id int64) (*auth.User, error)
+	UserWithCounts(ctx context.Context, id int64) (*auth.User, store.NavCounts, error)
 	UserByToken(ctx context.Context, token string) (*auth.User, error)
 	CreateDesign(ctx context.Context, d *design.Design) error
 	OwnDesign(ctx context.Context, userID, id int64) (*design.Design, error)
+	OwnDesignUnlessVersion(ctx context.Context, userID, id, version int64) (*design.Design, bool, error)
 	ListDesigns(ctx context.Context, userID int64) ([]store.Summary, error)
 	UpdateDesign(ctx context.Context, userID, id int64, u store.Update) (*design.Design, error)
 	DeleteDesign(ctx context.Context, userID, id int64) error
@@ -66,6 +69,12 @@ type Options struct {
 	MetricsToken string
 }
 
+// pageCacheBytes bounds the memory of cached page contents.
+const pageCacheBytes = 24 << 20
+
+// sessionIdle signs a session out after this long without a request.
+const sessionIdle = 7 * 24 * time.Hour
+
 // Server is the casebench web application.
 type Server struct {
 	e        *echo.Echo
@@ -74,7 +83,10 @@ type Server struct {
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	views    *views
-	login    *limiter // sign-ups per address
+	pages    *pageCache
+	shellMu  sync.Mutex
+	shells   map[string]shell // see shellFor
+	login    *limiter         // sign-ups per address
 	throttle *loginThrottle
 	secure   bool
 
@@ -141,14 +153,17 @@ func New(o Options) (*Server, error) {
 		}
 		o.Practice = ps
 	}
-	v, err := newViews(web.Templates, o.Catalog)
+	static, _ := fs.Sub(web.Static, "static")
+	v, err := newViews(web.Templates, static, map[string][]byte{"kinds.css": kindsCSS}, o.Catalog)
 	if err != nil {
 		return nil, err
 	}
 	sm := scs.New()
 	sm.Store = o.Sessions
+	sm.Codec = newSessionCodec()
 	sm.Lifetime = o.SessionLife
-	sm.IdleTimeout = 7 * 24 * time.Hour
+	// The idle timeout is kept by sessionActive, not by scs, whose own
+	// would write the session back on every request.
 	sm.Cookie.Name = "casebench_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -156,7 +171,7 @@ func New(o Options) (*Server, error) {
 
 	s := &Server{
 		e: echo.New(), cat: o.Catalog, store: o.Store, sessions: sm, log: o.Logger,
-		views: v, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
+		views: v, pages: newPageCache(pageCacheBytes), shells: map[string]shell{}, login: newLimiter(o.LoginPerMin, time.Minute), secure: o.Secure,
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
@@ -176,18 +191,17 @@ func New(o Options) (*Server, error) {
 	e.Pre(s.recoverPanics)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
+	e.Use(compress)
 	e.Use(s.logRequests)
 	e.Use(securityHeaders(o.Secure))
 	e.Use(middleware.BodyLimit(o.BodyLimit))
 	e.Use(s.checkInput)
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout}))
 
-	static, _ := fs.Sub(web.Static, "static")
-	assets := e.Group("/static", cacheStatic)
-	assets.StaticFS("/", filesOnly{static})
+	e.GET("/static/*", s.handleAsset)
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/metrics", s.handleMetrics())
-	e.GET("/kinds.css", handleKindsCSS)
+	e.GET("/kinds.css", s.handleKindsCSS)
 	// Stateless tools that use no cookie need no CSRF check.
 	// The render endpoint reads who asks (token or session) only to share
 	// the renderer fairly; anyone may use it.
@@ -200,6 +214,14 @@ func New(o Options) (*Server, error) {
 	app := e.Group("", echo.WrapMiddleware(sm.LoadAndSave), s.csrf(), s.loadUser)
 	s.routesPages(app)
 	s.routesAPI(app.Group("/api/v1"))
+	// The hash an unknown name's login is checked against is made a little
+	// after start, off the path to the first page.
+	time.AfterFunc(time.Second, auth.WarmDummy)
+	go func() {
+		if err := v.warmCases(); err != nil {
+			s.log.Error("case page", "err", err)
+		}
+	}()
 	return s, nil
 }
 
@@ -311,21 +333,4 @@ func (s *Server) handleHealth(c echo.Context) error {
 	}
 	s.outage.answered()
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// filesOnly serves the files of an fs.FS and no folders: a folder is not
-// found, rather than redirected to itself with a slash that the trailing
-// slash rule then removes.
-type filesOnly struct{ fs.FS }
-
-func (f filesOnly) Open(name string) (fs.File, error) {
-	file, err := f.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	if st, err := file.Stat(); err != nil || st.IsDir() {
-		file.Close()
-		return nil, fs.ErrNotExist
-	}
-	return file, nil
 }

@@ -32,7 +32,7 @@ type fieldView struct {
 }
 
 func (s *Server) newDesignView(d *design.Design) designView {
-	v := designView{Design: d, Case: s.views.cases[d.Case]}
+	v := designView{Design: d, Case: s.views.caseView(d.Case)}
 	for _, sec := range s.cat.Template.Sections {
 		sv := sectionView{ID: sec.ID, Title: sec.Title}
 		for _, f := range sec.Fields {

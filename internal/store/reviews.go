@@ -382,16 +382,27 @@ func (s *Store) Rulings(ctx context.Context, id int64) ([]Ruling, error) {
 }
 
 // ReviewCounts returns how many designs wait for userID's review and how
-// many reviews of userID's designs they have not read yet.
+// many reviews of userID's designs they have not read yet, in one query.
 func (s *Store) ReviewCounts(ctx context.Context, userID int64) (waiting, unread int, err error) {
-	err = s.db.GetContext(ctx, &waiting, s.db.Rebind(`SELECT COUNT(*) FROM designs d WHERE d.status = ? AND d.user_id <> ?
-		AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.design_id = d.id AND r.reviewer_id = ?)`), design.StatusSubmitted, userID, userID)
-	if err != nil {
-		return
-	}
-	err = s.db.GetContext(ctx, &unread, s.db.Rebind(`SELECT COUNT(*) FROM reviews r JOIN designs d ON d.id = r.design_id
-		WHERE d.user_id = ? AND NOT r.seen_by_author`), userID)
-	return
+	var c NavCounts
+	err = s.db.GetContext(ctx, &c, s.db.Rebind(`SELECT `+navCountColumns), navCountArgs(userID)...)
+	return c.Waiting, c.Unread, err
+}
+
+// NavCounts are the counts the navigation bar shows a signed-in user.
+type NavCounts struct {
+	Waiting int `db:"nav_waiting"` // submitted designs of others waiting for their review
+	Unread  int `db:"nav_unread"`  // reviews of their designs they have not read
+}
+
+// navCountColumns selects NavCounts for the user given by navCountArgs.
+const navCountColumns = `(SELECT COUNT(*) FROM designs d WHERE d.status = ? AND d.user_id <> ?
+		AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.design_id = d.id AND r.reviewer_id = ?)) AS nav_waiting,
+	(SELECT COUNT(*) FROM reviews r JOIN designs d ON d.id = r.design_id
+		WHERE d.user_id = ? AND NOT r.seen_by_author) AS nav_unread`
+
+func navCountArgs(userID int64) []any {
+	return []any{design.StatusSubmitted, userID, userID, userID}
 }
 
 // DesignsWithReviews lists submitted designs, newest first, with their

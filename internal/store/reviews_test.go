@@ -124,6 +124,21 @@ func TestReviewRulesInTheStore(t *testing.T) {
 		if w, _, _ := s.ReviewCounts(ctx, eve.ID); w != 1 {
 			t.Fatalf("eve's waiting %d", w)
 		}
+		// The navigation bar's user and counts come in one query.
+		before := s.Statements()
+		u, nav, err := s.UserWithCounts(ctx, ann.ID)
+		if err != nil || u.Name != "ann" || nav.Waiting != 0 || nav.Unread != 2 {
+			t.Fatalf("ann with counts: %+v %+v %v", u, nav, err)
+		}
+		if n := s.Statements() - before; n != 1 {
+			t.Fatalf("UserWithCounts ran %d statements, want 1", n)
+		}
+		if u, nav, _ := s.UserWithCounts(ctx, eve.ID); u.Name != "eve" || nav.Waiting != 1 || nav.Unread != 0 {
+			t.Fatalf("eve with counts: %+v %+v", u, nav)
+		}
+		if _, _, err := s.UserWithCounts(ctx, 1<<40); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("UserWithCounts of nobody: %v", err)
+		}
 		s.MarkReviewsSeen(ctx, ann.ID, d.ID)
 		if _, u, _ := s.ReviewCounts(ctx, ann.ID); u != 0 {
 			t.Fatalf("unread after reading: %d", u)

@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -46,9 +48,11 @@ func init() {
 
 // Store is the database.
 type Store struct {
-	db      *sqlx.DB
-	dialect string
-	now     func() time.Time
+	db         *sqlx.DB
+	dialect    string
+	now        func() time.Time
+	statements *atomic.Int64
+	stmts      sync.Map // query -> *sqlx.Stmt, see prepared
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -73,11 +77,11 @@ func SQLiteDSN(path string) string {
 // Open connects to dsn: a postgres:// URL, or otherwise a SQLite file path.
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, statements: new(atomic.Int64)}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
-		s.db, err = sqlx.Open("pgx", dsn)
+		s.db, err = openCounted("pgx", dsn, s.statements)
 		if err == nil {
 			s.db.SetMaxOpenConns(16)
 			s.db.SetMaxIdleConns(16)
@@ -85,7 +89,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 	} else {
 		s.dialect = SQLite
-		s.db, err = sqlx.Open("sqlite", SQLiteDSN(dsn))
+		s.db, err = openCounted("sqlite", SQLiteDSN(dsn), s.statements)
 		if err == nil {
 			s.db.SetMaxOpenConns(8)
 			s.db.SetMaxIdleConns(8)
@@ -103,8 +107,35 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// openCounted opens dsn with the registered driver, counting every
+// statement its connections run in n. Nothing is connected yet.
+func openCounted(driverName, dsn string, n *atomic.Int64) (*sqlx.DB, error) {
+	probe, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, err
+	}
+	drv := probe.Driver()
+	probe.Close()
+	conn, err := connectorFor(drv, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(sql.OpenDB(countingConnector{Connector: conn, n: n}), driverName), nil
+}
+
+// Statements returns how many statements the store's connections have run
+// since it was opened, sessions included (queries and execs; BEGIN and
+// COMMIT are not counted).
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, st any) bool {
+		st.(*sqlx.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Dialect returns SQLite or Postgres.
 func (s *Store) Dialect() string { return s.dialect }
@@ -185,7 +216,9 @@ func isUnique(err error) bool {
 // expired sessions every cleanup (never when cleanup is 0).
 func (s *Store) SessionStore(cleanup time.Duration) scs.Store {
 	if s.dialect == Postgres {
-		return postgresstore.NewWithCleanupInterval(s.db.DB, cleanup)
+		return sessionStore{Store: postgresstore.NewWithCleanupInterval(s.db.DB, cleanup), s: s,
+			query: `SELECT data FROM sessions WHERE token = ? AND current_timestamp < expiry`}
 	}
-	return sqlite3store.NewWithCleanupInterval(s.db.DB, cleanup)
+	return sessionStore{Store: sqlite3store.NewWithCleanupInterval(s.db.DB, cleanup), s: s,
+		query: `SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry`}
 }

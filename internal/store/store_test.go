@@ -164,3 +164,38 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	})
 }
+
+func TestOwnDesignUnlessVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ann, bob := mustUser(t, s, "ann"), mustUser(t, s, "bob")
+		d := newDesign(ann.ID)
+		if err := s.CreateDesign(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		// Holding an older version: the whole design comes back.
+		got, same, err := s.OwnDesignUnlessVersion(ctx, ann.ID, d.ID, 0)
+		if err != nil || same || got.Sections.Get("framing", "objective").Text != "Grow retention." || len(got.Pipeline.Nodes) != 1 {
+			t.Fatalf("older version: %+v same=%v err=%v", got, same, err)
+		}
+		// Holding the stored version: its head only, in one statement.
+		before := s.Statements()
+		got, same, err = s.OwnDesignUnlessVersion(ctx, ann.ID, d.ID, d.Version)
+		if err != nil || !same || got.Version != d.Version || got.Title != "First try" || got.Status != design.StatusDraft || len(got.Sections) != 0 {
+			t.Fatalf("same version: %+v same=%v err=%v", got, same, err)
+		}
+		if n := s.Statements() - before; n != 1 {
+			t.Fatalf("OwnDesignUnlessVersion ran %d statements, want 1", n)
+		}
+		title := "Second try"
+		if _, err := s.UpdateDesign(ctx, ann.ID, d.ID, store.Update{Version: d.Version, Title: &title}); err != nil {
+			t.Fatal(err)
+		}
+		if got, same, _ := s.OwnDesignUnlessVersion(ctx, ann.ID, d.ID, d.Version); same || got.Version != d.Version+1 || got.Title != title || len(got.Sections) == 0 {
+			t.Fatalf("after a save: %+v same=%v", got, same)
+		}
+		if _, _, err := s.OwnDesignUnlessVersion(ctx, bob.ID, d.ID, d.Version+1); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("bob reads ann's design: %v", err)
+		}
+	})
+}

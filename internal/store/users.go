@@ -38,7 +38,31 @@ func (s *Store) UserByName(ctx context.Context, name string) (*auth.User, error)
 
 // UserByID returns the user with that id, or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
-	return s.findUser(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
+	var u auth.User
+	err := s.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UserWithCounts returns the user with that id and the counts their
+// navigation bar shows, in one query, or ErrNotFound.
+func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCounts, error) {
+	var u auth.User
+	var nav NavCounts
+	err := s.row(ctx, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id), id)...).
+		Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &nav.Waiting, &nav.Unread)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, NavCounts{}, ErrNotFound
+	}
+	if err != nil {
+		return nil, NavCounts{}, err
+	}
+	return &u, nav, nil
 }
 
 func (s *Store) findUser(ctx context.Context, query string, args ...any) (*auth.User, error) {
