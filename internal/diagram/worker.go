@@ -136,6 +136,11 @@ func parseForLayout(dot []byte, cheap bool) (*graphviz.Graph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphviz could not read the DOT: %v", err)
 	}
+	if g == nil {
+		// go-graphviz returns no graph and no error when Graphviz's reader
+		// fails without saying why (seen after many renders in one process).
+		return nil, errors.New("graphviz could not read the DOT")
+	}
 	if cheap {
 		for _, kv := range cheapLayout {
 			if err := g.SafeSet(kv[0], kv[1], ""); err != nil {
