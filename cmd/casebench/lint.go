@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/casebench/casebench/internal/catalog"
 )
@@ -34,6 +35,22 @@ func runCasesLint(args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %d case(s), no errors\n", dir, len(cat.Cases))
+	fmt.Fprintf(e.stdout, "%s: %d case(s), %d drill(s)%s, no errors\n", dir, len(cat.Cases), len(cat.Drills), kindCounts(cat))
 	return nil
+}
+
+// kindCounts says how many drills of each kind the catalog holds:
+// " (ml 20, stats 10, sql 15, behavioral 15)", or "" without drills.
+func kindCounts(cat *catalog.Catalog) string {
+	if len(cat.Drills) == 0 {
+		return ""
+	}
+	n := cat.DrillCounts()
+	var parts []string
+	for _, k := range catalog.DrillKinds {
+		if n[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n[k]))
+		}
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

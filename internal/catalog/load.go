@@ -179,7 +179,7 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 		return nil, Errors{{File: l.name("."), Line: 1, Message: err.Error()}}
 	}
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" || e.Name() == DrillsDir {
 			continue
 		}
 		if c := l.casePack(e.Name(), cat); c != nil {
@@ -190,6 +190,7 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 	if len(cat.Cases) == 0 && len(l.errs) == 0 {
 		l.fail(".", 1, "", "no case folders (each holds case.yaml, rubric.yaml and reference.json)")
 	}
+	l.drills(cat)
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}

@@ -486,6 +486,12 @@ func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
 		e.asserts(c, p, &cr, Denied)
 	case CheckReasons:
 		e.reasons(c, p, &cr)
+	case CheckStory:
+		e.story(c, p, &cr)
+	case CheckStoryLacks:
+		e.storyLacks(c, p, &cr)
+	case CheckBlames:
+		e.blames(c, p, &cr)
 	}
 	cr.Credit = math.Min(1, math.Max(0, cr.Credit))
 	if p.keywords >= KeywordDesign && cr.Credit > 0 && used != nil {
