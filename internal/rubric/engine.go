@@ -486,6 +486,8 @@ func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
 		e.asserts(c, p, &cr, Denied)
 	case CheckReasons:
 		e.reasons(c, p, &cr)
+	case CheckClaims:
+		e.claims(c, p, &cr)
 	case CheckStory:
 		e.story(c, p, &cr)
 	case CheckStoryLacks:

@@ -42,7 +42,7 @@ const (
 var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons, CheckStory}
 
 // TriggerKinds lists the check kinds that raise red flags.
-var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses, CheckStoryLacks, CheckBlames}
+var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses, CheckClaims, CheckStoryLacks, CheckBlames}
 
 // MinRedFlags is how many red flags a rubric must have.
 const MinRedFlags = 5
@@ -315,7 +315,7 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 				}
 			}
 		}
-	case CheckAsserts, CheckRefuses:
+	case CheckAsserts, CheckRefuses, CheckClaims:
 		ps = append(ps, c.validateConcepts(t, concepts, true)...)
 	case CheckReasons:
 		if c.Min < 1 || c.MinSections < 1 {
