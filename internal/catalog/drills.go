@@ -233,7 +233,7 @@ func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concep
 		return nil
 	}
 	d.Concepts = concepts
-	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, rubric.WithCaseText(d.Texts()...), rubric.WithOwnConcepts(own...))
+	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, rubric.WithCaseText(d.Texts()...), rubric.WithOwnConcepts(own...), rubric.WithTechnicalTerms())
 	return &d
 }
 

@@ -52,3 +52,25 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		}
 	}
 }
+
+// TestTechnicalTermsAreNotMarketing: "boosting" is a marketing word in a
+// design, but the subject itself in a drill about gradient boosting.
+func TestTechnicalTermsAreNotMarketing(t *testing.T) {
+	concepts := rubric.Concepts{"boosting": {"boost* + sequential*|residual* @10"}}
+	r := &rubric.Rubric{Version: 1, Items: []rubric.Item{
+		{ID: "boost", Dimension: "model", Points: 3, Title: "Boosting", Decision: "what boosting fits", Levels: []string{"", "", "", ""},
+			Checks: []rubric.Check{{Check: rubric.CheckMentions, Concepts: []string{"boosting"}, Sections: []string{"answer"}}}},
+	}}
+	text := "Boosting adds trees sequentially, and each new tree fits the residuals of the ones before it. " +
+		"Boosting keeps going until the validation loss stops falling. Boosting with shallow trees is the usual choice for tables."
+	a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: text}
+	tmpl := drill.Template()
+	plain := rubric.NewEngine(r, concepts, tmpl).Check("d", a.Design())
+	technical := rubric.NewEngine(r, concepts, tmpl, rubric.WithTechnicalTerms()).Check("d", a.Design())
+	if plain.Score >= 100 {
+		t.Errorf("without the option, a text full of \"boosting\" scores %.1f; its sentences should read as marketing", plain.Score)
+	}
+	if technical.Score < 100 {
+		t.Errorf("with technical terms, the text scores %.1f; want 100: %+v", technical.Score, technical.Notices)
+	}
+}

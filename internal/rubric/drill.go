@@ -12,3 +12,16 @@ const MinDrillRedFlags = 2
 func (r *Rubric) ValidateDrill(t *design.Template, concepts Concepts) []Problem {
 	return r.validate(t, concepts, MinDrillRedFlags)
 }
+
+// WithTechnicalTerms reads the words the rubric's concepts are written in
+// as the terms of the subject, never as marketing words: a drill about
+// gradient boosting says "boosting" as often as it needs.
+func WithTechnicalTerms() Option {
+	return func(o *options) { o.technical = true }
+}
+
+// technicalTerm reports whether token k of s is a word of the rubric's
+// concepts, for an engine built WithTechnicalTerms.
+func (e *Engine) technicalTerm(s *sentence, k int) bool {
+	return e.technical && len(s.terms[k]) > 0
+}

@@ -55,6 +55,7 @@ type Engine struct {
 	// words a run of keywords is made of.
 	phraseTerm []bool
 	copies     shingles
+	technical  bool // words of concept phrases are never marketing words
 }
 
 // concept is one compiled concept.
@@ -65,8 +66,9 @@ type concept struct {
 }
 
 type options struct {
-	caseText []string
-	own      []string
+	caseText  []string
+	own       []string
+	technical bool
 }
 
 // Option configures an Engine.
@@ -92,7 +94,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 		f(&o)
 	}
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, copies: shingles{}}
+	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, copies: shingles{}, technical: o.technical}
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {
