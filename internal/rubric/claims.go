@@ -12,6 +12,18 @@ import (
 // L2 only shrinks") is two claims, not this one.
 const CheckClaims = "claims"
 
+// critiqueWords judge what a sentence describes: a sentence that uses one
+// ("treating page views as independent understates the variance", "the
+// naive test would flag false wins") weighs the claim rather than makes it.
+var critiqueWords = setOf(`wrong wrongly mistake mistaken naive naively misleading misleads mislead understates
+understate understated overstates overstate overstated inflates inflated breaks fails flawed invalid incorrect
+incorrectly pitfall trap myth misconception confusing confuses biases biased`)
+
+// judges reports whether a sentence judges what it describes.
+func judges(s *sentence) bool {
+	return slices.ContainsFunc(s.tokens, func(t token) bool { return critiqueWords[t.word] })
+}
+
 // contrastWords turn a sentence to another subject: a match across one is
 // two claims, not one.
 var contrastWords = setOf(`while whereas unlike but than however although though instead`)
@@ -41,7 +53,7 @@ func (e *Engine) claims(c *Check, p *parsed, cr *CheckResult) {
 	var spans []span
 	for i := range p.sents {
 		s := &p.sents[i]
-		if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) {
+		if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) || judges(s) {
 			continue
 		}
 		for _, id := range c.Concepts {

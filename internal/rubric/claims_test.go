@@ -40,6 +40,7 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"L1 gives sparse models because it pushes weights to exactly zero, while L2 only makes them smaller.", false},
 		{"L2 never makes a weight exactly zero.", false},
 		{"Lasso zeroes weights; ridge only shrinks them.", false},
+		{"A common mistake is to think that ridge makes weights exactly zero.", false},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
