@@ -111,3 +111,21 @@ func TestCheckRefusesBadDrillAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBehavioralAnswerQuotesTheMissingPart: the text report of a
+// story without a result says so and quotes where the story ends.
+func TestCheckBehavioralAnswerQuotesTheMissingPart(t *testing.T) {
+	story := "Last year I was the ML lead for a new row at a streaming company. My task was to choose a ranking model in two weeks. " +
+		"I listed what I knew, I asked two engineers to argue against the model, and I decided to launch it to 10% of members behind a switch. " +
+		"I wrote down beforehand when we would roll back. We moved on to the next project after that."
+	file := writeAnswer(t, &drill.Answer{Drill: "decision-limited-data", Answer: story})
+	e, out, _ := testEnv("")
+	if err := run(context.Background(), []string{"check", file}, e); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"RED FLAG Tells no result", "“We moved on to the next project after that.”", "Missing: the result."} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+}

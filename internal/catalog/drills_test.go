@@ -111,6 +111,9 @@ func TestDrillLintNamesFileLineAndField(t *testing.T) {
 		{"misconception raises no flag", ml + "l1-vs-l2.yaml", "raises: [rf-l2-zero, rf-no-scaling]", "raises: [rf-l2-zero, penalties]", "misconceptions[0].raises[1]", `"penalties" is not a red flag`},
 		{"red flag without a trigger kind", ml + "l1-vs-l2.yaml", "- check: refuses\n          concepts: [standardise]", "- check: decision\n          concepts: [standardise]", "rubric.items[7].checks[0].check", "a red flag is raised only by"},
 		{"pack kind", ml + "pack.yaml", "kind: ml", "kind: trivia", "kind", `kind "trivia" is not one of`},
+		{"unknown story part", "drills/behavioral/mentoring.yaml", "part: lesson", "part: moral", "rubric.items[9].checks[0].part", `unknown part "moral"`},
+		{"unknown value", "drills/behavioral/mentoring.yaml", "values: [dream-team, candour]", "values: [dream-team, candor]", "values[1]", `unknown value "candor"`},
+		{"value without a source", "drills/behavioral/pack.yaml", "    meaning: People are trusted with wide latitude over their own work and decisions, and in exchange they own the consequences, good or bad, without waiting to be told.\n    sources: [culture-memo]", "    meaning: People are trusted with wide latitude over their own work and decisions, and in exchange they own the consequences, good or bad, without waiting to be told.\n    sources: []", "values[0].sources", "name the sources"},
 		{"bad concept pattern", ml + "concepts.yaml", `  - "laplace|gaussian|normal + prior @4"`, `  - "la* + prior @4"`, "reg_priors", "too short a prefix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,5 +134,69 @@ func TestDrillLintNamesFileLineAndField(t *testing.T) {
 				t.Errorf("%v: line %d; the edit is on line %d", e, e.Line, want)
 			}
 		})
+	}
+}
+
+// TestBehavioralAnswerMissingAResult: a story with its result taken out
+// is reported as missing one, quoting the answer where it should be.
+func TestBehavioralAnswerMissingAResult(t *testing.T) {
+	cat := bundled(t)
+	d, ok := cat.Drill("decision-limited-data")
+	if !ok {
+		t.Fatal("no drill decision-limited-data")
+	}
+	paras := strings.Split(strings.TrimSpace(d.Reference.Answer), "\n")
+	var kept []string
+	for _, p := range paras {
+		if !strings.Contains(p, "After ten days") { // the paragraph with the result
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == len(paras) {
+		t.Fatal("the reference has no result paragraph to remove")
+	}
+	answer := strings.Join(kept, "\n")
+	rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, Answer: answer}).Design())
+	var result rubric.ItemResult
+	for _, it := range rep.Items {
+		if it.ID == "result" {
+			result = it
+		}
+	}
+	if result.Level == nil || *result.Level == 3 {
+		t.Fatalf("the result item is met without a result: %+v", result)
+	}
+	note := ""
+	for _, c := range result.Checks {
+		for _, n := range c.Notes {
+			note += n.Message
+		}
+	}
+	if !strings.Contains(note, "result") || !strings.Contains(note, "“") {
+		t.Fatalf("the note does not name the missing result with a quote: %q", note)
+	}
+	quote := note[strings.Index(note, "“")+len("“") : strings.Index(note, "”")]
+	if !strings.Contains(answer, strings.TrimSuffix(quote, "…")) {
+		t.Errorf("the note quotes %q, which is not in the answer", quote)
+	}
+}
+
+// TestBehavioralDrillNeedsStoryChecks: a behavioral drill whose rubric
+// reads no part of the story fails lint, at the rubric's items.
+func TestBehavioralDrillNeedsStoryChecks(t *testing.T) {
+	errs := lintCopy(t, "drills/behavioral/mentoring.yaml", func(s string) string {
+		return strings.ReplaceAll(s, "- check: story\n", "- check: mentions\n          concepts: [mentee_goals]\n")
+	})
+	found := false
+	for _, e := range errs {
+		if strings.HasSuffix(e.File, "drills/behavioral/mentoring.yaml") && e.Field == "rubric.items" && strings.Contains(e.Message, "story checks") {
+			found = true
+			if e.Line < 2 {
+				t.Errorf("error at line %d; want the line of rubric.items", e.Line)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no error about story checks: %v", errs)
 	}
 }

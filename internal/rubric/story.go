@@ -101,7 +101,7 @@ halved quadrupled tenfold`)
 	decisionLemmas = setOf(`decide choose pick opt propose recommend commit settle prioritise prioritize
 select bet drop cut kill pause stop cancel scrap shelve escalate veto approve greenlight insist defer`)
 	resultLemmas = setOf(`reduce cut raise increase grow rise fall drop lift improve save ship launch deliver lower
-shorten double halve triple recover win gain lose finish complete catch prevent reach hit beat exceed miss
+shorten double halve triple recover win gain lose finish complete catch prevent reach hit beat exceed miss affect
 speed shrink boost land adopt retain convert result lead end`)
 	resultNouns = setOf(`result results outcome outcomes impact effect gain gains lift uplift improvement improvements
 saving savings reduction reductions increase decrease drop growth win`)
@@ -217,12 +217,43 @@ func (l storyLine) resultSaid() bool {
 		if resultNouns[w] {
 			return true
 		}
-		if len(w) > 2 && (strings.HasSuffix(w, "ed") || irregularPast[w]) && !l.s.tokens[i].joined && lemmaIn(resultLemmas, w) && !planned(l.words, i) {
+		if len(w) > 2 && (strings.HasSuffix(w, "ed") || irregularPast[w]) && !l.s.tokens[i].joined && lemmaIn(resultLemmas, w) && !planned(l.words, i) && !l.conditional(i) && !raisedPoint(l.words, i) {
 			return true
 		}
 	}
 	return false
 }
+
+// raisedPoint reports whether the verb at i raises a point rather than
+// moving a number: "raised a fair worry", not "raised eleven questions,
+// against two".
+func raisedPoint(ws []string, i int) bool {
+	for k := i + 1; k < len(ws) && k <= i+3; k++ {
+		if ws[k] != "" && isDigit(ws[k][0]) || numberWords[ws[k]] {
+			return false
+		}
+		if pointWords[ws[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// conditional reports whether the verb at i is in an "if" or "unless"
+// clause: "if hours fell more than 1%, we would roll back" is a plan.
+func (l storyLine) conditional(i int) bool {
+	t := l.s.tokens
+	for k := i - 1; k >= 0 && t[k].clause == t[i].clause; k-- {
+		switch t[k].word {
+		case "if", "unless", "whether", "should", "would", "could":
+			return true
+		}
+	}
+	return false
+}
+
+var pointWords = setOf(`concern concerns worry worries question questions issue issues point points objection objections
+doubt doubts alarm flag flags idea ideas hand`)
 
 // irregularPast are past forms of result verbs that do not end in -ed.
 var irregularPast = setOf(`cut rose fell grew won lost hit beat led caught brought took went made kept sped shrank shrunk
@@ -314,6 +345,14 @@ func (l storyLine) blames() bool {
 		}
 	}
 	return false
+}
+
+// sentences says how many sentences: "1 sentence", "3 sentences".
+func sentences(n int) string {
+	if n == 1 {
+		return "1 sentence"
+	}
+	return fmt.Sprintf("%d sentences", n)
 }
 
 // quoteOf returns the text of a sentence to quote in a report.
@@ -417,16 +456,16 @@ func (e *Engine) actions(lines []storyLine, cr *CheckResult) {
 	cr.Credit = min(1, float64(len(is))/storyMinI) * min(1, share/storyIShare)
 	if len(is) > 0 {
 		cr.Evidence = append(cr.Evidence, Evidence{Section: is[0].s.section, Field: is[0].s.field,
-			Words: fmt.Sprintf("%d sentences say “I”, %d only “we”", len(is), len(wes)), Excerpt: quoteOf(is[0])})
+			Words: fmt.Sprintf("“I” in %s, only “we” in %d", sentences(len(is)), len(wes)), Excerpt: quoteOf(is[0])})
 	}
 	switch {
 	case cr.Credit >= 0.999:
 	case len(wes) > len(is):
 		cr.Notes = append(cr.Notes, Note{Kind: "missing_part", Section: wes[0].s.section, Field: wes[0].s.field, Excerpt: quoteOf(wes[0]),
-			Message: fmt.Sprintf("Part: the actions are told as “we”: %d sentences say “we” and %d say “I”, such as “%s”. Say what you yourself did.", len(wes), len(is), quoteOf(wes[0]))})
+			Message: fmt.Sprintf("Part: the actions are told as “we”: “we” in %s, “I” in %d, such as “%s”. Say what you yourself did.", sentences(len(wes)), len(is), quoteOf(wes[0]))})
 	default:
 		cr.Notes = append(cr.Notes, Note{Kind: "missing_part",
-			Message: fmt.Sprintf("Part: few actions of your own: %d sentence(s) say what you did; tell at least %d steps you took, as “I …”.", len(is), storyMinI)})
+			Message: fmt.Sprintf("Part: few actions of your own: what you did is told in %s; tell at least %d steps you took, as “I …”.", sentences(len(is)), storyMinI)})
 	}
 }
 
@@ -455,7 +494,7 @@ func (e *Engine) storyLacks(c *Check, p *parsed, cr *CheckResult) {
 			}
 		}
 		if len(is) == 0 && len(wes) > 0 || len(wes) >= 2 && float64(len(is))/float64(len(is)+len(wes)) < storyOnlyWe {
-			raise(fmt.Sprintf("only “we”: %d sentences say “we”, %d “I”", len(wes), len(is)), wes[0])
+			raise(fmt.Sprintf("only “we”: “we” in %s, “I” in %d", sentences(len(wes)), len(is)), wes[0])
 		}
 	case PartDecision:
 		if !slices.ContainsFunc(lines, storyLine.decides) {
