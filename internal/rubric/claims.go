@@ -19,9 +19,16 @@ var critiqueWords = setOf(`wrong wrongly mistake mistaken naive naively misleadi
 understate understated overstates overstate overstated inflates inflated breaks fails flawed invalid incorrect
 incorrectly pitfall trap myth misconception confusing confuses biases biased`)
 
-// judges reports whether a sentence judges what it describes.
-func judges(s *sentence) bool {
-	return slices.ContainsFunc(s.tokens, func(t token) bool { return critiqueWords[t.word] })
+// judges reports whether a sentence judges what it describes, by a
+// critique word outside the words of the claim itself ("I proved them
+// wrong" is the claim, not a judgment of it).
+func judges(s *sentence, start, end int) bool {
+	for j, t := range s.tokens {
+		if (j < start || j >= end) && critiqueWords[t.word] {
+			return true
+		}
+	}
+	return false
 }
 
 // contrastWords turn a sentence to another subject: a match across one is
@@ -53,7 +60,7 @@ func (e *Engine) claims(c *Check, p *parsed, cr *CheckResult) {
 	var spans []span
 	for i := range p.sents {
 		s := &p.sents[i]
-		if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) || judges(s) {
+		if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) {
 			continue
 		}
 		for _, id := range c.Concepts {
@@ -68,6 +75,9 @@ func (e *Engine) claims(c *Check, p *parsed, cr *CheckResult) {
 						m := mention{sent: s, start: run[0] + sp.start, end: run[0] + sp.end, risk: k.risk}
 						for _, at := range sp.slots {
 							m.slots = append(m.slots, run[0]+at)
+						}
+						if judges(s, m.start, m.end) {
+							continue
 						}
 						if pol, _ := m.polarity(); pol == Affirmed {
 							cr.Credit = 1
