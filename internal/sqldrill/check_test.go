@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // drillCase is one answer to a drill and what the learner must be told.
@@ -20,6 +21,9 @@ type drillCase struct {
 // verdict and the explanation's phrases.
 func runDrill(t *testing.T, reference string, opts Options, cases []drillCase) {
 	t.Helper()
+	if opts.Timeout == 0 {
+		opts.Timeout = 2 * time.Minute // these answers are correct or near misses, never slow; -race and a loaded machine are
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := sample.Check(context.Background(), tc.answer, reference, opts)
@@ -72,7 +76,7 @@ func TestDrillLeftJoin(t *testing.T) {
 		{"unnamed count", `SELECT m.member_id, count(v.event_id) FROM members m LEFT JOIN viewing_events v ON v.member_id = m.member_id GROUP BY m.member_id`, Mismatch,
 			[]string{"yours are (member_id, count(v.event_id))", "The values match: only the names are wrong"}},
 	})
-	res, err := sample.Check(context.Background(), `SELECT member_id, count(v.event_id) AS n FROM members m LEFT JOIN viewing_events v USING (member_id) GROUP BY 1`, ref, Options{IgnoreColumnNames: true})
+	res, err := sample.Check(context.Background(), `SELECT member_id, count(v.event_id) AS n FROM members m LEFT JOIN viewing_events v USING (member_id) GROUP BY 1`, ref, Options{IgnoreColumnNames: true, Timeout: time.Minute})
 	if err != nil || !res.Pass || !strings.Contains(res.Explanation, "only the column names differ") {
 		t.Errorf("names ignored: pass %v, %q, %v", res.Pass, res.Explanation, err)
 	}
@@ -228,7 +232,7 @@ func TestReferenceFailureIsAnError(t *testing.T) {
 
 func TestHeads(t *testing.T) {
 	res, err := sample.Check(context.Background(), `SELECT member_id, cancel_date FROM members ORDER BY member_id`,
-		`SELECT member_id, cancel_date FROM members ORDER BY member_id`, Options{HeadRows: 3})
+		`SELECT member_id, cancel_date FROM members ORDER BY member_id`, Options{HeadRows: 3, Timeout: time.Minute})
 	if err != nil || !res.Pass {
 		t.Fatalf("%v %v", res, err)
 	}
@@ -245,7 +249,7 @@ func TestHeads(t *testing.T) {
 }
 
 func TestQuery(t *testing.T) {
-	res, err := sample.Query(context.Background(), "SELECT plan, count(*) AS n FROM members GROUP BY plan ORDER BY plan", Options{})
+	res, err := sample.Query(context.Background(), "SELECT plan, count(*) AS n FROM members GROUP BY plan ORDER BY plan", Options{Timeout: time.Minute})
 	if err != nil || !res.Pass || res.Got.Total != 3 || res.Got.Rows[0][0] != "basic" || res.Explanation != "3 rows." {
 		t.Errorf("%+v %v", res, err)
 	}

@@ -89,10 +89,10 @@ func TestHostileQueries(t *testing.T) {
 		{"printf padding", `SELECT printf('%.*c', 1000000000, 'x')`, []Verdict{TooMuchMemory}, Options{}},
 		{"group_concat of a cross join", `SELECT group_concat(a.started_at) FROM viewing_events a, titles b`, []Verdict{TooMuchMemory}, Options{Timeout: time.Minute}},
 		{"endless recursion", `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r`, []Verdict{TimedOut}, Options{Timeout: 300 * time.Millisecond}},
-		{"endless recursion, rows", `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r`, []Verdict{TooManyRows}, Options{}},
+		{"endless recursion, rows", `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r`, []Verdict{TooManyRows}, Options{Timeout: time.Minute}},
 		{"slow rows after the first", `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r WHERE n % 100000000 = 1`, []Verdict{TimedOut}, Options{Timeout: 300 * time.Millisecond}},
 		{"cross join", `SELECT count(*) FROM viewing_events a, impressions b, members c`, []Verdict{TimedOut}, Options{Timeout: 300 * time.Millisecond}},
-		{"cross join rows", `SELECT * FROM members a, members b`, []Verdict{TooManyRows}, Options{}},
+		{"cross join rows", `SELECT * FROM members a, members b`, []Verdict{TooManyRows}, Options{Timeout: time.Minute}},
 		{"distinct of wide rows", `SELECT count(*) FROM (SELECT DISTINCT printf('%.*c', 900000, 'x') || b.impression_id || a.event_id FROM viewing_events a, impressions b)`, []Verdict{TooMuchMemory}, Options{Timeout: time.Minute}},
 		{"sort of wide rows", `SELECT a.event_id FROM viewing_events a, impressions b ORDER BY printf('%.*c', 900000, 'x') || b.impression_id`, []Verdict{TooMuchMemory}, Options{Timeout: time.Minute}},
 	}
@@ -128,7 +128,7 @@ func TestHostileQueries(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("files appeared: %v", ents)
 	}
-	if res, err := sample.Check(context.Background(), "SELECT count(*) AS n FROM members", "SELECT 400 AS n", Options{}); err != nil || !res.Pass {
+	if res, err := sample.Check(context.Background(), "SELECT count(*) AS n FROM members", "SELECT 400 AS n", Options{Timeout: time.Minute}); err != nil || !res.Pass {
 		t.Errorf("after the hostile queries a plain check fails: %v %v", res, err)
 	}
 }

@@ -22,7 +22,7 @@ func TestWatchdogBlamesTheHog(t *testing.T) {
 	defer d.Close()
 	ctx := context.Background()
 	const ref = "SELECT count(*) AS n FROM viewing_events WHERE device = 'tv'"
-	if _, err := d.Check(ctx, ref, ref, Options{}); err != nil { // cache the reference
+	if _, err := d.Check(ctx, ref, ref, Options{Timeout: time.Minute}); err != nil { // cache the reference
 		t.Fatal(err)
 	}
 	hog := make(chan Result, 1)
@@ -53,7 +53,7 @@ func TestWatchdogBlamesTheHog(t *testing.T) {
 				return
 			default:
 			}
-			res, err := d.Check(ctx, "SELECT count(*) AS n FROM viewing_events WHERE device = 'tv'", ref, Options{})
+			res, err := d.Check(ctx, "SELECT count(*) AS n FROM viewing_events WHERE device = 'tv'", ref, Options{Timeout: time.Minute})
 			if err != nil || !res.Pass {
 				t.Errorf("a short check beside the hog: %v %v: %s", res.Verdict, err, res.Explanation)
 				return
