@@ -13,7 +13,7 @@
 // (SQLite's memdb VFS) held by one read-write connection. Checks run on a
 // small pool of other connections that open that same database read-only,
 // so no copy is made per check and SQLite itself refuses any write to it
-// (a private copy by sqlite3_deserialize would cost about 0.25 ms a check;
+// (a private copy by sqlite3_deserialize would cost 0.25 to 0.5 ms a check;
 // see BenchmarkCopyPerCheck). The bundled dataset is
 // cases/drills/data/sample.sql (SampleFile), written by `go run
 // ./internal/sqldrill/gen` (or go generate) from a fixed seed; its README
