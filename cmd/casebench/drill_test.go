@@ -129,3 +129,27 @@ func TestCheckBehavioralAnswerQuotesTheMissingPart(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSQLDrillAnswer: casebench check runs the query of a SQL drill
+// answer and says how its result differs from the reference's.
+func TestCheckSQLDrillAnswer(t *testing.T) {
+	d := bundledDrill(t, "plan-mix")
+	file := writeAnswer(t, &drill.Answer{Drill: d.Slug, Answer: "Members per plan, as a share.", SQL: d.Misconceptions[0].SQL})
+	e, out, _ := testEnv("")
+	if err := run(context.Background(), []string{"check", file}, e); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"RED FLAG " + d.Rubric.Items[3].Title, "The result differs from the reference", "missed  the query's result equals the reference query's"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	file = writeAnswer(t, &drill.Answer{Drill: d.Slug, Answer: d.Reference.Answer, SQL: d.Reference.SQL})
+	e, out, _ = testEnv("")
+	if err := run(context.Background(), []string{"check", file, "--min-score", "75"}, e); err != nil {
+		t.Fatalf("the reference answer: %v\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "met     the query's result equals the reference query's") {
+		t.Errorf("the report does not show the result met:\n%s", out)
+	}
+}

@@ -24,7 +24,7 @@ func runCasesLint(args []string, e env) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("cases lint: %s is not a folder", dir)
 	}
-	cat, err := catalog.Load(os.DirFS(dir), filepath.Clean(dir))
+	cat, err := catalog.Lint(os.DirFS(dir), filepath.Clean(dir))
 	var errs catalog.Errors
 	if errors.As(err, &errs) {
 		for _, le := range errs {
@@ -35,6 +35,7 @@ func runCasesLint(args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	defer cat.Close()
 	fmt.Fprintf(e.stdout, "%s: %d case(s), %d drill(s)%s, no errors\n", dir, len(cat.Cases), len(cat.Drills), kindCounts(cat))
 	return nil
 }

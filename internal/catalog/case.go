@@ -112,6 +112,7 @@ type Catalog struct {
 	Packs       []*Pack
 	Drills      []*Drill
 	drillBySlug map[string]*Drill
+	sqlData     *sqlData // the SQL drills' dataset, when there are SQL drills
 }
 
 // Case returns the case with the given slug and whether it exists.

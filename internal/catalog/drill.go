@@ -56,9 +56,12 @@ type Reference struct {
 	Sources []string `yaml:"sources" json:"sources"`
 }
 
-// SQLSpec is what a SQL drill compares: whether row order matters.
+// SQLSpec is how a SQL drill compares results: whether row order
+// matters, and when it does, the columns the rows are ordered by (rows
+// equal in all of them may come in any order).
 type SQLSpec struct {
-	Ordered bool `yaml:"ordered" json:"ordered"`
+	Ordered  bool     `yaml:"ordered" json:"ordered"`
+	OrderKey []string `yaml:"order_key,omitempty" json:"order_key,omitempty"`
 }
 
 // Misconception is an answer an expert marks down, and the red flags it

@@ -228,12 +228,27 @@ func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concep
 			fail(at, "%s", trimFieldPrefix(pr.Message))
 		}
 		l.checkDrillRubric(fail, &d)
+		checkSQLKinds(fail, &d)
 	}
 	if len(l.errs) > before {
 		return nil
 	}
+	opts := []rubric.Option{rubric.WithCaseText(d.Texts()...), rubric.WithTechnicalTerms()}
+	if d.Kind != KindSQL {
+		// A SQL drill's answer is its query, checked by running it; how
+		// many of the explanation's concepts it takes up says nothing of
+		// whether it answers this drill.
+		opts = append(opts, rubric.WithOwnConcepts(own...))
+	}
+	if d.Kind == KindSQL {
+		judge := l.checkSQL(fail, &d)
+		if len(l.errs) > before {
+			return nil
+		}
+		opts = append(opts, rubric.WithSQL(judge, d.Reference.SQL))
+	}
 	d.Concepts = concepts
-	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, rubric.WithCaseText(d.Texts()...), rubric.WithOwnConcepts(own...), rubric.WithTechnicalTerms())
+	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, opts...)
 	return &d
 }
 

@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +97,14 @@ func TestDrillMisconceptionsRaiseTheirFlags(t *testing.T) {
 	}
 }
 
+// blockKeys names, for edits inside a YAML block, the key whose line the
+// error is on; these are the SQL drills' queries, which only Lint runs.
+var blockKeys = map[string]string{
+	"trap that returns the reference's result": "query: |",
+	"trap that does not run":                   "query: |",
+	"reference that does not run":              "  sql: |",
+}
+
 // TestDrillLintNamesFileLineAndField breaks drill files one way at a time:
 // each error names the file, the line of the broken text and the field.
 func TestDrillLintNamesFileLineAndField(t *testing.T) {
@@ -114,18 +124,31 @@ func TestDrillLintNamesFileLineAndField(t *testing.T) {
 		{"unknown story part", "drills/behavioral/mentoring.yaml", "part: lesson", "part: moral", "rubric.items[9].checks[0].part", `unknown part "moral"`},
 		{"unknown value", "drills/behavioral/mentoring.yaml", "values: [dream-team, candour]", "values: [dream-team, candor]", "values[1]", `unknown value "candor"`},
 		{"value without a source", "drills/behavioral/pack.yaml", "    meaning: People are trusted with wide latitude over their own work and decisions, and in exchange they own the consequences, good or bad, without waiting to be told.\n    sources: [culture-memo]", "    meaning: People are trusted with wide latitude over their own work and decisions, and in exchange they own the consequences, good or bad, without waiting to be told.\n    sources: []", "values[0].sources", "name the sources"},
+		{"trap that returns the reference's result", "drills/sql/plan-mix.yaml", "SELECT plan, COUNT(*) AS members, ROUND(100 * COUNT(*)", "SELECT plan, COUNT(*) AS members, ROUND(100.0 * COUNT(*)", "rubric.items[3].checks[0].query", "cannot tell a mistake from a right answer"},
+		{"trap that does not run", "drills/sql/plan-mix.yaml", "ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM members), 1)", "ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM memberz), 1)", "rubric.items[4].checks[0].query", "does not run"},
+		{"reference that does not run", "drills/sql/plan-mix.yaml", "    FROM members\n    WHERE cancel_date IS NULL\n    GROUP BY plan", "    FROM members\n    WHERE cancel_dat IS NULL\n    GROUP BY plan", "reference.sql", "the reference query does not run"},
+		{"SQL check in a drill without a query", ml + "l1-vs-l2.yaml", "        - check: mentions\n          concepts: [l1_absolute]\n          sections: [answer]", "        - check: sql_result\n          section: answer\n          field: sql", "rubric.items[0].checks[0].check", "only drills of a sql pack"},
+		{"SQL result on the text field", "drills/sql/plan-mix.yaml", "        - check: sql_result\n          section: answer\n          field: sql", "        - check: sql_result\n          section: answer\n          field: text", "rubric.items[0].checks[0].field", "needs [code]"},
 		{"bad concept pattern", ml + "concepts.yaml", `  - "laplace|gaussian|normal + prior @4"`, `  - "la* + prior @4"`, "reg_priors", "too short a prefix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			load := catalog.Load
+			if _, ok := blockKeys[tc.name]; ok {
+				load = catalog.Lint // the SQL drills' queries run only when linting
+			}
 			var edited string
-			errs := lintCopy(t, tc.file, func(s string) string {
+			errs := lintCopyWith(t, load, tc.file, func(s string) string {
 				if !strings.Contains(s, tc.old) {
 					t.Fatalf("%q is not in %s", tc.old, tc.file)
 				}
 				edited = strings.Replace(s, tc.old, tc.new, 1)
 				return edited
 			})
-			want := 1 + strings.Count(edited[:strings.Index(edited, tc.new)], "\n")
+			at := strings.Index(edited, tc.new)
+			if key, ok := blockKeys[tc.name]; ok { // an edit inside a block: the error is on its key
+				at = strings.LastIndex(edited[:at], key)
+			}
+			want := 1 + strings.Count(edited[:at], "\n")
 			e := errs[0]
 			if !strings.HasSuffix(e.File, tc.file) || !strings.Contains(e.Field, tc.field) || !strings.Contains(e.Message, tc.msg) {
 				t.Fatalf("got %v; want %s, field %s, %q", e, tc.file, tc.field, tc.msg)
@@ -198,5 +221,104 @@ func TestBehavioralDrillNeedsStoryChecks(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no error about story checks: %v", errs)
+	}
+}
+
+// TestSQLDrillsRunTheQuery holds every SQL drill to reading the query by
+// running it: the reference query alone, with no explanation, earns the
+// result item in full, and each trap's query alone raises its red flag.
+func TestSQLDrillsRunTheQuery(t *testing.T) {
+	cat := bundled(t)
+	n := 0
+	for _, d := range cat.Drills {
+		if d.Kind != catalog.KindSQL {
+			continue
+		}
+		n++
+		t.Run(d.Slug, func(t *testing.T) {
+			rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, SQL: d.Reference.SQL}).Design())
+			for _, it := range rep.Items {
+				for _, c := range it.Checks {
+					if c.Check == rubric.CheckSQLResult && !c.Met {
+						t.Errorf("the reference query does not meet %s: %+v", it.ID, c.Notes)
+					}
+				}
+			}
+			if rep.Grade == rubric.GradeWeak || len(rep.RaisedFlags()) > 0 {
+				t.Errorf("the reference query alone scores %.1f (%s), raises %v", rep.Score, rep.Grade, raised(rep))
+			}
+			for _, it := range d.Rubric.RedFlags() {
+				for _, c := range it.Checks {
+					if c.Check != rubric.CheckSQLTrap {
+						continue
+					}
+					rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, SQL: c.Query}).Design())
+					if !slices.Contains(raised(rep), it.ID) {
+						t.Errorf("the trap's own query does not raise %s (raises %v)", it.ID, raised(rep))
+					}
+				}
+			}
+		})
+	}
+	if n < 15 {
+		t.Errorf("%d SQL drills; the bank has 15", n)
+	}
+}
+
+// internalName matches a concept id such as l1_absolute; SQL names such
+// as ROW_NUMBER are words of the subject.
+var internalName = regexp.MustCompile(`[a-z0-9]_[a-z0-9]`)
+
+// TestDrillLabelsSpeakPlainly: what a drill's report and rubric page say
+// about each check shows no pattern syntax or internal names.
+func TestDrillLabelsSpeakPlainly(t *testing.T) {
+	cat := bundled(t)
+	for _, d := range cat.Drills {
+		rep := d.Engine.Check(d.Slug, referenceAnswer(d).Design())
+		for _, it := range rep.Items {
+			for _, c := range it.Checks {
+				for _, text := range []string{c.Label, c.Hint} {
+					if strings.ContainsAny(text, "|*~@") || strings.Contains(text, "!name") || internalName.MatchString(text) {
+						t.Errorf("%s %s: %q shows pattern syntax or an internal name", d.Slug, it.ID, text)
+					}
+				}
+			}
+		}
+		for _, it := range d.Rubric.Items {
+			for i := range it.Checks {
+				if l := d.Engine.Describe(&it.Checks[i]); strings.ContainsAny(l, "|*~@") || internalName.MatchString(l) {
+					t.Errorf("%s %s: the rubric page shows %q", d.Slug, it.ID, l)
+				}
+			}
+		}
+	}
+}
+
+// TestLoadLeavesQueriesToLint: loading the cases to serve them runs no
+// query; linting them runs every SQL drill's reference and traps.
+func TestLoadLeavesQueriesToLint(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../cases")); err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/drills/sql/plan-mix.yaml"
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(b), "FROM members\n    WHERE cancel_date IS NULL", "FROM memberz\n    WHERE cancel_date IS NULL", 1)
+	if broken == string(b) {
+		t.Fatal("the reference query was not found")
+	}
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Load(os.DirFS(dir), "cases")
+	if err != nil {
+		t.Fatalf("Load ran the reference query: %v", err)
+	}
+	cat.Close()
+	if _, err := catalog.Lint(os.DirFS(dir), "cases"); err == nil || !strings.Contains(err.Error(), "no such table: memberz") {
+		t.Errorf("Lint did not run the reference query: %v", err)
 	}
 }

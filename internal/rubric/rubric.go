@@ -39,10 +39,10 @@ const (
 )
 
 // CheckKinds lists every check kind items may use.
-var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons, CheckStory}
+var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons, CheckStory, CheckSQLResult}
 
 // TriggerKinds lists the check kinds that raise red flags.
-var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses, CheckClaims, CheckStoryLacks, CheckBlames}
+var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses, CheckClaims, CheckStoryLacks, CheckBlames, CheckSQLTrap}
 
 // MinRedFlags is how many red flags a rubric must have.
 const MinRedFlags = 5
@@ -129,6 +129,9 @@ type Check struct {
 
 	// story, story_lacks: the part of a story (see StoryParts).
 	Part string `yaml:"part,omitempty" json:"part,omitempty"`
+
+	// sql_trap: the mistaken query whose result the trap recognises.
+	Query string `yaml:"query,omitempty" json:"query,omitempty"`
 
 	// Hint says what to add when the check is missed.
 	Hint string `yaml:"hint,omitempty" json:"hint,omitempty"`
@@ -323,6 +326,9 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 		}
 	case CheckStory, CheckStoryLacks, CheckBlames:
 		ps = append(ps, c.validateStory()...)
+	case CheckSQLResult, CheckSQLTrap:
+		field(design.TypeCode)
+		ps = append(ps, validateSQLCheck(c)...)
 	case CheckGraphHas:
 		kind(".node", c.Node)
 		if !pipeline.ValidStage(pipeline.Stage(c.Stage)) {
