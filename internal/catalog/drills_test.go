@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -320,5 +321,59 @@ func TestLoadLeavesQueriesToLint(t *testing.T) {
 	cat.Close()
 	if _, err := catalog.Lint(os.DirFS(dir), "cases"); err == nil || !strings.Contains(err.Error(), "no such table: memberz") {
 		t.Errorf("Lint did not run the reference query: %v", err)
+	}
+}
+
+// FuzzDrillCheck feeds arbitrary text to the drill checks (claims, story
+// parts, blame) of one drill of each kind that reads text: they never
+// panic and always score from 0 to 100.
+func FuzzDrillCheck(f *testing.F) {
+	cat := bundled(f)
+	var drills []*catalog.Drill
+	for _, slug := range []string{"l1-vs-l2", "p-values", "failed-project"} {
+		d, ok := cat.Drill(slug)
+		if !ok {
+			f.Fatalf("no drill %s", slug)
+		}
+		drills = append(drills, d)
+		f.Add(d.Reference.Answer)
+		f.Add(d.Misconceptions[0].Answer)
+	}
+	f.Add("I I I we we. It was their fault, because of them; I learned. 50% ... “quoted” — (a) b?")
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, d := range drills {
+			rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, Answer: text}).Design())
+			if rep.Score < 0 || rep.Score > 100 {
+				t.Fatalf("%s: score %v", d.Slug, rep.Score)
+			}
+		}
+	})
+}
+
+// BenchmarkDrillCheck times the check of each drill's reference answer,
+// one drill per kind (the SQL drill runs its query and traps).
+func BenchmarkDrillCheck(b *testing.B) {
+	cat := bundled(b)
+	for _, slug := range []string{"l1-vs-l2", "variance-reduction", "decision-limited-data", "idle-members-in-april"} {
+		d, _ := cat.Drill(slug)
+		design := referenceAnswer(d).Design()
+		b.Run(d.Kind+"/"+slug, func(b *testing.B) {
+			for b.Loop() {
+				d.Engine.Check(d.Slug, design)
+			}
+		})
+		if d.Kind == catalog.KindSQL {
+			// A new query each time: the answer runs against the reference
+			// and every trap, nothing remembered.
+			b.Run(d.Kind+"/"+slug+"/new-query", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					i++
+					a := referenceAnswer(d)
+					a.SQL = strings.TrimSuffix(strings.TrimSpace(a.SQL), ";") + fmt.Sprintf(" -- %d", i)
+					d.Engine.Check(d.Slug, a.Design())
+				}
+			})
+		}
 	}
 }

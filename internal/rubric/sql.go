@@ -1,6 +1,9 @@
 package rubric
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // SQL check kinds read the query of a SQL drill by running it: sql_result
 // credits a query whose result equals the reference query's on the
@@ -25,13 +28,49 @@ type SQLJudge interface {
 type sqlSpec struct {
 	judge     SQLJudge
 	reference string
+
+	mu   sync.Mutex
+	seen map[[2]string]sqlVerdict // comparisons of answers that ran, newest kept
 }
+
+type sqlVerdict struct {
+	same, ran bool
+	why       string
+}
+
+// sqlRemembered is how many comparisons an engine keeps: a check compares
+// the answer with the reference and each trap, and the same answer is
+// often checked again.
+const sqlRemembered = 256
 
 // WithSQL lets the engine run the query of a SQL drill with judge and
 // compare its result with that of reference, the drill's reference query,
 // which is never shown in the rubric.
 func WithSQL(judge SQLJudge, reference string) Option {
 	return func(o *options) { o.sql = &sqlSpec{judge: judge, reference: reference} }
+}
+
+// compare runs the judge, or returns what it said of the same pair
+// before. Only answers that ran are remembered: one stopped by a time
+// limit on a busy machine may run another time.
+func (s *sqlSpec) compare(answer, query string) (same, ran bool, why string, err error) {
+	key := [2]string{answer, query}
+	s.mu.Lock()
+	v, ok := s.seen[key]
+	s.mu.Unlock()
+	if ok {
+		return v.same, v.ran, v.why, nil
+	}
+	same, ran, why, err = s.judge.Compare(answer, query)
+	if err == nil && ran {
+		s.mu.Lock()
+		if s.seen == nil || len(s.seen) >= sqlRemembered {
+			s.seen = map[[2]string]sqlVerdict{}
+		}
+		s.seen[key] = sqlVerdict{same, ran, why}
+		s.mu.Unlock()
+	}
+	return same, ran, why, err
 }
 
 // sqlQuery returns the answer's query for check c, trimmed.
@@ -54,7 +93,7 @@ func (e *Engine) sqlResult(c *Check, p *parsed, cr *CheckResult) {
 		miss("This drill's dataset is not loaded, so the query cannot be run.")
 		return
 	}
-	same, ran, why, err := e.sql.judge.Compare(q, e.sql.reference)
+	same, ran, why, err := e.sql.compare(q, e.sql.reference)
 	switch {
 	case err != nil:
 		miss("The query could not be checked: " + err.Error())
@@ -74,10 +113,10 @@ func (e *Engine) sqlTrap(c *Check, p *parsed, cr *CheckResult) {
 	if q == "" || e.sql == nil {
 		return
 	}
-	if right, _, _, err := e.sql.judge.Compare(q, e.sql.reference); err != nil || right {
+	if right, _, _, err := e.sql.compare(q, e.sql.reference); err != nil || right {
 		return
 	}
-	same, ran, _, err := e.sql.judge.Compare(q, c.Query)
+	same, ran, _, err := e.sql.compare(q, c.Query)
 	if err != nil || !ran || !same {
 		return
 	}

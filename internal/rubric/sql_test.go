@@ -2,6 +2,7 @@ package rubric_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -80,6 +81,24 @@ func TestSQLChecksRunTheQuery(t *testing.T) {
 				t.Errorf("raised %v, want %q", got, want)
 			}
 		})
+	}
+}
+
+// TestSQLChecksRememberNothingWrong: a second check of the same answer,
+// served from what the engine remembers, reports the same.
+func TestSQLChecksRememberNothingWrong(t *testing.T) {
+	d, err := sqldrill.Open(cases.FS, sqldrill.SampleFile, sqldrill.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	e := sqlEngine(t, rubric.WithSQL(datasetJudge{d}, plansRef))
+	for _, q := range []string{plansRef, plansTrap, "SELECT nonsense FROM members"} {
+		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: "x", SQL: q}
+		first, second := e.Check("d", a.Design()), e.Check("d", a.Design())
+		if !reflect.DeepEqual(first, second) {
+			t.Errorf("%q: the second check differs:\n%+v\n%+v", q, first, second)
+		}
 	}
 }
 
