@@ -4,7 +4,8 @@ package cases
 
 import "embed"
 
-// FS holds template.yaml, concepts.yaml and one folder per case.
+// FS holds template.yaml, concepts.yaml, one folder per case, and the
+// drill packs under drills/.
 //
-//go:embed template.yaml concepts.yaml */*.yaml */*.json
+//go:embed template.yaml concepts.yaml */*.yaml */*.json drills
 var FS embed.FS

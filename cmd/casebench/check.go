@@ -1,25 +1,30 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/casebench/casebench/internal/config"
 	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/drill"
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/casebench/casebench/internal/rubric"
 )
 
 // runCheck scores a design JSON file against its case's rubric.
 func runCheck(ctx context.Context, args []string, e env) error {
-	var slug, format string
+	var slug, drillSlug, format string
 	var minScore float64
 	cfg, pos, err := parseCmd(cmdCheck, args, e, func(fs *flag.FlagSet) {
-		fs.StringVar(&slug, "case", "", "score against this `SLUG`'s rubric (default: the design's own case)")
+		fs.StringVar(&slug, "case", "", "score a design against this `SLUG`'s rubric (default: the design's own case)")
+		fs.StringVar(&drillSlug, "drill", "", "score a drill answer against this drill `SLUG`'s rubric (default: the answer's own drill)")
 		fs.StringVar(&format, "format", "text", "text or json")
 		fs.Float64Var(&minScore, "min-score", 0, "exit 1 when the score is below `N`")
 	})
@@ -30,30 +35,26 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	if format != "text" && format != "json" {
 		return fmt.Errorf("--format must be text or json")
 	}
-	f, err := os.Open(in)
+	b, err := readLimited(in, 4<<20)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	d, err := design.Decode(f, 4<<20)
-	if err != nil {
-		return fmt.Errorf("%s: %w", in, err)
+	var rep *rubric.Report
+	var title string
+	if isDrillAnswer(b) {
+		if slug != "" {
+			return fmt.Errorf("%s: a drill answer takes --drill SLUG, not --case", in)
+		}
+		rep, title, err = checkDrillAnswer(cfg, in, b, drillSlug)
+	} else {
+		if drillSlug != "" {
+			return fmt.Errorf("%s: a design takes --case SLUG, not --drill", in)
+		}
+		rep, title, err = checkDesign(cfg, in, b, slug)
 	}
-	if slug != "" {
-		d.Case = slug
-	}
-	cat, err := loadCatalog(cfg)
 	if err != nil {
 		return err
 	}
-	k, ok := cat.Case(d.Case)
-	if !ok {
-		return fmt.Errorf("%s: unknown case %q (give --case SLUG)", in, d.Case)
-	}
-	if err := d.Validate(cat.Template, pipeline.DefaultLimits); err != nil {
-		return fmt.Errorf("%s: %w", in, err)
-	}
-	rep := k.Engine.Check(k.Slug, d)
 	if format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -61,12 +62,90 @@ func runCheck(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	} else {
-		printReport(e.stdout, k.Title, rep)
+		printReport(e.stdout, title, rep)
 	}
 	if rep.Score < minScore {
 		return fmt.Errorf("score %.1f is below the minimum %.1f", rep.Score, minScore)
 	}
 	return nil
+}
+
+// checkDesign scores the design JSON b (from file in) against its case,
+// or the case slug when given.
+func checkDesign(cfg config.Config, in string, b []byte, slug string) (*rubric.Report, string, error) {
+	d, err := design.Decode(bytes.NewReader(b), 4<<20)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", in, err)
+	}
+	if slug != "" {
+		d.Case = slug
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	k, ok := cat.Case(d.Case)
+	if !ok {
+		return nil, "", fmt.Errorf("%s: unknown case %q (give --case SLUG)", in, d.Case)
+	}
+	if err := d.Validate(cat.Template, pipeline.DefaultLimits); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", in, err)
+	}
+	return k.Engine.Check(k.Slug, d), k.Title, nil
+}
+
+// checkDrillAnswer scores the drill answer JSON b (from file in) against
+// its drill, or the drill slug when given.
+func checkDrillAnswer(cfg config.Config, in string, b []byte, slug string) (*rubric.Report, string, error) {
+	a, err := drill.Decode(bytes.NewReader(b))
+	if err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, "", fmt.Errorf("%s:%d: %w", in, 1+bytes.Count(b[:min(int(se.Offset), len(b))], []byte("\n")), err)
+		}
+		return nil, "", fmt.Errorf("%s: %w", in, err)
+	}
+	if slug != "" {
+		a.Drill = slug
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	d, ok := cat.Drill(a.Drill)
+	if !ok {
+		return nil, "", fmt.Errorf("%s: unknown drill %q (give --drill SLUG)", in, a.Drill)
+	}
+	return d.Engine.Check(d.Slug, a.Design()), d.Title, nil
+}
+
+// isDrillAnswer reports whether the JSON text b says it is a drill
+// answer; a malformed file is one when it names the drill format.
+func isDrillAnswer(b []byte) bool {
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return bytes.Contains(b, []byte(`"`+drill.Format+`"`))
+	}
+	return head.Format == drill.Format
+}
+
+// readLimited reads the file in, refusing one larger than limit bytes.
+func readLimited(in string, limit int64) ([]byte, error) {
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: larger than %d MiB; nothing was checked", in, limit>>20)
+	}
+	return b, nil
 }
 
 // printReport writes a report as text: the score, the dimensions, the red

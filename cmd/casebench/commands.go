@@ -54,12 +54,12 @@ var (
 	cmdUserRole = cmdSpec{Name: "user role", Summary: "set a user's role: member or mentor",
 		About: "Set NAME's role. Mentors read every submitted design and settle disputed review items.",
 		Args:  []argSpec{{Name: "NAME", Help: "the user's name"}, {Name: "ROLE", Help: "member or mentor"}}, Settings: []string{"db"}}
-	cmdCasesLint = cmdSpec{Name: "cases lint", Summary: "check case packs and print every error with its file and line",
-		About: "Check the case packs in DIR and print each error as file:line: field: message. Exit 1 when there is any.",
+	cmdCasesLint = cmdSpec{Name: "cases lint", Summary: "check case packs and drill packs and print every error with its file and line",
+		About: "Check the case packs and the drill packs (drills/) in DIR, running every SQL drill's reference query and traps on its dataset, and print each error as file:line: field: message. Exit 1 when there is any; otherwise print the number of cases and of drills per kind.",
 		Args:  []argSpec{{Name: "DIR", Help: "the folder of case packs (default: cases)", Optional: true}}}
-	cmdCheck = cmdSpec{Name: "check", Summary: "score a design JSON file against its case's rubric",
-		About:    "Score a design, as exported, against its case's rubric and print the report. Exit 1 when the score is below --min-score.",
-		Args:     []argSpec{{Name: "DESIGN.json", Help: "a design in the casebench JSON format"}},
+	cmdCheck = cmdSpec{Name: "check", Summary: "score a design or a drill answer JSON file against its rubric",
+		About:    "Score a design, as exported, against its case's rubric, or a drill answer against its drill's rubric, and print the report. Exit 1 when the score is below --min-score.",
+		Args:     []argSpec{{Name: "FILE.json", Help: "a design (casebench.design/v1) or a drill answer (casebench.drill-answer/v1)"}},
 		Settings: []string{"cases"}}
 	cmdRescore = cmdSpec{Name: "rescore", Summary: "re-score submitted designs after a rubric changes",
 		About:    "Re-score the submitted designs whose report is of an older rubric version; the old report is kept beside the new.",

@@ -53,7 +53,7 @@ func TestCommandHelp(t *testing.T) {
 		{[]string{"help", "backup"}, "usage: casebench backup FILE [flags]", []string{"FILE", "--db", "pg_dump"}, []string{"--addr", "--cases"}},
 		{[]string{"user", "role", "--help"}, "usage: casebench user role NAME ROLE [flags]", []string{"ROLE", "member or mentor"}, []string{"--addr"}},
 		{[]string{"cases", "lint", "--help"}, "usage: casebench cases lint [DIR]", []string{"DIR"}, []string{"--db", "not a folder", "Flags:"}},
-		{[]string{"help", "check"}, "usage: casebench check DESIGN.json [flags]", []string{"--case SLUG", "--min-score N", "--format", "--cases"}, []string{"--db", "--addr"}},
+		{[]string{"help", "check"}, "usage: casebench check FILE.json [flags]", []string{"--case SLUG", "--drill SLUG", "--min-score N", "--format", "--cases"}, []string{"--db", "--addr"}},
 		{[]string{"export", "7", "--help"}, "usage: casebench export ID [flags]", []string{"ID", "--format", "-o FILE", "--db", "$CASEBENCH_DB"}, []string{"--addr", "--login-per-minute"}},
 		{[]string{"import", "--help"}, "usage: casebench import FILE [flags]", []string{"--user NAME", "--db"}, []string{"--addr"}},
 		{[]string{"render", "--help"}, "usage: casebench render IN.dot [flags]", []string{"-o FILE", "--render-timeout"}, []string{"--db", "--addr"}},

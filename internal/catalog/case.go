@@ -107,6 +107,12 @@ type Catalog struct {
 	Concepts rubric.Concepts
 	Cases    []*Case // in title order
 	bySlug   map[string]*Case
+	// Packs are the drill packs of drills/, in folder order, and Drills
+	// their drills, pack by pack.
+	Packs       []*Pack
+	Drills      []*Drill
+	drillBySlug map[string]*Drill
+	sqlData     *sqlData // the SQL drills' dataset, when there are SQL drills
 }
 
 // Case returns the case with the given slug and whether it exists.

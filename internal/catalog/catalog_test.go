@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -67,8 +68,15 @@ func TestBundledCasesMeetTheBar(t *testing.T) {
 }
 
 // lintCopy copies the bundled cases to a folder, applies edit to one file,
-// and returns the lint errors.
+// and returns the errors of loading it.
 func lintCopy(t *testing.T, file string, edit func(string) string) catalog.Errors {
+	t.Helper()
+	return lintCopyWith(t, catalog.Load, file, edit)
+}
+
+// lintCopyWith is lintCopy with the loader to use: catalog.Load, or
+// catalog.Lint, which also runs the SQL drills' queries.
+func lintCopyWith(t *testing.T, load func(fs.FS, string) (*catalog.Catalog, error), file string, edit func(string) string) catalog.Errors {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../../cases")); err != nil {
@@ -82,7 +90,7 @@ func lintCopy(t *testing.T, file string, edit func(string) string) catalog.Error
 	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = catalog.Load(os.DirFS(dir), "cases")
+	_, err = load(os.DirFS(dir), "cases")
 	var errs catalog.Errors
 	if !errors.As(err, &errs) {
 		t.Fatalf("lint passed after the edit of %s (%v)", file, err)

@@ -72,6 +72,9 @@ type loader struct {
 	fsys fs.FS
 	root string // shown before file names in errors
 	errs Errors
+
+	deep bool     // lint: also run what is costly, such as the SQL drills' queries
+	sql  *sqlData // the SQL drills' dataset, once a SQL drill is read
 }
 
 func (l *loader) name(file string) string {
@@ -163,11 +166,19 @@ func (l *loader) decodeYAML(file string, b []byte, v any) (doc yamlDoc, ok bool)
 	return doc, true
 }
 
-// Load reads the template, the concepts and every case folder of fsys.
-// root names fsys in error messages ("cases"). It returns the catalog, or
-// Errors listing every problem with its file and line.
-func Load(fsys fs.FS, root string) (*Catalog, error) {
-	l := &loader{fsys: fsys, root: root}
+// Load reads the template, the concepts, every case folder of fsys and
+// the drill packs of drills/. root names fsys in error messages ("cases").
+// It returns the catalog, or Errors listing every problem with its file
+// and line. The SQL drills' dataset is opened when a check first needs it.
+func Load(fsys fs.FS, root string) (*Catalog, error) { return load(fsys, root, false) }
+
+// Lint reads the case tree as Load does, and also runs what Load leaves
+// for later: the SQL drills' dataset is loaded, and every reference query
+// and trap is run on it.
+func Lint(fsys fs.FS, root string) (*Catalog, error) { return load(fsys, root, true) }
+
+func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
+	l := &loader{fsys: fsys, root: root, deep: deep}
 	cat := &Catalog{bySlug: map[string]*Case{}}
 	cat.Template = l.template()
 	cat.Concepts = l.concepts()
@@ -179,7 +190,7 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 		return nil, Errors{{File: l.name("."), Line: 1, Message: err.Error()}}
 	}
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" || e.Name() == DrillsDir {
 			continue
 		}
 		if c := l.casePack(e.Name(), cat); c != nil {
@@ -190,9 +201,12 @@ func Load(fsys fs.FS, root string) (*Catalog, error) {
 	if len(cat.Cases) == 0 && len(l.errs) == 0 {
 		l.fail(".", 1, "", "no case folders (each holds case.yaml, rubric.yaml and reference.json)")
 	}
+	l.drills(cat)
 	if len(l.errs) > 0 {
+		l.sql.close()
 		return nil, l.errs
 	}
+	cat.sqlData = l.sql
 	for _, c := range cat.Cases {
 		var own []string
 		for id := range c.Concepts {

@@ -309,7 +309,7 @@ func (a Answers) Validate(t *Template) error {
 
 func validateValue(fe FieldErrors, key string, f *Field, v Value) {
 	switch f.Type {
-	case TypeText:
+	case TypeText, TypeCode:
 		if v.Number != nil || v.Rows != nil {
 			fe[key] = "must be text"
 		} else if !utf8.ValidString(v.Text) {

@@ -13,6 +13,9 @@ const (
 	TypeList   FieldType = "list"   // rows of named columns
 	TypeNumber FieldType = "number" // a number with a unit
 	TypeChoice FieldType = "choice" // one of a few options
+	// TypeCode is source text, such as a SQL query: stored as written and
+	// never read as prose by the rubric's text checks.
+	TypeCode FieldType = "code"
 )
 
 // Column is one column of a list field. A column with options is a choice.
@@ -145,7 +148,7 @@ func (t *Template) Check() error {
 			}
 			fields[f.ID] = true
 			switch f.Type {
-			case TypeText, TypeNumber:
+			case TypeText, TypeNumber, TypeCode:
 			case TypeChoice:
 				if len(f.Options) == 0 {
 					return fmt.Errorf("field %s.%s: a choice needs options", s.ID, f.ID)

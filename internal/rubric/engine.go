@@ -56,6 +56,8 @@ type Engine struct {
 	phraseTerm []bool
 	copies     shingles
 	known      map[string]wordInfo // read-only once built
+	technical  bool                // words of concept phrases are never marketing words
+	sql        *sqlSpec
 	// labels says in words what each check of the rubric looks for: the
 	// same for every design, so written once (run leaves a label it is
 	// given as it is).
@@ -70,8 +72,10 @@ type concept struct {
 }
 
 type options struct {
-	caseText []string
-	own      []string
+	caseText  []string
+	own       []string
+	technical bool
+	sql       *sqlSpec
 }
 
 // Option configures an Engine.
@@ -97,7 +101,7 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 		f(&o)
 	}
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}}
+	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, technical: o.technical, sql: o.sql}
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {
@@ -515,12 +519,25 @@ func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
 		e.asserts(c, p, &cr, Denied)
 	case CheckReasons:
 		e.reasons(c, p, &cr)
+	case CheckClaims:
+		e.claims(c, p, &cr)
+	case CheckSQLResult:
+		e.sqlResult(c, p, &cr)
+	case CheckSQLTrap:
+		e.sqlTrap(c, p, &cr)
+	case CheckStory:
+		e.story(c, p, &cr)
+	case CheckStoryLacks:
+		e.storyLacks(c, p, &cr)
+	case CheckBlames:
+		e.blames(c, p, &cr)
 	}
 	cr.Credit = math.Min(1, math.Max(0, cr.Credit))
-	if p.keywords >= KeywordDesign && cr.Credit > 0 && used != nil {
+	if p.keywords >= KeywordDesign && cr.Credit > 0 && used != nil && c.Check != CheckSQLResult {
 		// In a design that mostly reads as keyword runs, what else it says
 		// is weak evidence of decisions too. (Items only: a red flag's
-		// trigger is not weakened.)
+		// trigger is not weakened; nor is a query's result, which is
+		// checked by running it.)
 		cr.Credit *= 1 - p.keywords
 		cr.Notes = append(cr.Notes, Note{Kind: NoteKeywordList,
 			Message: fmt.Sprintf("Counts for %.0f%%: %.0f%% of this design's written words read as keyword runs, so the rest of it is weak evidence of decisions.", 100*(1-p.keywords), 100*p.keywords)})

@@ -89,7 +89,7 @@ func (e *Engine) parse(d *design.Design) *parsed {
 	p.index(e)
 	p.markTemplated()
 	e.markPacked(p)
-	p.markBuzz()
+	p.markBuzz(e)
 	p.markOverBudget(e)
 	p.keywords = p.keywordShare()
 	if p.keywords >= KeywordDesign {
@@ -309,7 +309,7 @@ func buzzAt(toks []token, k int) bool {
 
 // markBuzz reads the sentences that use marketing words as keyword runs,
 // in a design that uses them as a grader-gaming one does.
-func (p *parsed) markBuzz() {
+func (p *parsed) markBuzz(e *Engine) {
 	words, buzz := 0, 0
 	has := make([]bool, len(p.sents))
 	for i := range p.sents {
@@ -319,7 +319,7 @@ func (p *parsed) markBuzz() {
 		}
 		for k := range s.tokens {
 			words++
-			if buzzAt(s.tokens, k) {
+			if buzzAt(s.tokens, k) && !e.technicalTerm(s, k) {
 				buzz++
 				has[i] = true
 			}

@@ -39,10 +39,10 @@ const (
 )
 
 // CheckKinds lists every check kind items may use.
-var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons}
+var CheckKinds = []string{CheckPresent, CheckMentions, CheckListHas, CheckNumber, CheckGraphHas, CheckGraphPath, CheckGraphCycle, CheckDecision, CheckReasons, CheckStory, CheckSQLResult}
 
 // TriggerKinds lists the check kinds that raise red flags.
-var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses}
+var TriggerKinds = []string{CheckChooses, CheckAsserts, CheckRefuses, CheckClaims, CheckStoryLacks, CheckBlames, CheckSQLTrap}
 
 // MinRedFlags is how many red flags a rubric must have.
 const MinRedFlags = 5
@@ -127,6 +127,12 @@ type Check struct {
 	PerSection  int  `yaml:"per_section,omitempty" json:"per_section,omitempty"`
 	Numbers     bool `yaml:"numbers,omitempty" json:"numbers,omitempty"`
 
+	// story, story_lacks: the part of a story (see StoryParts).
+	Part string `yaml:"part,omitempty" json:"part,omitempty"`
+
+	// sql_trap: the mistaken query whose result the trap recognises.
+	Query string `yaml:"query,omitempty" json:"query,omitempty"`
+
 	// Hint says what to add when the check is missed.
 	Hint string `yaml:"hint,omitempty" json:"hint,omitempty"`
 }
@@ -148,6 +154,10 @@ type Concepts map[string][]string
 
 // Validate checks r against the template and concepts and returns every problem.
 func (r *Rubric) Validate(t *design.Template, concepts Concepts) []Problem {
+	return r.validate(t, concepts, MinRedFlags)
+}
+
+func (r *Rubric) validate(t *design.Template, concepts Concepts, minFlags int) []Problem {
 	var ps []Problem
 	add := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
@@ -222,8 +232,8 @@ func (r *Rubric) Validate(t *design.Template, concepts Concepts) []Problem {
 			}
 		}
 	}
-	if len(r.Items) > 0 && flags < MinRedFlags {
-		add("$.items", "items: a rubric needs at least %d red flags (red_flag: true), the choices an expert marks down for this case; it has %d", MinRedFlags, flags)
+	if len(r.Items) > 0 && flags < minFlags {
+		add("$.items", "items: a rubric needs at least %d red flags (red_flag: true), the choices an expert marks down for this case; it has %d", minFlags, flags)
 	}
 	return ps
 }
@@ -308,12 +318,17 @@ func (c *Check) validate(t *design.Template, concepts Concepts) []Problem {
 				}
 			}
 		}
-	case CheckAsserts, CheckRefuses:
+	case CheckAsserts, CheckRefuses, CheckClaims:
 		ps = append(ps, c.validateConcepts(t, concepts, true)...)
 	case CheckReasons:
 		if c.Min < 1 || c.MinSections < 1 {
 			add("", "reasons: give min (sentences) and min_sections")
 		}
+	case CheckStory, CheckStoryLacks, CheckBlames:
+		ps = append(ps, c.validateStory()...)
+	case CheckSQLResult, CheckSQLTrap:
+		field(design.TypeCode)
+		ps = append(ps, validateSQLCheck(c)...)
 	case CheckGraphHas:
 		kind(".node", c.Node)
 		if !pipeline.ValidStage(pipeline.Stage(c.Stage)) {

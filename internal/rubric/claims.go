@@ -1,0 +1,92 @@
+package rubric
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// CheckClaims raises a red flag when the answer states a claim an expert
+// marks down ("L2 sets weights exactly to zero") as its own: unlike
+// asserts, a match that spans a contrast ("L1 reaches exactly zero, while
+// L2 only shrinks") is two claims, not this one.
+const CheckClaims = "claims"
+
+// critiqueWords judge what a sentence describes: a sentence that uses one
+// ("treating page views as independent understates the variance", "the
+// naive test would flag false wins") weighs the claim rather than makes it.
+var critiqueWords = setOf(`wrong wrongly mistake mistaken naive naively misleading misleads mislead understates
+understate understated overstates overstate overstated inflates inflated breaks fails flawed invalid incorrect
+incorrectly pitfall trap myth misconception confusing confuses biases biased`)
+
+// judges reports whether a sentence judges what it describes, by a
+// critique word outside the words of the claim itself ("I proved them
+// wrong" is the claim, not a judgment of it).
+func judges(s *sentence, start, end int) bool {
+	for j, t := range s.tokens {
+		if (j < start || j >= end) && critiqueWords[t.word] {
+			return true
+		}
+	}
+	return false
+}
+
+// contrastWords turn a sentence to another subject: a match across one is
+// two claims, not one.
+var contrastWords = setOf(`while whereas unlike but than however although though instead`)
+
+// clauses returns the runs [a, b) of a sentence's tokens between contrast
+// words.
+func clauses(s *sentence) [][2]int {
+	var out [][2]int
+	a := 0
+	for j := 1; j <= len(s.tokens); j++ {
+		if j == len(s.tokens) || contrastWords[s.tokens[j].word] {
+			out = append(out, [2]int{a, j})
+			a = j
+		}
+	}
+	return out
+}
+
+// claims raises a flag when a concept is affirmed, between contrast words,
+// in a written sentence of the check's sections.
+func (e *Engine) claims(c *Check, p *parsed, cr *CheckResult) {
+	names := make([]string, len(c.Concepts))
+	for i, id := range c.Concepts {
+		names[i] = e.conceptName(id)
+	}
+	cr.Label = fmt.Sprintf("the answer claims %s in %s", strings.Join(names, " or "), e.sectionList(c.Sections))
+	var spans []span
+	for i := range p.sents {
+		s := &p.sents[i]
+		if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) {
+			continue
+		}
+		for _, id := range c.Concepts {
+			k := e.concepts[id]
+			if k == nil {
+				continue
+			}
+			for _, run := range clauses(s) {
+				for fi := range k.forms {
+					spans = matchForm(&k.forms[fi], s.terms[run[0]:run[1]], spans)
+					for _, sp := range spans {
+						m := mention{sent: s, start: run[0] + sp.start, end: run[0] + sp.end, risk: k.risk}
+						for _, at := range sp.slots {
+							m.slots = append(m.slots, run[0]+at)
+						}
+						if judges(s, m.start, m.end) {
+							continue
+						}
+						if pol, _ := m.polarity(); pol == Affirmed {
+							cr.Credit = 1
+							cr.Evidence = []Evidence{{Section: s.section, Field: s.field, Words: m.words(), Excerpt: excerpt(s.text)}}
+							return
+						}
+					}
+				}
+			}
+		}
+	}
+}
