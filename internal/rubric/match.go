@@ -38,9 +38,6 @@ type form struct {
 	text   string
 	slots  [][]seq // a phrase is one slot of one seq
 	window int
-	// starts maps a term to the slot alternatives it begins, so that a
-	// sentence is scanned once.
-	starts map[termID][]slotAlt
 	// alts are the slots' alternatives in one array, slot by slot: those
 	// of slot i are alts[slotAt[i]:slotAt[i+1]]. A design is matched
 	// against hundreds of patterns, and reading them from one place is
@@ -56,11 +53,9 @@ type slotAlt struct {
 }
 
 func (f *form) index() {
-	f.starts = map[termID][]slotAlt{}
 	for si, slot := range f.slots {
 		f.slotAt = append(f.slotAt, len(f.alts))
 		for ai, q := range slot {
-			f.starts[q[0]] = append(f.starts[q[0]], slotAlt{si, ai, q[0], q})
 			f.alts = append(f.alts, slotAlt{si, ai, q[0], q})
 		}
 	}
@@ -282,14 +277,16 @@ type span struct {
 
 // matchForm returns the matches of f in a sentence whose tokens carry their
 // terms: every occurrence of a phrase, or the tightest window of a pattern.
+// It reads one sentence as the engine reads a design, word by word; the
+// engine finds the same matches from where each term occurs.
 func matchForm(f *form, terms [][]termID, out []span) []span {
 	out = out[:0]
 	var occs []slotOcc
 	for i := range terms {
 		for _, t := range terms[i] {
-			for _, sa := range f.starts[t] {
-				q := f.slots[sa.slot][sa.alt]
-				if !seqAt(q, terms, i) {
+			for _, sa := range f.alts {
+				q := sa.q
+				if sa.first != t || !seqAt(q, terms, i) {
 					continue
 				}
 				if f.isPhrase() {

@@ -117,7 +117,7 @@ func (p *parsed) read(t *design.Template, d *design.Design) {
 	if cap(toks) == 0 {
 		// Fresh buffers: size them from the text rather than grow them.
 		n := textSize(t, d)
-		p.sents, toks = make([]sentence, 0, n/32+8), make([]token, 0, n/5+8)
+		p.sents, toks = make([]sentence, 0, n/128+8), make([]token, 0, n/5+8) // sentences run to some 150 bytes, words to 6
 	}
 	defer func() { p.buf.toks = toks }()
 	add := func(sec, field, later string, from int) {

@@ -1,5 +1,7 @@
 package rubric
 
+import "slices"
+
 // wordInfo is what the engine knows of one distinct word of a design.
 type wordInfo struct {
 	terms []termID // nil when the word is no concept's
@@ -13,20 +15,20 @@ type wordInfo struct {
 // other word, only its shape can tell (shapeTerms).
 func knownWords(v *vocab) map[string]wordInfo {
 	m := make(map[string]wordInfo, len(v.words)+len(kinds))
-	add := func(w string) {
-		if _, ok := m[w]; !ok {
-			info := wordInfo{kinds: kinds[w], hash: wordHash(w)}
-			if ts := v.termsOf(w, nil); len(ts) > 0 {
-				info.terms = ts
-			}
-			m[w] = info // by value: a lookup reads the map and nothing else
+	add := func(w string, exact []termID) {
+		info := wordInfo{kinds: kinds[w], hash: wordHash(w)}
+		if ts := v.shapeTerms(w, slices.Clip(exact)); len(ts) > 0 {
+			info.terms = ts
 		}
+		m[w] = info // by value: a lookup reads the map and nothing else
 	}
-	for w := range v.words {
-		add(w)
+	for w, exact := range v.words {
+		add(w, exact)
 	}
 	for w := range kinds {
-		add(w)
+		if _, ok := m[w]; !ok {
+			add(w, nil)
+		}
 	}
 	return m
 }
