@@ -52,6 +52,10 @@ func (e *Engine) weigh(m *mention, secs []string) (float64, *Note) {
 	if n := e.unread(m.sent); n != nil {
 		return 0, n
 	}
+	if m.listed() {
+		return 0, &Note{Kind: NoteKeywordList, Section: m.sent.section, Field: m.sent.field, Excerpt: excerpt(m.sent.text),
+			Message: fmt.Sprintf("Not counted: named in a list of %d options without saying which one the design uses. Say which you choose here, and why.", m.sent.optN)}
+	}
 	if m.sent.weakRow {
 		// Table rows of a design that reads as keyword runs are weak
 		// evidence too.
@@ -96,7 +100,7 @@ func (e *Engine) best(id string, secs []string, p *parsed) (float64, *mention, [
 	// Most concepts are met in full: look for that before writing notes.
 	for i := range ms {
 		m := &ms[i]
-		if m.sent.credited() && !m.sent.weakRow && (len(secs) == 0 || slices.Contains(secs, m.sent.section)) {
+		if m.sent.credited() && !m.sent.weakRow && !m.listed() && (len(secs) == 0 || slices.Contains(secs, m.sent.section)) {
 			if pol, _ := m.polarity(); pol == Affirmed {
 				return 1, m, nil
 			}

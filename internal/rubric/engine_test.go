@@ -328,6 +328,31 @@ func TestConceptCountsOncePerItem(t *testing.T) {
 
 // TestCopiedFromTheCase: sentences copied from the case earn nothing and
 // are flagged, matched by runs of words, not whole fields.
+// TestOptionListsEarnNothing: a sentence that names every option of a
+// step has chosen none of them, whatever number or reason it carries.
+func TestOptionListsEarnNothing(t *testing.T) {
+	e := engine(t)
+	listed := &design.Design{Sections: design.Answers{"model": {"approach": text(
+		"For the images we weigh exploration, a contextual bandit, propensity logging, offline replay, take fraction and retention, because members in 190 countries deserve the best.")}}}
+	chosen := &design.Design{Sections: design.Answers{"model": {"approach": text(
+		"We choose among each title's images with a contextual bandit, and keep exploration on 2% of showings because new images need views.")}}}
+	l, c := e.Check("x", listed), e.Check("x", chosen)
+	lc := item(t, l, "explore").Checks[0]
+	if lc.Credit != 0 || !hasNote(lc, rubric.NoteKeywordList) {
+		t.Fatalf("listed options: credit %.2f, notes %+v", lc.Credit, lc.Notes)
+	}
+	found := false
+	for _, n := range lc.Notes {
+		found = found || strings.Contains(n.Message, "list of 6 options")
+	}
+	if !found {
+		t.Errorf("the report does not say the options were listed: %+v", lc.Notes)
+	}
+	if item(t, c, "explore").Checks[0].Credit != 1 {
+		t.Errorf("the chosen bandit earns %.2f, want 1", item(t, c, "explore").Checks[0].Credit)
+	}
+}
+
 func TestCopiedFromTheCase(t *testing.T) {
 	prompt := "Each title has a pool of images, and the exploration of new images must stay below two percent of impressions at all times."
 	e := engine(t, rubric.WithCaseText(prompt))

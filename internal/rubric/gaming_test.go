@@ -88,21 +88,35 @@ func acceptedChoices(d *design.Design, r *rubric.Rubric) {
 
 // flood returns about n words of sentences that each name a concept of
 // the rubric, in a dozen frames, as a grader-gamer writes them.
-func flood(k *catalog.Case, n int, varied bool) []string {
+// optionLists writes about n words of sentences that each list six of the
+// case's concepts as what the design covers, with a number and a reason,
+// and decide nothing.
+func optionLists(k *catalog.Case, n int) []string {
 	frames := []string{
-		"We use %s to improve the outcome for members.",
-		"Our design relies on %s because it is the best practice.",
-		"%s ensures robust and scalable results in production.",
-		"The team will adopt %s across the whole pipeline.",
-		"A key part of the system is %s, which we apply everywhere.",
-		"With %s we make the model reliable, fair and fast.",
-		"We leverage %s for higher quality at lower cost.",
-		"Thanks to %s the platform stays accurate and efficient.",
-		"In addition, %s is integrated with monitoring and alerting.",
-		"%s is carefully tuned for this case and its members.",
-		"The architecture embraces %s at every stage.",
-		"Finally, we apply %s to guarantee the business goals.",
+		"Our approach combines %s, so that the 190 countries are served well.",
+		"The system covers %s for the 45-minute budget, because members deserve the best.",
+		"Here we blend %s across 3 stages, to keep every option open.",
+		"This step spans %s, with 99%% of traffic in mind, since each has strengths.",
 	}
+	names := conceptNames(k)
+	var out []string
+	words := 0
+	for i := 0; words < n; i++ {
+		var six []string
+		for j := range 6 {
+			six = append(six, names[(6*i+j)%len(names)])
+		}
+		list := strings.Join(six[:5], ", ") + " and " + six[5]
+		s := fmt.Sprintf(frames[i%len(frames)], list)
+		out = append(out, s)
+		words += len(strings.Fields(s))
+	}
+	return out
+}
+
+// conceptNames returns one plain wording of every concept the case's
+// rubric checks, sorted.
+func conceptNames(k *catalog.Case) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, it := range k.Rubric.Items {
@@ -121,6 +135,25 @@ func flood(k *catalog.Case, n int, varied bool) []string {
 		}
 	}
 	sort.Strings(names)
+	return names
+}
+
+func flood(k *catalog.Case, n int, varied bool) []string {
+	frames := []string{
+		"We use %s to improve the outcome for members.",
+		"Our design relies on %s because it is the best practice.",
+		"%s ensures robust and scalable results in production.",
+		"The team will adopt %s across the whole pipeline.",
+		"A key part of the system is %s, which we apply everywhere.",
+		"With %s we make the model reliable, fair and fast.",
+		"We leverage %s for higher quality at lower cost.",
+		"Thanks to %s the platform stays accurate and efficient.",
+		"In addition, %s is integrated with monitoring and alerting.",
+		"%s is carefully tuned for this case and its members.",
+		"The architecture embraces %s at every stage.",
+		"Finally, we apply %s to guarantee the business goals.",
+	}
+	names := conceptNames(k)
 	var out []string
 	words := 0
 	if !varied {
@@ -158,7 +191,7 @@ func TestGamingProbes(t *testing.T) {
 	cat := loadCases(t)
 	rows := scoreBlind(t, cat)
 	var table strings.Builder
-	fmt.Fprintf(&table, "\n%-30s %7s %7s %7s %7s %7s %7s %7s %7s\n", "case", "strong", "medium", "wrong", "hints", "prompt", "flood", "varied", "hub")
+	fmt.Fprintf(&table, "\n%-30s %7s %7s %7s %7s %7s %7s %7s %7s %7s\n", "case", "strong", "medium", "wrong", "hints", "prompt", "flood", "varied", "hub", "options")
 	for _, k := range cat.Cases {
 		strong, medium, wrong := math.Inf(1), math.Inf(1), 0.0
 		for _, r := range rows {
@@ -211,6 +244,11 @@ func TestGamingProbes(t *testing.T) {
 				words += len(strings.Fields(v.Text))
 			}
 		}
+		// Every option of the case listed, with numbers and reasons, about
+		// 1,500 words: short enough to be read in full.
+		od := &design.Design{Sections: design.Answers{}}
+		spread(od, cat.Template, optionLists(k, 1500))
+		acceptedChoices(od, k.Rubric)
 		hub := *fd
 		hub.Pipeline = hubPipeline()
 		if os.Getenv("CASEBENCH_PROBE") == k.Slug {
@@ -224,7 +262,7 @@ func TestGamingProbes(t *testing.T) {
 		probes := []struct {
 			name  string
 			score float64
-		}{{"hints", score(hd)}, {"prompt", score(pd)}, {"flood", score(fd)}, {"varied flood", score(vd)}, {"hub", score(&hub)}}
+		}{{"hints", score(hd)}, {"prompt", score(pd)}, {"flood", score(fd)}, {"varied flood", score(vd)}, {"hub", score(&hub)}, {"options", score(od)}}
 		fmt.Fprintf(&table, "%-30s %7.1f %7.1f %7.1f", k.Slug, strong, medium, wrong)
 		for _, pr := range probes {
 			fmt.Fprintf(&table, " %7.1f", pr.score)

@@ -351,8 +351,11 @@ func (p *parsed) keywordShare() float64 {
 		}
 		n := len(s.tokens)
 		all += n
-		if !s.prose || s.templated || s.copied || s.packed {
+		switch {
+		case !s.prose || s.templated || s.copied || s.packed:
 			kw += n
+		case s.optN > 0:
+			kw += s.optTo - s.optFrom
 		}
 	}
 	if all == 0 {
@@ -424,6 +427,10 @@ func (e *Engine) markPacked(p *parsed) {
 	}
 	for si, n := range counts {
 		s := &p.sents[si]
+		s.optN = 0
+		if n >= enumConcepts {
+			markOptions(s, owner, find)
+		}
 		if n == 0 || s.row || !s.prose || hasReason(s) || hasNumber(s) {
 			continue
 		}

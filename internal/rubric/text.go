@@ -54,12 +54,16 @@ type sentence struct {
 	// reason says whether the sentence gives a reason, once reasonRead.
 	reason, reasonRead bool
 
-	copied    bool // mostly words of the case or the rubric
-	packed    bool // names many concepts and decides none
-	buzz      bool // uses marketing words, in a design full of them
-	weakRow   bool // a table row of a design that reads as keyword runs
-	templated bool // one of many sentences cut from the same frame
-	over      bool // beyond the words a 45-minute answer holds in its section
+	copied bool // mostly words of the case or the rubric
+	packed bool // names many concepts and decides none
+	// optFrom and optTo bound a list of options the sentence names
+	// without choosing ("A, B, C, D and E"), of optN items; optN is 0
+	// when it has none.
+	optFrom, optTo, optN int
+	buzz                 bool // uses marketing words, in a design full of them
+	weakRow              bool // a table row of a design that reads as keyword runs
+	templated            bool // one of many sentences cut from the same frame
+	over                 bool // beyond the words a 45-minute answer holds in its section
 }
 
 // credited reports whether the sentence's words may earn points.

@@ -1,0 +1,177 @@
+package rubric
+
+import "strings"
+
+// Option lists: a design that names every option of a step ("integer linear
+// programming, knapsack heuristics, Lagrangian relaxation, submodular
+// maximisation and greedy replica placement") has chosen none of them,
+// however its sentence goes on. A run of at least enumItems short items,
+// separated by commas, semicolons or a last "and" or "or", in which at
+// least enumConcepts distinct concepts of the rubric are named, is read as
+// such a list: the concepts inside it earn nothing, wherever the sentence
+// has numbers or reasons.
+const (
+	enumItems    = 5
+	enumConcepts = 3
+	enumItemMax  = 6 // words of one item, outside brackets
+)
+
+// optionRun returns the first and last-plus-one token of the longest run
+// of short listed items in s, and how many items it holds; n is 0 when s
+// has no run of enumItems items. Words in brackets do not count towards an
+// item's length, and a run may begin with the last words of a longer lead
+// ("we estimate heterogeneous treatment effects, ...").
+func optionRun(s *sentence) (from, to, n int) {
+	if len(s.tokens) < enumItems || !hasSeparators(s.text) {
+		return 0, 0, 0
+	}
+	// Items end at a top-level separator or before an "and" or "or".
+	var items [64]struct{ start, end, words int }
+	ni := 0
+	text := s.text
+	k, depth, start, words := 0, 0, 0, 0
+	flush := func(end int) {
+		if ni < len(items) && end > start {
+			items[ni].start, items[ni].end, items[ni].words = start, end, words
+			ni++
+		}
+		start, words = end, 0
+	}
+	take := func(limit int) { // the tokens before byte limit
+		for k < len(s.tokens) && s.tokens[k].start < limit {
+			t := s.tokens[k]
+			if t.word == "and" || t.word == "or" {
+				flush(k)
+				start = k + 1
+			} else if !t.paren {
+				words++
+			}
+			k++
+		}
+	}
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth = max(0, depth-1)
+		case ',', ';', '|':
+			if depth == 0 {
+				take(i)
+				flush(k)
+			}
+		}
+	}
+	// The last item runs to the sentence's end, or to where its words stop
+	// being a list item.
+	for k < len(s.tokens) && words < enumItemMax && !clauseOpener[s.tokens[k].word] {
+		take(s.tokens[k].end)
+	}
+	flush(k)
+	best, bestFrom, bestTo := 0, 0, 0
+	run, runFrom := 0, 0
+	for i := 0; i < ni; i++ {
+		it := items[i]
+		if it.words == 0 {
+			continue
+		}
+		if it.words > enumItemMax {
+			// a lead: its last words may be the run's first item
+			run, runFrom = 1, max(it.start, it.end-enumItemMax)
+			continue
+		}
+		if run == 0 {
+			runFrom = it.start
+		}
+		run++
+		if run > best {
+			best, bestFrom, bestTo = run, runFrom, it.end
+		}
+	}
+	if best < enumItems {
+		return 0, 0, 0
+	}
+	return bestFrom, bestTo, best
+}
+
+func hasSeparators(text string) bool {
+	n := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == ',' || text[i] == ';' || text[i] == '|' {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// markOptions marks the run of listed options of s, if it names at least
+// enumConcepts distinct concept groups. owner maps a design word to one
+// more than its group; find returns a group's root.
+func markOptions(s *sentence, owner []int32, find func(int32) int32) {
+	if s.row {
+		return // a table's cells list what a source holds, not options
+	}
+	from, to, n := optionRun(s)
+	if n == 0 {
+		return
+	}
+	// A list after a colon spells out what something holds ("per
+	// decision: context snapshot, candidate set, propensity, ...").
+	if c := strings.IndexByte(s.text, ':'); c >= 0 && c < s.tokens[from].start {
+		return
+	}
+	// A list that counts things out ("1 in 100 accounts, then 1 in 10,
+	// half and all") sets out a plan.
+	digits := 0
+	for j := from; j < to; j++ {
+		if !isDigit(s.tokens[j].word[0]) {
+			continue
+		}
+		// a number that opens an item
+		if j == from {
+			digits++
+			continue
+		}
+		prev := s.tokens[j-1]
+		if prev.word == "and" || prev.word == "or" || prev.word == "then" || strings.ContainsAny(s.text[prev.end:s.tokens[j].start], ",;") {
+			digits++
+		}
+	}
+	if digits >= 2 {
+		return
+	}
+	// Most of the items must name a concept: a list of what a step does
+	// or reads names a few.
+	want := enumConcepts
+	var seen [16]int32
+	distinct := 0
+	for j := from; j < to && distinct < want && distinct < len(seen); j++ {
+		o := owner[s.first+j]
+		if o == 0 {
+			continue
+		}
+		g := find(o - 1)
+		dup := false
+		for _, x := range seen[:distinct] {
+			dup = dup || x == g
+		}
+		if !dup {
+			seen[distinct] = g
+			distinct++
+		}
+	}
+	if distinct >= want {
+		s.optFrom, s.optTo, s.optN = from, to, n
+	}
+}
+
+// listed reports whether m is one of the options its sentence lists
+// without choosing.
+func (m *mention) listed() bool {
+	s := m.sent
+	return s.optN > 0 && m.start >= s.optFrom && m.end <= s.optTo
+}
+
+// clauseOpener are the words that end a list's last item: what follows is
+// a clause of its own ("... and retention, because members ...").
+var clauseOpener = setOf(`because since so to for with which that where while when if as across in on at by from`)
