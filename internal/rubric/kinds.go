@@ -90,5 +90,13 @@ func (t *token) is(k wordKinds) bool { return t.kinds&k != 0 }
 func markKinds(toks []token) {
 	for i := range toks {
 		toks[i].kinds = kinds[toks[i].word]
+		if toks[i].quoted {
+			toks[i].kinds &^= cueKinds
+		}
 	}
 }
+
+// cueKinds are the lists that make a word a cue of denial or doubt; a
+// word of a quoted name is none ("the “nothing changes” tests").
+const cueKinds = kListCue | kDenyBefore | kRefuseRisk | kBareNegation | kHedgeBefore | kDenyAfter | kRefuseRiskAfter |
+	kNegator | kHedgeAfter | kGoWithout | kLaterNegation | kCritique | kLabelDeny | kLabelRiskDeny | kLabelHedge

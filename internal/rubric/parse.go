@@ -204,6 +204,9 @@ func (p *parsed) index(e *Engine) {
 			t := &s.tokens[ti]
 			w := lex.of(t.word)
 			t.kinds = w.kinds
+			if t.quoted {
+				t.kinds &^= cueKinds
+			}
 			s.terms[ti] = w.terms
 			for _, id := range w.terms {
 				counts[id+1]++

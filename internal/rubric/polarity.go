@@ -1,6 +1,9 @@
 package rubric
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Polarity is how a sentence holds a concept it names: it affirms it ("we
 // run an A/B test"), denies or refuses it ("no A/B test is needed", "we
@@ -411,7 +414,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 				if p, ok := phraseEndsAt(doubleOpenersSet, toks, k, cl); ok {
 					second = p
 				}
-				if k >= start-3 && (toks[k].word == "nobody" || toks[k].word == "never" || toks[k].word == "nothing") {
+				if k >= start-3 && !toks[k].quoted && (toks[k].word == "nobody" || toks[k].word == "never" || toks[k].word == "nothing") {
 					second = k // "nobody gets to switch off the guardrails"
 				}
 			}
@@ -888,6 +891,9 @@ func refusingHead(s *sentence, start int) (string, bool) {
 // position i: "nothing ships without an A/B test".
 func negatedBefore(toks []token, i, cl int) bool {
 	for k := i - 1; k >= 0 && toks[k].clause == cl; k-- {
+		if toks[k].quoted {
+			continue
+		}
 		switch toks[k].word {
 		case "nothing", "never", "no", "none", "nobody", "not":
 			return true
@@ -1004,7 +1010,13 @@ func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 			if toks[j].clause != cl {
 				break
 			}
+			if slices.Contains(slots, j) {
+				continue // the pattern's own word: "noise removed ... half"
+			}
 			if toks[j].is(kDenyAfter) && !toks[j-1].is(kNegator) {
+				if w := toks[j].word; (w == "removed" || w == "excluded") && toks[j+1].word == "from" {
+					continue // "noise removed from hours"
+				}
 				return true, sent.text[toks[j].start:toks[j].end] // "the first month is the wrong target"
 			}
 			if start, ok, _ := denyCueAt(toks, j, cl); ok {

@@ -25,6 +25,9 @@ type token struct {
 	eq bool
 	// paren marks a word inside brackets.
 	paren bool
+	// quoted marks a word of a short quotation: a name ("the “nothing
+	// changes” tests"), not something the sentence says.
+	quoted bool
 }
 
 // sentence is one sentence of a field, with its words and what the engine
@@ -95,6 +98,10 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '/' || r == '\'' || r == '’'
 }
 
+// maxQuotedName is the most words a quotation may hold to be read as a
+// name rather than as words the sentence says.
+const maxQuotedName = 4
+
 // tokenize splits s into lower-case words and counts clause boundaries.
 func tokenize(s string) []token {
 	return appendTokens(make([]token, 0, len(s)/5+1), s)
@@ -106,6 +113,7 @@ func appendTokens(toks []token, s string) []token {
 	start := -1
 	lastEnd := 0
 	depth := 0
+	quoteFrom := -1 // the first word of an open quotation
 	// special marks a word with an upper-case letter, a non-ASCII letter,
 	// a slash or an apostrophe: only such a word needs more than slicing.
 	special := false
@@ -214,6 +222,18 @@ func appendTokens(toks []token, s string) []token {
 			depth++
 		case ')', ']':
 			depth = max(0, depth-1)
+		case '"', '“', '”':
+			open := r == '“' || r == '"' && quoteFrom < 0
+			if open {
+				quoteFrom = len(toks)
+				continue
+			}
+			if quoteFrom >= 0 && len(toks)-quoteFrom <= maxQuotedName {
+				for k := quoteFrom; k < len(toks); k++ {
+					toks[k].quoted = true
+				}
+			}
+			quoteFrom = -1
 		}
 	}
 	if start >= 0 {
@@ -396,21 +416,36 @@ func listLike(text string, toks []token) bool {
 	// Commas inside parentheses list examples of one thing, not the
 	// sentence's items. (The marks are ASCII, so bytes will do.)
 	commas, inside, depth := 0, 0, 0
+	// Items that carry a figure state the scale ("250 million accounts,
+	// 190 countries, 300 tests at once"): a list of facts, not keywords.
+	figures, digit := 0, false
 	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '(':
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '(':
 			depth++
-		case ')':
+		case c == ')':
 			depth = max(0, depth-1)
-		case ',', '|':
+		case (c == ',' || c == '|') && !(i > 0 && i+1 < len(text) && isDigit(text[i-1]) && isDigit(text[i+1])):
 			if depth == 0 {
 				commas++
+				if digit {
+					figures++
+				}
+				digit = false
 			}
-		case ' ':
+		case c == ' ':
 			if depth > 0 {
 				inside++
 			}
 		}
+	}
+	if digit {
+		figures++
+	}
+	if 2*figures > commas+1 {
+		return false
 	}
 	return commas >= 3 && float64(len(toks)-inside)/float64(commas+1) < 3.5
 }

@@ -25,6 +25,8 @@ func TestIsProse(t *testing.T) {
 		{"retention, engagement, cold start, A/B test, interleaving, CUPED", false},
 		{"take fraction propensity replay contextual bandit exploration", false},
 		{"cold start", false},
+		{"About 250 million accounts, 190 countries, about 300 tests at once, over 1,000 a year.", true},
+		{"CUPED, CUPAC, sequential tests, interleaving, 2 weeks", false},
 		{"Use CUPED.", false},
 		{"retention and engagement and interleaving and CUPED and guardrails and power", false},
 		{"We re-check eligibility (cancelled, opted out, holdout, cap) just before sending.", true},
