@@ -568,6 +568,9 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 					if k+2 < len(toks) && toks[k+1].word == "to" && toks[k+2].is(kHarmVerb) {
 						break // "not allowed to regress"
 					}
+					if k+1 < len(toks) && toks[k].word == "kept" && (toks[k+1].word == "out" || toks[k+1].word == "away" || toks[k+1].word == "apart") {
+						break // "regions not kept out" take part
+					}
 					return Denied, cue(j, k+1)
 				}
 			}

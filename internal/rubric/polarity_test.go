@@ -48,6 +48,7 @@ func TestPolarity(t *testing.T) {
 		{"a/b test", "Then an A/B test randomised by account.", A, false},
 		{"a/b test", "I would launch with an A/B test against the current ranker.", A, false},
 		{"fallback", "If the ranker is late, we serve the fallback list.", A, false},
+		{"assigned by account", "Offers are assigned by account, by lottery, in regions not kept out of tests.", A, false},
 		{"a/a test", "We also keep about 10 \"nothing changes\" A/A tests running per area.", A, false},
 		{"fallback", "The “no fallback” option was the old app's; ours serves the fallback list.", A, false},
 		{"fallback", "We serve \"the fallback list\" only in name: there is no fallback.", D, false},

@@ -78,7 +78,7 @@ var functionWords = setOf(`the a an of to in on for with by from at as is are wa
 this that these those we our us they their them which who whom when where while because so if than then
 but not no can will would should must may might do does did has have had into each every only also more
 most less how what why you your there after before until over under between about any all both one
-since once per via such same other than its it's we'll we'd i`)
+since once per via such same other than its it's we'll we'd i off up out back down away`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
