@@ -115,6 +115,10 @@ func markOptions(s *sentence, owner []int32, find func(int32) int32) {
 	if n == 0 {
 		return
 	}
+	// A list is written with commas; "and" alone joins clauses.
+	if strings.Count(s.text[s.tokens[from].start:s.tokens[to-1].end], ",")+strings.Count(s.text[s.tokens[from].start:s.tokens[to-1].end], ";") < enumItems-2 {
+		return
+	}
 	// A list after a colon spells out what something holds ("per
 	// decision: context snapshot, candidate set, propensity, ...").
 	if c := strings.IndexByte(s.text, ':'); c >= 0 && c < s.tokens[from].start {
