@@ -116,7 +116,7 @@ func markOptions(s *sentence, owner []int32, find func(int32) int32) {
 		return
 	}
 	// A list is written with commas; "and" alone joins clauses.
-	if strings.Count(s.text[s.tokens[from].start:s.tokens[to-1].end], ",")+strings.Count(s.text[s.tokens[from].start:s.tokens[to-1].end], ";") < enumItems-2 {
+	if span := s.text[s.tokens[from].start:s.tokens[to-1].end]; strings.Count(span, ",")+strings.Count(span, ";") < enumItems-2 {
 		return
 	}
 	// A list after a colon spells out what something holds ("per
