@@ -132,14 +132,9 @@ var cheapLayout = [][2]string{{"splines", "line"}, {"mclimit", "0.1"}, {"nslimit
 // parseForLayout reads dot into Graphviz, with the cheaper settings when
 // cheap is set.
 func parseForLayout(dot []byte, cheap bool) (*graphviz.Graph, error) {
-	g, err := graphviz.ParseBytes(dot)
+	g, err := readDOT(dot, readFast())
 	if err != nil {
-		return nil, fmt.Errorf("graphviz could not read the DOT: %v", err)
-	}
-	if g == nil {
-		// go-graphviz returns no graph and no error when Graphviz's reader
-		// fails without saying why (seen after many renders in one process).
-		return nil, errors.New("graphviz could not read the DOT")
+		return nil, err
 	}
 	if cheap {
 		for _, kv := range cheapLayout {
