@@ -225,7 +225,7 @@ func TestSuggestionsParse(t *testing.T) {
 			check(src, n.Fix, true)
 		}
 	}
-	for _, src := range []string{"digraph { a -- b }", `digraph { "web-server" -- {db cache} }`, "graph { a -> b }", `graph { "x y" -> 2 }`} {
+	for _, src := range []string{"digraph { a -- b }", `digraph { "web-server" -- {db cache} }`, "graph { a -> b }", `graph { "x y" -> 2 }`, "digraph { a -> Node }", "graph { strict -- a }"} {
 		_, err := ParseDOT([]byte(src), DefaultLimits)
 		var ps Problems
 		if !errors.As(err, &ps) {

@@ -69,7 +69,7 @@ func ImportDOT(src []byte, lim Limits) (g *Graph, notes []Note, err error) {
 	if err != nil {
 		var le *lexError
 		if errors.As(err, &le) {
-			return nil, nil, Problems{{Where: "graph", Line: le.pos.Line, Column: le.pos.Column, Message: le.msg}}
+			return nil, nil, Problems{{Where: "graph", Line: le.pos.Line, Column: le.pos.Column, Message: le.msg, Fix: le.fix}}
 		}
 		return nil, nil, err
 	}

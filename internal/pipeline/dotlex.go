@@ -59,6 +59,7 @@ type token struct {
 type lexError struct {
 	pos Pos
 	msg string
+	fix string // DOT that mends it, when there is one
 }
 
 func (e *lexError) Error() string { return e.pos.String() + ": " + e.msg }
@@ -125,7 +126,7 @@ func (l *lexer) skipSpace() error {
 			start := l.pos()
 			end := strings.Index(l.src[l.off+2:], "*/")
 			if end < 0 {
-				return &lexError{start, "a comment /* is never closed with */"}
+				return &lexError{pos: start, msg: "a comment /* is never closed with */"}
 			}
 			l.advance(end + 4)
 		default:
@@ -176,7 +177,7 @@ func (l *lexer) next() (token, error) {
 		return token{kind: tID, id: idPlain, text: rest[:n], pos: p}, nil
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
-	return token{}, &lexError{p, fmt.Sprintf("unexpected character %q", r)}
+	return token{}, &lexError{pos: p, msg: fmt.Sprintf("unexpected character %q", r)}
 }
 
 // numeralLen returns the length of the DOT numeral at the start of s:
@@ -213,7 +214,7 @@ func (l *lexer) quoted(p Pos) (token, error) {
 	s := l.src[l.off:]
 	for {
 		if i >= len(s) {
-			return token{}, &lexError{p, "a quoted string is never closed with \""}
+			return token{}, &lexError{pos: p, msg: "a quoted string is never closed with \""}
 		}
 		c := s[i]
 		switch {
@@ -250,5 +251,5 @@ func (l *lexer) html(p Pos) (token, error) {
 			}
 		}
 	}
-	return token{}, &lexError{p, "an HTML string <...> is never closed with >"}
+	return token{}, &lexError{pos: p, msg: "an HTML string <...> is never closed with >"}
 }

@@ -92,7 +92,7 @@ type parser struct {
 const maxDepth = 100
 
 func (p *parser) fail(at Pos, format string, args ...any) error {
-	return &lexError{at, fmt.Sprintf(format, args...)}
+	return &lexError{pos: at, msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *parser) next() error {
@@ -129,6 +129,26 @@ func isKeyword(s string) bool {
 	switch strings.ToLower(s) {
 	case "node", "edge", "graph", "digraph", "subgraph", "strict":
 		return true
+	}
+	return false
+}
+
+// keywordAsID is the error for a DOT keyword written, unquoted, where a
+// node id goes, with the quoted id as the fix.
+func keywordAsID(kw token) error {
+	return &lexError{pos: kw.pos, fix: `"` + kw.text + `"`,
+		msg: fmt.Sprintf("%s is a DOT keyword (in any letter case), so it cannot be a node id unless it is quoted; quote it", kw.text)}
+}
+
+// keywordIsID reports whether the keyword token kw, followed by next, is
+// meant as a node id: it is followed by what follows a node id, not by
+// what follows the keyword (an attribute list, a '{' or a graph's name).
+func keywordIsID(kw string, next tokKind) bool {
+	switch strings.ToLower(kw) {
+	case "graph", "node", "edge":
+		return next != tLBrack && next != tLBrace
+	case "subgraph", "digraph", "strict":
+		return next != tLBrace && next != tID
 	}
 	return false
 }
@@ -246,6 +266,15 @@ func (p *parser) atom() (ident, error) {
 }
 
 func (p *parser) stmt() (dotStmt, error) {
+	if p.tok.kind == tID && p.tok.id == idPlain && isKeyword(p.tok.text) {
+		la, err := p.lookahead()
+		if err != nil {
+			return nil, err
+		}
+		if keywordIsID(p.tok.text, la.kind) {
+			return nil, keywordAsID(p.tok)
+		}
+	}
 	switch {
 	case p.keyword("graph") || p.keyword("node") || p.keyword("edge"):
 		st := &dotAttrStmt{kind: strings.ToLower(p.tok.text), pos: p.tok.pos}
@@ -325,13 +354,25 @@ func (p *parser) stmt() (dotStmt, error) {
 
 // end reads a node list "a, b:port" or a subgraph.
 func (p *parser) end() (dotEnd, error) {
+	if p.keyword("subgraph") {
+		la, err := p.lookahead()
+		if err != nil {
+			return dotEnd{}, err
+		}
+		if keywordIsID(p.tok.text, la.kind) {
+			return dotEnd{}, keywordAsID(p.tok)
+		}
+	}
 	if p.keyword("subgraph") || p.tok.kind == tLBrace {
 		sub, err := p.subgraph()
 		return dotEnd{sub: sub}, err
 	}
 	var e dotEnd
 	for {
-		if p.tok.kind != tID || isKeyword(p.tok.text) && p.tok.id == idPlain {
+		if p.tok.kind == tID && p.tok.id == idPlain && isKeyword(p.tok.text) {
+			return e, keywordAsID(p.tok)
+		}
+		if p.tok.kind != tID {
 			return e, p.unexpected("a node id, a subgraph or a statement")
 		}
 		id, err := p.atom()
