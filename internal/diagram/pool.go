@@ -337,6 +337,13 @@ func (p *Pool) renew(w *worker) *worker {
 	soon := w.renders >= p.opts.MaxRenders-lead || rss > p.opts.MaxRSS/4*3
 	due := w.renders >= p.opts.MaxRenders || rss > p.opts.MaxRSS
 	overdue := w.renders >= 2*p.opts.MaxRenders || rss > p.opts.MaxRSS/4*5
+	if w.next != nil && w.next.isReady() && w.next.readyErr != nil {
+		// The successor did not start; another is tried after a render.
+		p.opts.Logger.Warn("a render worker did not start", "err", w.next.readyErr)
+		go p.stop(w.next, true)
+		w.next = nil
+		return w
+	}
 	if soon && w.next == nil {
 		w.next = p.successor()
 	}
