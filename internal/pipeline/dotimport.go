@@ -337,7 +337,7 @@ func (im *importer) ref(ref dotNodeRef, sc *scope) int {
 		im.nodes[name] = i
 		info := &nodeInfo{name: name, pos: ref.id.pos, n: Node{ID: im.newID(name, i), Kind: KindOther}, stage: sc.stage, attrs: Attrs{}}
 		if ref.id.kind == idHTML {
-			info.n.Name = htmlText(name)
+			info.n.Name = cleanLabel(htmlText(name))
 		}
 		im.infos = append(im.infos, info)
 		for _, a := range sc.nodeDef {
@@ -631,7 +631,8 @@ func (im *importer) finish() {
 			n.Stage = info.stage
 		}
 		if info.name != n.ID && n.Name == "" {
-			n.Name = info.name
+			// Shown as a label is: control characters are not text.
+			n.Name = cleanLabel(info.name)
 		}
 		if info.label != nil {
 			if info.attrs[recordKey] != "" && !info.labelHTML {

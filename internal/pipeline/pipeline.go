@@ -276,6 +276,9 @@ func (g *Graph) validate(lim Limits) error {
 		if !utf8.ValidString(n.Label) || n.Label != cleanLabel(n.Label) {
 			ps = append(ps, Problem{Where: where, Message: "label has characters that are not text (control characters)"})
 		}
+		if !utf8.ValidString(n.Name) || n.Name != cleanLabel(n.Name) {
+			ps = append(ps, Problem{Where: where, Message: "name has characters that are not text (control characters)"})
+		}
 		if _, err := ParseAttrs(n.Attrs, "node"); err != nil {
 			ps = append(ps, Problem{Where: where, Message: "attrs: " + err.Error()})
 		}
