@@ -201,10 +201,11 @@ func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, ch
 // The worker's garbage is collected between renders, not during them: the
 // collector runs on its own only past gcLimit of heap (a render of a huge
 // graph; GOMEMLIMIT, when set, instead), and between renders once gcEvery
-// bytes were allocated since the last collection.
+// bytes were allocated since the last collection. gcLimit stays below the
+// pool's default MaxRSS, so that one big render does not retire its worker.
 const (
 	gcEvery = 16 << 20
-	gcLimit = 512 << 20
+	gcLimit = 192 << 20
 )
 
 type collector struct {
