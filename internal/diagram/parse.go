@@ -14,9 +14,10 @@ import (
 )
 
 // go-graphviz's ParseBytes reads the DOT with Graphviz's agmemread and then
-// walks every node, one WebAssembly call per attribute, to set an empty
-// label to "\N", which Graphviz's own layout does anyway. The worker calls
-// the reader directly and skips that walk. The reader is package-internal,
+// walks every node, with WebAssembly calls for each, to set an empty label
+// to "\N": Graphviz's own default for a node with no label, so the walk
+// changes only a label written as "", which Graphviz itself draws empty.
+// The worker calls the reader directly and skips that walk. The reader is package-internal,
 // so it is reached by go:linkname, and used only with the go-graphviz
 // version whose layout was checked (fastReadVersion) and only when
 // cgraph.Graph still has the one field that holds the reader's result;
