@@ -68,6 +68,7 @@ func (s *Server) routesDrills(g *echo.Group) {
 	g.GET("/drills/:slug", s.handleDrill)
 	d := g.Group("/drills", s.requireUser)
 	d.GET("/due", s.handleDue)
+	d.GET("/progress", s.handleDrillProgress)
 	d.GET("/sets", s.handleSets)
 	d.POST("/sets", s.handleSetStart)
 	d.GET("/sets/:id", s.handleSet)

@@ -378,3 +378,35 @@ func TestDrillSets(t *testing.T) {
 		t.Fatalf("early finish: %q", r.doc(t).Find("#set-summary").Text())
 	}
 }
+
+func TestDrillProgress(t *testing.T) {
+	clock := newTestClock()
+	a := newDrillApp(t, clock)
+	ann := a.signup("ann")
+	if ann.get("/drills/progress").doc(t).Find("#no-progress").Length() != 1 {
+		t.Fatal("no attempts yet: want the empty message")
+	}
+	ann.get("/drills/l1-vs-l2")
+	ann.post("/drills/l1-vs-l2", url.Values{"action": {"check"}, "answer": {"L2 makes weights exactly zero."}})
+	clock.Advance(srs.Day)
+	ann.post("/drills/l1-vs-l2", referenceAnswer(t, a, "l1-vs-l2"))
+	ann.post("/drills/plan-mix", referenceAnswer(t, a, "plan-mix"))
+	r := ann.get("/drills/progress")
+	wantStatus(t, r, http.StatusOK)
+	doc := r.doc(t)
+	if n := doc.Find("svg.drill-chart rect.bar").Length(); n != 2 {
+		t.Fatalf("chart: %d day bars, want 2", n)
+	}
+	if n := doc.Find("svg.drill-chart circle").Length(); n != 3 {
+		t.Fatalf("chart: %d points, want 3 (ML on two days, SQL on one)", n)
+	}
+	if got := doc.Find("#kind-ml td[data-label=Attempts]").Text(); got != "2" {
+		t.Fatalf("ML attempts %q, want 2", got)
+	}
+	if got := doc.Find("#kind-sql td[data-label=Attempts]").Text(); got != "1" {
+		t.Fatalf("SQL attempts %q, want 1", got)
+	}
+	if !strings.Contains(doc.Find("#weakest-kind").Text(), "ML fundamentals") {
+		t.Fatalf("weakest: %q", doc.Find("#weakest-kind").Text())
+	}
+}
