@@ -236,6 +236,12 @@ var badRequests = []badRequest{
 	{"POST /drills/sets/:id/finish", "confirm", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/drills/sets/1/finish", formOf("confirm", in.form))
 	}},
+	{"POST /api/v1/drills/:slug/attempts", "answer", func(f *badFixture, in badInput) *response {
+		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts", f.annToken, `{"answer":"L1 zeroes weights`+in.json+`"}`)
+	}},
+	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
+		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
+	}},
 	{"POST /api/v1/designs", "title", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/designs", f.annToken, `{"case":"artwork-personalization","title":"`+in.json+`"}`)
 	}},

@@ -183,9 +183,6 @@ func (s *Server) handleDrills(c echo.Context) error {
 			p.DueCount++
 		}
 	}
-	if isAPI(c) {
-		return c.JSON(http.StatusOK, p)
-	}
 	return s.renderPage(c, http.StatusOK, "drills", p)
 }
 

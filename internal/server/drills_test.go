@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -408,5 +409,142 @@ func TestDrillProgress(t *testing.T) {
 	}
 	if !strings.Contains(doc.Find("#weakest-kind").Text(), "ML fundamentals") {
 		t.Fatalf("weakest: %q", doc.Find("#weakest-kind").Text())
+	}
+}
+
+func TestDrillAPI(t *testing.T) {
+	clock := newTestClock()
+	a := newDrillApp(t, clock)
+	tok := a.token("ann")
+	bob := a.token("bob")
+	var list struct {
+		Drills []struct {
+			Slug, Kind, Status string
+		} `json:"drills"`
+	}
+	r := a.api("GET", "/api/v1/drills", "", nil)
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &list)
+	if len(list.Drills) != len(a.cat.Drills) || list.Drills[0].Status != "" {
+		t.Fatalf("anonymous list: %d drills (want %d), status %q", len(list.Drills), len(a.cat.Drills), list.Drills[0].Status)
+	}
+	a.api("GET", "/api/v1/drills?kind=behavioral", tok, nil).json(t, &list)
+	if len(list.Drills) != a.cat.DrillCounts()["behavioral"] || list.Drills[0].Status != "new" {
+		t.Fatalf("behavioral list: %d, status %q", len(list.Drills), list.Drills[0].Status)
+	}
+	wantStatus(t, a.api("GET", "/api/v1/drills?kind=poetry", "", nil), http.StatusBadRequest)
+	wantStatus(t, a.api("GET", "/api/v1/drills/no-such", "", nil), http.StatusNotFound)
+
+	var detail map[string]any
+	a.api("GET", "/api/v1/drills/l1-vs-l2", tok, nil).json(t, &detail)
+	if detail["prompt"] == nil || detail["reference"] != nil || detail["rubric"] != nil {
+		t.Fatalf("before an attempt the drill has its prompt and no reference: %v", detail)
+	}
+
+	// Refused attempts: no token, bad bodies, over-long text, hostile SQL.
+	wantStatus(t, a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", "", map[string]string{"answer": "x"}), http.StatusUnauthorized)
+	wantStatus(t, a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, `{"answer": "x", "colour": "red"}`), http.StatusBadRequest)
+	wantStatus(t, a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, `{"answer": `), http.StatusBadRequest)
+	wantStatus(t, a.api("POST", "/api/v1/drills/no-such/attempts", tok, map[string]string{"answer": "x"}), http.StatusNotFound)
+	var e struct {
+		Error  string            `json:"error"`
+		Fields map[string]string `json:"fields"`
+	}
+	r = a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, map[string]string{"answer": strings.Repeat("x", 6001)})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	r.json(t, &e)
+	if !strings.Contains(e.Fields["answer"], "6000") {
+		t.Fatalf("over-long answer: %+v", e)
+	}
+	wantStatus(t, a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, map[string]string{"answer": "x", "sql": "SELECT 1"}), http.StatusUnprocessableEntity)
+	r = a.api("POST", "/api/v1/drills/plan-mix/attempts", tok, map[string]string{"sql": "UPDATE members SET plan = 'free'"})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	r.json(t, &e)
+	if !strings.Contains(e.Fields["sql"], "SELECT") || !strings.Contains(e.Error, "Nothing was saved") {
+		t.Fatalf("a write query: %+v", e)
+	}
+	r = a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, map[string]any{"answer": "x", "set": 999})
+	wantStatus(t, r, http.StatusNotFound)
+	if len(history(t, a, "ann")) != 0 {
+		t.Fatal("a refused attempt was stored")
+	}
+
+	// An attempt: 201, its report, its card; the reference now shows.
+	d, _ := a.cat.Drill("l1-vs-l2")
+	r = a.api("POST", "/api/v1/drills/l1-vs-l2/attempts", tok, map[string]string{"answer": d.Reference.Answer})
+	wantStatus(t, r, http.StatusCreated)
+	var got struct {
+		Attempt struct {
+			ID       int64                 `json:"id"`
+			Score    float64               `json:"score"`
+			Proposed string                `json:"proposed_rating"`
+			Rating   string                `json:"rating"`
+			Report   struct{ Items []any } `json:"report"`
+		} `json:"attempt"`
+		Card struct {
+			Due  time.Time `json:"due"`
+			Reps int       `json:"reps"`
+		} `json:"card"`
+	}
+	r.json(t, &got)
+	if got.Attempt.ID == 0 || len(got.Attempt.Report.Items) == 0 || got.Card.Reps != 1 || !got.Card.Due.After(clock.Now()) {
+		t.Fatalf("attempt response %+v", got)
+	}
+	loc := r.Header.Get("Location")
+	if loc != fmt.Sprintf("/api/v1/drills/l1-vs-l2/attempts/%d", got.Attempt.ID) {
+		t.Fatalf("Location %q", loc)
+	}
+	wantStatus(t, a.api("GET", loc, tok, nil), http.StatusOK)
+	wantStatus(t, a.api("GET", loc, bob, nil), http.StatusNotFound)
+	wantStatus(t, a.api("POST", loc+"/rating", bob, map[string]string{"rating": "good"}), http.StatusNotFound)
+	wantStatus(t, a.api("POST", loc+"/rating", tok, map[string]string{"rating": "brilliant"}), http.StatusUnprocessableEntity)
+	r = a.api("POST", loc+"/rating", tok, map[string]string{"rating": "again"})
+	wantStatus(t, r, http.StatusOK)
+	r.json(t, &got)
+	if got.Attempt.Rating != "again" || got.Card.Reps != 1 || got.Card.Due.Sub(clock.Now()) > time.Hour {
+		t.Fatalf("re-rated again: %+v", got)
+	}
+	a.api("GET", "/api/v1/drills/l1-vs-l2", tok, nil).json(t, &detail)
+	if detail["reference"] == nil {
+		t.Fatal("after an attempt the API gives the reference")
+	}
+
+	// Due: none now; one after the clock moves past the card's due time.
+	var due struct {
+		Count int `json:"count"`
+		Due   []struct {
+			Slug string `json:"slug"`
+		} `json:"due"`
+	}
+	a.api("GET", "/api/v1/drills/due", tok, nil).json(t, &due)
+	if due.Count != 0 {
+		t.Fatalf("due right away: %d", due.Count)
+	}
+	clock.Advance(time.Hour)
+	a.api("GET", "/api/v1/drills/due", tok, nil).json(t, &due)
+	if due.Count != 1 || due.Due[0].Slug != "l1-vs-l2" {
+		t.Fatalf("due after an hour: %+v", due)
+	}
+	a.api("GET", "/api/v1/drills/due", bob, nil).json(t, &due)
+	if due.Count != 0 {
+		t.Fatalf("bob's due: %+v", due)
+	}
+	wantStatus(t, a.api("GET", "/api/v1/drills/due", "", nil), http.StatusUnauthorized)
+}
+
+// TestDrillAPICSRF: a signed-in browser's API call with its session cookie
+// and no CSRF token stores nothing.
+func TestDrillAPICSRF(t *testing.T) {
+	a := newDrillApp(t, newTestClock())
+	ann := a.signup("ann")
+	req, _ := http.NewRequest("POST", a.srv.URL+"/api/v1/drills/l1-vs-l2/attempts", strings.NewReader(`{"answer":"L1 zeroes weights."}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	r := ann.do(req)
+	if r.StatusCode != http.StatusForbidden && r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("cross-site API post with the cookie: status %d", r.StatusCode)
+	}
+	if len(history(t, a, "ann")) != 0 {
+		t.Fatal("a cross-site post was stored")
 	}
 }

@@ -343,6 +343,7 @@ func (s *Server) routesAPI(g *echo.Group) {
 	g.GET("/review-queue", s.apiQueue, s.requireUser)
 	g.POST("/calibrations/:slug", s.apiCalibrate, s.requireUser)
 	g.POST("/reviews/:rid/helpfulness", s.apiRate, s.requireUser)
+	s.routesDrillAPI(g)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {
