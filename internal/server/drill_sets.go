@@ -23,9 +23,10 @@ const (
 // chooseSet picks the drills of a new timed set for a user with these
 // cards and attempts: first the drills due at now, most overdue first;
 // then drills of the user's weakest kinds (the lowest average score, a
-// kind never tried counting as weakest), within a kind those never
-// answered before those with the lowest latest score. Retired drills are
-// never chosen.
+// kind never tried counting as weakest), one kind after another from the
+// weakest, so that a set mixes kinds; within a kind, drills never
+// answered come before those with the lowest latest score. Retired
+// drills are never chosen.
 func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, history []*store.DrillAttempt, now time.Time) []string {
 	latest := map[string]float64{}
 	sum, n := map[string]float64{}, map[string]int{}
@@ -40,7 +41,8 @@ func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, histor
 		}
 		return sum[kind] / float64(n[kind])
 	}
-	var due, rest []*catalog.Drill
+	var due []*catalog.Drill
+	byKind := map[string][]*catalog.Drill{}
 	for _, d := range drills {
 		card, ok := cards[d.Slug]
 		switch {
@@ -48,30 +50,43 @@ func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, histor
 		case ok && card.IsDue(now):
 			due = append(due, d)
 		default:
-			rest = append(rest, d)
+			byKind[d.Kind] = append(byKind[d.Kind], d)
 		}
 	}
 	slices.SortStableFunc(due, func(a, b *catalog.Drill) int { return cards[a.Slug].Due.Compare(cards[b.Slug].Due) })
-	slices.SortStableFunc(rest, func(a, b *catalog.Drill) int {
-		if c := cmp.Compare(avg(a.Kind), avg(b.Kind)); c != 0 {
-			return c
-		}
-		_, ta := latest[a.Slug]
-		_, tb := latest[b.Slug]
-		if ta != tb {
-			if !ta {
+	kinds := slices.Clone(catalog.DrillKinds)
+	slices.SortStableFunc(kinds, func(a, b string) int { return cmp.Compare(avg(a), avg(b)) })
+	for _, k := range kinds {
+		slices.SortStableFunc(byKind[k], func(a, b *catalog.Drill) int {
+			_, ta := latest[a.Slug]
+			_, tb := latest[b.Slug]
+			switch {
+			case ta != tb && !ta:
 				return -1
+			case ta != tb:
+				return 1
 			}
-			return 1
-		}
-		return cmp.Compare(latest[a.Slug], latest[b.Slug])
-	})
+			return cmp.Compare(latest[a.Slug], latest[b.Slug])
+		})
+	}
 	var out []string
-	for _, d := range append(due, rest...) {
-		if len(out) == setSize {
+	for _, d := range due {
+		if len(out) < setSize {
+			out = append(out, d.Slug)
+		}
+	}
+	for len(out) < setSize {
+		added := false
+		for _, k := range kinds {
+			if len(out) < setSize && len(byKind[k]) > 0 {
+				out = append(out, byKind[k][0].Slug)
+				byKind[k] = byKind[k][1:]
+				added = true
+			}
+		}
+		if !added {
 			break
 		}
-		out = append(out, d.Slug)
 	}
 	return out
 }

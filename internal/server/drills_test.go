@@ -548,3 +548,34 @@ func TestDrillAPICSRF(t *testing.T) {
 		t.Fatal("a cross-site post was stored")
 	}
 }
+
+func TestChooseSetMixesWeakKinds(t *testing.T) {
+	clock := newTestClock()
+	a := newDrillApp(t, clock)
+	ann := a.signup("ann")
+	// SQL answered well, ML badly: ML is weaker; the kinds never tried
+	// (stats, behavioral) are weaker still.
+	ann.get("/drills/plan-mix")
+	ann.post("/drills/plan-mix", referenceAnswer(t, a, "plan-mix"))
+	ann.post("/drills/l1-vs-l2", url.Values{"action": {"check"}, "answer": {"L2 makes weights exactly zero."}})
+	ann.post("/drills/l1-vs-l2/retire", nil)
+	r := ann.post("/drills/sets", nil)
+	wantStatus(t, r, http.StatusOK)
+	u, _ := a.store.UserByName(t.Context(), "ann")
+	set, err := a.store.DrillSet(t.Context(), u.ID, idOf(t, r.Request.URL.Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, slug := range set.Drills {
+		d, _ := a.cat.Drill(slug)
+		kinds = append(kinds, d.Kind)
+		if slug == "l1-vs-l2" {
+			t.Fatal("a retired drill was chosen")
+		}
+	}
+	want := []string{"stats", "behavioral", "ml", "sql", "stats"}
+	if strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Fatalf("set kinds %v, want %v", kinds, want)
+	}
+}
