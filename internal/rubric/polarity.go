@@ -452,6 +452,11 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			if strings.HasPrefix(toks[j].word, "stop") && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
 				break
 			}
+			// A negation after "with" is bound to the phrase it opens: "an
+			// app with nothing stored gets the standard product".
+			if start == j && j > 0 && toks[j-1].word == "with" && s-j > 2 && (toks[j].word == "nothing" || toks[j].word == "no" || toks[j].word == "none") {
+				break
+			}
 			// A bare negation does not reach past the verb of a relative
 			// clause: "a file the cluster did not hold still shows its demand".
 			if toks[j].is(kBareNegation) && s-j > 3 && followedBy(toks, j+1, s-j-1, "still", "also", "then", "which", "who") {
