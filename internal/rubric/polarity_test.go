@@ -262,3 +262,30 @@ func TestPolarityBlind(t *testing.T) {
 		}
 	}
 }
+
+// TestGenericKind tells a general claim about a kind of system from the
+// design's own choice.
+func TestGenericKind(t *testing.T) {
+	tests := []struct {
+		form, text string
+		want       bool
+	}{
+		{"optimi* + click @8", "A click abandoned after 20 s is a miss, and click-optimised rankers reward eye-catching art over the right title.", true},
+		{"optimi* + click @8", "Click-optimised rankers reward eye-catching art.", true},
+		{"optimi* + click @8", "We train click-optimised rankers on last month's logs.", false},
+		{"optimi* + click @8", "The ranker is click-optimised for the first release.", false},
+		{"optimi* + click @8", "Our click-optimised rankers go first.", false},
+		{"optimi* + click @8", "We optimise clicks on result tiles.", false},
+		{"member-level price test*", "Member-level price tests vs geo tests: more statistical power, at the cost of more complex billing.", false},
+	}
+	for _, tt := range tests {
+		s, sp, ok := firstMention(t, tt.form, tt.text)
+		if !ok {
+			t.Errorf("%q: no mention of %q", tt.text, tt.form)
+			continue
+		}
+		if got := genericKind(s.tokens, sp.start, sp.end); got != tt.want {
+			t.Errorf("genericKind(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
