@@ -544,3 +544,26 @@ func blindDesigns(t *testing.T, cat *catalog.Catalog, slug, kind string) []*desi
 	}
 	return out
 }
+
+// TestBaselineRaisesNoFlag: the baseline the design sets out to beat, and a
+// general claim about a kind of system, are not the design's own choices.
+func TestBaselineRaisesNoFlag(t *testing.T) {
+	e := engine(t)
+	for _, d := range []*design.Design{
+		{Sections: design.Answers{"model": {"baseline": text("Today the team uses a random split of the logs, 80/20, and we replace it.")}}},
+		{Sections: design.Answers{"framing": {"objective": text("A click abandoned after 20 s is a miss, and click-optimised rankers reward eye-catching art over the right title.")}}},
+	} {
+		if r := e.Check("x", d); len(r.RaisedFlags()) != 0 {
+			t.Errorf("%v raised %+v", d.Sections, r.RaisedFlags())
+		}
+	}
+	// The same words as the design's own choice raise the flags.
+	for id, d := range map[string]*design.Design{
+		"rf-split":  {Sections: design.Answers{"model": {"approach": text("We use a random split of the logs, 80/20.")}}},
+		"rf-clicks": {Sections: design.Answers{"framing": {"objective": text("We train click-optimised rankers for the home row.")}}},
+	} {
+		if !item(t, e.Check("x", d), id).Raised {
+			t.Errorf("%s not raised by %v", id, d.Sections)
+		}
+	}
+}
