@@ -158,3 +158,37 @@ func (z *sqlData) close() error {
 	}
 	return z.data.Close()
 }
+
+// ErrNoSQL is returned by RunSQL for a drill that has no query.
+var ErrNoSQL = errors.New("this drill has no query to run")
+
+// RunSQL runs query on the SQL drills' dataset under the sandbox and the
+// limits of drill d's checks, for a learner to see what it returns. A
+// refused, failing or stopped query is a Result that says why, not an
+// error; the error is for a drill that is not a SQL drill or a dataset
+// that cannot be loaded.
+func (c *Catalog) RunSQL(ctx context.Context, d *Drill, query string) (sqldrill.Result, error) {
+	if d.Kind != KindSQL || d.SQL == nil || c.sqlData == nil {
+		return sqldrill.Result{}, ErrNoSQL
+	}
+	data, err := c.sqlData.get()
+	if err != nil {
+		return sqldrill.Result{}, fmt.Errorf("the SQL drills' dataset cannot be loaded: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*SQLTimeout)
+	defer cancel()
+	return data.Query(ctx, query, d.SQL.options())
+}
+
+// SQLTables returns the tables of the SQL drills' dataset and their
+// columns, or nil when it cannot be loaded.
+func (c *Catalog) SQLTables() []sqldrill.Table {
+	if c.sqlData == nil {
+		return nil
+	}
+	data, err := c.sqlData.get()
+	if err != nil {
+		return nil
+	}
+	return data.Tables()
+}

@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -234,16 +235,72 @@ func TestDeadlineKillsWorker(t *testing.T) {
 	}
 }
 
+// TestWorkersAreRecycled: a worker near its last render starts its
+// successor, which takes over, ready, once the old one has done
+// MaxRenders; only the first render waits for a worker to start.
 func TestWorkersAreRecycled(t *testing.T) {
 	p := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 2})
 	defer p.Close()
+	var pids []int
 	for range 5 {
 		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
 			t.Fatal(err)
 		}
+		// Renders come at a user's pace: the successor has time to start.
+		w := <-p.slots
+		pids = append(pids, w.cmd.Process.Pid)
+		if w.next != nil {
+			<-w.next.ready
+		}
+		p.slots <- w
 	}
-	if st := p.Stats(); st.Recycled != 2 || st.Started != 3 {
-		t.Fatalf("stats %+v: want a new worker every 2 renders", st)
+	if st := p.Stats(); st.Recycled != 2 || st.Started != 4 || st.ColdStarts != 1 {
+		t.Fatalf("stats %+v: want a new worker every 2 renders, each started ahead, and one cold start", st)
+	}
+	// The worker holding the slot after each render: the second and the
+	// fourth renders retire theirs.
+	if pids[0] == pids[1] || pids[1] != pids[2] || pids[2] == pids[3] || pids[3] != pids[4] {
+		t.Fatalf("worker after each render %v: want a new one every 2 renders", pids)
+	}
+}
+
+// TestBusyWorkerOutlivesItsLimitUntilTheSuccessorIsReady: while the
+// successor starts, the old worker serves on, up to twice MaxRenders.
+func TestBusyWorkerOutlivesItsLimitUntilTheSuccessorIsReady(t *testing.T) {
+	started := 0
+	slow := func() *exec.Cmd {
+		started++
+		if started == 1 {
+			return SelfCommand()
+		}
+		// Later workers take two seconds to start.
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("sh", "-c", `sleep 2; exec "$0" render-worker`, exe)
+		cmd.Env = append(os.Environ(), WorkerEnv+"=1")
+		return cmd
+	}
+	p := NewPool(PoolOptions{Command: slow, Size: 1, Timeout: testTimeout, MaxRenders: 2})
+	defer p.Close()
+	var pids []int
+	for range 5 {
+		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+			t.Fatal(err)
+		}
+		w := <-p.slots
+		pids = append(pids, w.cmd.Process.Pid)
+		p.slots <- w
+	}
+	st := p.Stats()
+	// The successor takes over after the fourth render, ready or not, and
+	// starts its own after the fifth.
+	if st.Started != 3 || st.Recycled != 1 || st.ColdStarts != 2 {
+		t.Fatalf("stats %+v: want one successor, taking over at twice MaxRenders", st)
+	}
+	if pids[0] != pids[1] || pids[1] != pids[2] || pids[3] == pids[2] || pids[4] != pids[3] {
+		t.Fatalf("worker after each render %v: want the first until the fourth render", pids)
 	}
 }
 

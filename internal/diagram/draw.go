@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"math"
@@ -286,6 +287,9 @@ func drawLayout(l *Layout) ([]byte, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	if rgba, ok := dc.Image().(*image.RGBA); ok {
+		return encodePNG(rgba)
+	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, dc.Image()); err != nil {
@@ -347,13 +351,50 @@ func (p *painter) bezier(pts [][2]float64, closed bool) {
 
 // fillAndStroke fills the current path with the fill colour when filled,
 // then strokes it with the pen colour.
+// Nothing is painted in a transparent colour.
 func (p *painter) fillAndStroke(filled bool) {
-	if filled {
+	if filled && !transparent(p.fill) {
 		p.dc.SetColor(p.fill)
 		p.dc.FillPreserve()
 	}
+	if transparent(p.pen) {
+		p.dc.ClearPath()
+		return
+	}
 	p.dc.SetColor(p.pen)
 	p.dc.Stroke()
+}
+
+func opaque(c color.Color) bool {
+	_, _, _, a := c.RGBA()
+	return a == 0xffff
+}
+
+func transparent(c color.Color) bool {
+	_, _, _, a := c.RGBA()
+	return a == 0
+}
+
+// coversCanvas reports whether the polygon pts is a rectangle that covers
+// the whole picture, as the graph's background does.
+func (p *painter) coversCanvas(pts [][2]float64) bool {
+	if len(pts) != 4 {
+		return false
+	}
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	for i, pt := range pts {
+		x, y := p.t.Apply(pt[0], pt[1])
+		// Each side runs along an axis.
+		next := pts[(i+1)%4]
+		if pt[0] != next[0] && pt[1] != next[1] {
+			return false
+		}
+		minX, maxX = min(minX, x), max(maxX, x)
+		minY, maxY = min(minY, y), max(maxY, y)
+	}
+	w, h := p.dc.Width(), p.dc.Height()
+	return minX <= 0 && minY <= 0 && maxX >= float64(w) && maxY >= float64(h)
 }
 
 func (p *painter) op(op drawOp) {
@@ -377,6 +418,12 @@ func (p *painter) op(op drawOp) {
 			p.fillAndStroke(op.Op == "E")
 		}
 	case "P", "p":
+		if op.Op == "P" && p.coversCanvas(op.Points) && opaque(p.fill) && transparent(p.pen) {
+			// The background: every pixel is covered in full.
+			p.dc.SetColor(p.fill)
+			p.dc.Clear()
+			return
+		}
 		if len(op.Points) > 1 {
 			p.dc.NewSubPath()
 			p.path(op.Points, true)

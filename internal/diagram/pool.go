@@ -46,7 +46,10 @@ type PoolOptions struct {
 	Logger *slog.Logger
 }
 
-// Pool runs renders in worker processes, one render at a time each.
+// Pool runs renders in worker processes, one render at a time each. A
+// worker near the end of its life (MaxRenders, MaxRSS) starts its
+// successor, and is retired once the successor is ready, so that no render
+// waits on a worker's start but the first and those after a kill.
 type Pool struct {
 	opts  PoolOptions
 	slots chan *worker // a nil slot is a worker yet to start
@@ -66,14 +69,29 @@ type PoolStats struct {
 	Timeouts int64
 	Recycled int64
 	Crashed  int64
+	// ColdStarts counts renders that waited for their worker to start.
+	ColdStarts int64
 }
 
 type worker struct {
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	stdout  *bufio.Reader
-	renders int
-	exited  chan struct{}
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stdout   *bufio.Reader
+	renders  int
+	exited   chan struct{}
+	ready    chan struct{} // closed when the worker has said it is ready
+	readyErr error         // set before ready is closed
+	next     *worker       // the successor, once started
+}
+
+// isReady reports whether the worker has started.
+func (w *worker) isReady() bool {
+	select {
+	case <-w.ready:
+		return true
+	default:
+		return false
+	}
 }
 
 // NewPool returns a pool; workers start on first use.
@@ -129,10 +147,19 @@ func (p *Pool) start() (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start render worker: %w", err)
 	}
-	w := &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout), exited: make(chan struct{})}
+	w := &worker{cmd: cmd, stdin: stdin, stdout: bufio.NewReader(stdout), exited: make(chan struct{}), ready: make(chan struct{})}
 	go func() {
 		cmd.Wait()
 		close(w.exited)
+	}()
+	go func() {
+		// The worker's first frame says it is ready.
+		status, msg, err := readFrame(w.stdout)
+		if err == nil && status != statusOK {
+			err = fmt.Errorf("the render worker did not start: %s", msg)
+		}
+		w.readyErr = err
+		close(w.ready)
 	}()
 	p.mu.Lock()
 	p.all[w] = true
@@ -219,9 +246,17 @@ func (p *Pool) render(ctx context.Context, f Format, dot []byte, cheap bool) ([]
 			return nil, err
 		}
 	}
+	if !w.isReady() {
+		p.count(func(s *PoolStats) { s.ColdStarts++ })
+	}
 	res := make(chan result, 1)
 	go func() {
 		var r result
+		<-w.ready
+		if r.err = w.readyErr; r.err != nil {
+			res <- r
+			return
+		}
 		if r.err = writeFrame(w.stdin, head, dot); r.err == nil {
 			r.status, r.payload, r.err = readFrame(w.stdout)
 		}
@@ -233,37 +268,86 @@ func (p *Pool) render(ctx context.Context, f Format, dot []byte, cheap bool) ([]
 	case r := <-res:
 		if r.err != nil {
 			// The worker died or broke the protocol: replace it.
-			p.stop(w, true)
-			p.slots <- nil
+			p.replace(w)
 			p.count(func(s *PoolStats) { s.Crashed++ })
 			return nil, fmt.Errorf("the render worker failed: %w", r.err)
 		}
 		w.renders++
 		p.count(func(s *PoolStats) { s.Renders++ })
-		if w.renders >= p.opts.MaxRenders || w.rss() > p.opts.MaxRSS {
-			p.stop(w, false)
-			p.slots <- nil
-			p.count(func(s *PoolStats) { s.Recycled++ })
-		} else {
-			p.slots <- w
-		}
+		p.slots <- p.renew(w)
 		if r.status != statusOK {
 			return nil, &RenderError{Msg: string(r.payload)}
 		}
 		return r.payload, nil
 	case <-timer.C:
-		p.stop(w, true)
+		p.replace(w)
 		<-res
-		p.slots <- nil
 		p.count(func(s *PoolStats) { s.Timeouts++ })
 		p.opts.Logger.Warn("diagram render passed its deadline; its worker was killed", "timeout", p.opts.Timeout, "bytes", len(dot), "edges", edgeCount(dot), "cheap", cheap)
 		return nil, ErrTimeout
 	case <-ctx.Done():
-		p.stop(w, true)
+		p.replace(w)
 		<-res
-		p.slots <- nil
 		return nil, ctx.Err()
 	}
+}
+
+// replace kills w and puts its successor in its slot: the one it had
+// started, or one started now.
+func (p *Pool) replace(w *worker) {
+	next := w.next
+	w.next = nil
+	p.stop(w, true)
+	if next == nil {
+		next = p.successor()
+	}
+	p.slots <- next
+}
+
+// successor starts a worker for a slot, or returns nil (a worker to start
+// on first use) when the pool is closed or the start fails.
+func (p *Pool) successor() *worker {
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	w, err := p.start()
+	if err != nil {
+		p.opts.Logger.Warn("a render worker did not start", "err", err)
+		return nil
+	}
+	select {
+	case <-p.done:
+		// Close may have missed it.
+		p.stop(w, true)
+		return nil
+	default:
+	}
+	return w
+}
+
+// renew returns the worker that takes w's slot after a render: w itself,
+// or its successor once w is due to retire (MaxRenders, MaxRSS) and the
+// successor is ready. A worker near its end starts its successor; past
+// twice its limits it gives way whether the successor is ready or not.
+func (p *Pool) renew(w *worker) *worker {
+	lead := min(max(p.opts.MaxRenders/4, 1), 20)
+	rss := w.rss()
+	soon := w.renders >= p.opts.MaxRenders-lead || rss > p.opts.MaxRSS/4*3
+	due := w.renders >= p.opts.MaxRenders || rss > p.opts.MaxRSS
+	overdue := w.renders >= 2*p.opts.MaxRenders || rss > p.opts.MaxRSS/4*5
+	if soon && w.next == nil {
+		w.next = p.successor()
+	}
+	if !due || w.next == nil || (!w.next.isReady() && !overdue) {
+		return w
+	}
+	next := w.next
+	w.next = nil
+	go p.stop(w, false)
+	p.count(func(s *PoolStats) { s.Recycled++ })
+	return next
 }
 
 // Close stops every worker.

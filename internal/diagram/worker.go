@@ -12,6 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"testing/fstest"
 
 	"github.com/goccy/go-graphviz"
@@ -50,7 +54,8 @@ func ParseFormat(ext string) (Format, bool) {
 	return 0, false
 }
 
-// Protocol, on the worker's stdin and stdout. A request is the format byte,
+// Protocol, on the worker's stdin and stdout. The worker, once started,
+// writes a response frame with statusOK. A request is the format byte,
 // the length of the DOT as 4 big-endian bytes, and the DOT. A response is a
 // status byte (statusOK or statusError), a 4-byte length, and the image or
 // the error message.
@@ -97,8 +102,20 @@ func RunWorker(r io.Reader, w io.Writer) error {
 		return fmt.Errorf("start graphviz: %w", err)
 	}
 	defer gv.Close()
+	var gc collector
+	gc.start()
 	in := bufio.NewReader(r)
 	out := bufio.NewWriter(w)
+	// Warm up, then say so: the pool hands a worker out once it is ready.
+	if _, err := render(ctx, gv, SVG, []byte("digraph { a -> b }"), false); err != nil {
+		return fmt.Errorf("graphviz: %w", err)
+	}
+	if err := writeFrame(out, statusOK, []byte("ready")); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
 	for {
 		format, dot, err := readFrame(in)
 		if errors.Is(err, io.EOF) {
@@ -119,6 +136,7 @@ func RunWorker(r io.Reader, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+		gc.between()
 	}
 }
 
@@ -132,14 +150,9 @@ var cheapLayout = [][2]string{{"splines", "line"}, {"mclimit", "0.1"}, {"nslimit
 // parseForLayout reads dot into Graphviz, with the cheaper settings when
 // cheap is set.
 func parseForLayout(dot []byte, cheap bool) (*graphviz.Graph, error) {
-	g, err := graphviz.ParseBytes(dot)
+	g, err := readDOT(dot, readFast())
 	if err != nil {
-		return nil, fmt.Errorf("graphviz could not read the DOT: %v", err)
-	}
-	if g == nil {
-		// go-graphviz returns no graph and no error when Graphviz's reader
-		// fails without saying why (seen after many renders in one process).
-		return nil, errors.New("graphviz could not read the DOT")
+		return nil, err
 	}
 	if cheap {
 		for _, kv := range cheapLayout {
@@ -183,4 +196,44 @@ func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, ch
 		return buf.Bytes(), nil
 	}
 	return nil, fmt.Errorf("unknown format %q", byte(f))
+}
+
+// The worker's garbage is collected between renders, not during them: the
+// collector runs on its own only past gcLimit of heap (a render of a huge
+// graph; GOMEMLIMIT, when set, instead), and between renders once gcEvery
+// bytes were allocated since the last collection.
+const (
+	gcEvery = 16 << 20
+	gcLimit = 512 << 20
+)
+
+type collector struct {
+	sample [1]metrics.Sample
+	last   uint64
+}
+
+// start turns the collector's own pacing off, but for the memory limit.
+func (c *collector) start() {
+	debug.SetGCPercent(-1)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(gcLimit)
+	}
+	c.sample[0].Name = "/gc/heap/allocs:bytes"
+	c.last = c.allocated()
+}
+
+func (c *collector) allocated() uint64 {
+	metrics.Read(c.sample[:])
+	if c.sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return c.sample[0].Value.Uint64()
+}
+
+// between collects when enough was allocated since the last collection.
+func (c *collector) between() {
+	if n := c.allocated(); n-c.last >= gcEvery {
+		runtime.GC()
+		c.last = n
+	}
 }
