@@ -54,6 +54,8 @@ func TestPolarity(t *testing.T) {
 		{"fallback", "We serve \"the fallback list\" only in name: there is no fallback.", D, false},
 		{"fallback", "The fallback is the popular row for the member's country.", A, false},
 		{"popular row", "Members with no history at all get the popular row for their country.", A, false},
+		{"maturity|age rating|age*|parental|kids|children + country|countries|availability|available|rights|licen* @10", "We filter out titles not available in the country and titles not appropriate for the profile's maturity setting.", A, false},
+		{"hard filter", "We do not apply a hard filter for maturity.", D, false},
 		{"fallback", "An app with no fallback shows an error when the service is down.", D, false},
 		{"default|normal|control|usual|standard + experience|product|cell|version @4", "An app with nothing stored gets the standard product, recorded as unassigned and left out.", A, false},
 		{"exploration", "We keep exploration small, but never zero.", A, false},
