@@ -642,6 +642,16 @@ func critiques(toks []token, j int) bool {
 			return false
 		}
 	}
+	// "would let training see later sessions and overstate lift": a verb
+	// joined by "and" to the one after "would" says what it would do too.
+	for k := j + 1; k+1 < len(toks) && k < j+12 && toks[k].clause == toks[j].clause; k++ {
+		if toks[k].is(kNegator) {
+			return false
+		}
+		if toks[k].word == "and" && toks[k+1].is(kCritique) {
+			return true
+		}
+	}
 	return false
 }
 
