@@ -58,24 +58,31 @@ func (s *SQLSpec) options() sqldrill.Options {
 	return sqldrill.Options{Ordered: s.Ordered, OrderKey: s.OrderKey, Timeout: SQLTimeout}
 }
 
+// sqlShare is the SQL drills' dataset of one load, shared by the loaders
+// of every pack.
+type sqlShare struct {
+	once sync.Once
+	data *sqlData
+}
+
 // dataset returns the catalog's SQL dataset, to be opened on first use.
 // The file must exist; when the loader lints (deep), it is opened now and
-// any problem in it is reported.
+// any problem in it is reported (by the loader that asked first).
 func (l *loader) dataset() *sqlData {
-	if l.sql != nil {
-		return l.sql
-	}
-	l.sql = &sqlData{fsys: l.fsys}
-	if _, err := fs.Stat(l.fsys, sqldrill.SampleFile); err != nil {
-		l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset is missing: %v", errors.Unwrap(err))
-		return l.sql
-	}
-	if l.deep {
-		if _, err := l.sql.get(); err != nil {
-			l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset cannot be loaded: %v", err)
+	l.sql.once.Do(func() {
+		z := &sqlData{fsys: l.fsys}
+		l.sql.data = z
+		if _, err := fs.Stat(l.fsys, sqldrill.SampleFile); err != nil {
+			l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset is missing: %v", errors.Unwrap(err))
+			return
 		}
-	}
-	return l.sql
+		if l.deep {
+			if _, err := z.get(); err != nil {
+				l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset cannot be loaded: %v", err)
+			}
+		}
+	})
+	return l.sql.data
 }
 
 // checkSQL returns the judge of a SQL drill. When the loader lints
@@ -95,7 +102,7 @@ func (l *loader) checkSQL(fail func(at, format string, args ...any), d *Drill) r
 	if results == 0 {
 		fail("$.rubric.items", "a SQL drill scores its query: give an item with a sql_result check on answer.sql")
 	}
-	if !l.deep || l.sql.err != nil {
+	if !l.deep || judge.data.err != nil {
 		return judge
 	}
 	same, _, why, err := judge.Compare(d.Reference.SQL, d.Reference.SQL)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/lexicon"
@@ -74,6 +75,11 @@ type Engine struct {
 	// same for every design, so written once (run leaves a label it is
 	// given as it is).
 	labels map[*Check]string
+
+	// compile builds everything above but rubric, once, before the first
+	// Check or Describe, for an engine made with Deferred.
+	once    sync.Once
+	compile func()
 }
 
 // concept is one compiled concept.
@@ -88,7 +94,12 @@ type options struct {
 	own       []string
 	technical bool
 	sql       *sqlSpec
+	deferred  bool
 }
+
+// Deferred makes NewEngine return at once and compile the rubric on first
+// use (Check, Describe or Compile), once, however many goroutines ask.
+func Deferred() Option { return func(o *options) { o.deferred = true } }
 
 // Option configures an Engine.
 type Option func(*options)
@@ -106,14 +117,34 @@ func WithOwnConcepts(ids ...string) Option {
 	return func(o *options) { o.own = append(o.own, ids...) }
 }
 
-// NewEngine compiles r with its concepts and the template.
+// NewEngine compiles r with its concepts and the template (on first use,
+// with Deferred).
 func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option) *Engine {
 	var o options
 	for _, f := range opts {
 		f(&o)
 	}
+	e := &Engine{rubric: r}
+	e.compile = func() { e.build(concepts, t, o) }
+	if !o.deferred {
+		e.Compile()
+	}
+	return e
+}
+
+// Compile compiles the rubric now, if it is not compiled yet. It is safe to
+// call from several goroutines; all return once it is compiled.
+func (e *Engine) Compile() {
+	e.once.Do(func() {
+		e.compile()
+		e.compile = nil
+	})
+}
+
+func (e *Engine) build(concepts Concepts, t *design.Template, o options) {
+	r := e.rubric
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, technical: o.technical, sql: o.sql}
+	e.template, e.vocab, e.concepts, e.technical, e.sql = t, newVocab(), map[string]*concept{}, o.technical, o.sql
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {
@@ -192,7 +223,6 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 	for _, s := range e.rubricTexts() {
 		e.copies.add(s)
 	}
-	return e
 }
 
 func (e *Engine) markPhraseTerm(t termID) {
@@ -240,6 +270,7 @@ func (e *Engine) Rubric() *Rubric { return e.rubric }
 // Describe says in words what check c looks for, as the rubric page shows it
 // before an attempt.
 func (e *Engine) Describe(c *Check) string {
+	e.Compile()
 	p := e.parse(&design.Design{Sections: design.Answers{}})
 	defer p.release()
 	return e.run(c, p, nil).Label
@@ -247,6 +278,7 @@ func (e *Engine) Describe(c *Check) string {
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
+	e.Compile()
 	p := e.parse(d)
 	defer p.release()
 	var flagged map[string]bool // refused sentences already flagged for a reviewer

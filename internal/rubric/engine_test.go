@@ -567,3 +567,38 @@ func TestBaselineRaisesNoFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferredEngineCompilesOnceOnFirstUse checks that an engine made with
+// Deferred, first used by many goroutines at once, scores as an engine
+// compiled at once does (run it with -race).
+func TestDeferredEngineCompilesOnceOnFirstUse(t *testing.T) {
+	d := &design.Design{Sections: design.Answers{
+		"model": {"approach": text("We use a contextual bandit, and exploration is logged with its propensity for replay.")},
+	}}
+	want, err := json.Marshal(engine(t).Check("x", d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy := engine(t, rubric.Deferred())
+	if lazy.Rubric() != testRubric {
+		t.Error("a deferred engine does not give its rubric before it is compiled")
+	}
+	var wg sync.WaitGroup
+	got := make([][]byte, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%3 == 0 {
+				lazy.Compile()
+			}
+			got[i], _ = json.Marshal(lazy.Check("x", d))
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if !bytes.Equal(g, want) {
+			t.Errorf("goroutine %d: the deferred engine's report differs:\n%s\nwant\n%s", i, g, want)
+		}
+	}
+}
