@@ -31,8 +31,8 @@ fmt: ## format the code
 bench: ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-load: ## measure start time and page speed: editor, case page and catalog at 64 connections (wrk if installed, else Go; NGINX=1 adds nginx serving the same bytes)
-	$(GO) run ./cmd/pageload $(if $(NGINX),-nginx) $(if $(FOR),-for $(FOR))
+load: ## measure start time and page speed: editor, case page and catalog at 64 connections (wrk if installed, else Go; NGINX=1 adds nginx serving the same bytes; ONLY_STARTS=1 times the starts only)
+	$(GO) run ./cmd/pageload $(if $(NGINX),-nginx) $(if $(FOR),-for $(FOR)) $(if $(ONLY_STARTS),-only-starts)
 
 tidy: ## tidy go.mod
 	$(GO) mod tidy

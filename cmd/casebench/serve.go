@@ -69,15 +69,27 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if cfg.MemoryLimit > 0 && e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimit) << 20)
 	}
+	// The cases load while the database opens and migrates.
+	var (
+		st     *store.Store
+		stErr  error
+		opened = make(chan struct{})
+	)
+	go func() {
+		defer close(opened)
+		st, stErr = openStore(ctx, cfg)
+	}()
 	cat, err := loadCatalog(cfg)
+	<-opened
+	if stErr == nil {
+		defer st.Close()
+	}
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
+	if stErr != nil {
+		return stErr
 	}
-	defer st.Close()
 	diagrams := newDiagrams(cfg, log)
 	defer diagrams.Close()
 	allow, err := config.Nets(cfg.MetricsAllow)
@@ -103,6 +115,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("casebench is serving", "url", scheme+"://"+ln.Addr().String(), "db", st.Dialect(),
 		"cases", len(cat.Cases), "startup", time.Since(start).Round(time.Millisecond))
+	// Rubrics compile when first used; compiling them all now, while the
+	// first pages are served, keeps the first check from waiting.
+	go cat.Compile()
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

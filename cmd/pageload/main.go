@@ -5,7 +5,7 @@
 // largest bundled reference design, a case page and the catalog, signed
 // in, and the case page signed out, at 64 connections.
 //
-//	go run ./cmd/pageload [-for 10s] [-conns 64] [-client auto|go|wrk] [-encoding gzip] [-nginx]
+//	go run ./cmd/pageload [-for 10s] [-conns 64] [-client auto|go|wrk] [-encoding gzip] [-nginx] [-only-starts] [-starts 5]
 //
 // It builds casebench (or runs -bin), serves it on a SQLite file in a
 // temporary folder on 127.0.0.1 only, and stops by itself: the whole run is
@@ -27,14 +27,15 @@ import (
 )
 
 type options struct {
-	bin      string
-	dur      time.Duration
-	conns    int
-	client   string
-	encoding string
-	slug     string
-	starts   int
-	nginx    bool
+	bin        string
+	dur        time.Duration
+	conns      int
+	client     string
+	encoding   string
+	slug       string
+	starts     int
+	nginx      bool
+	onlyStarts bool
 }
 
 func main() {
@@ -47,6 +48,7 @@ func main() {
 	flag.StringVar(&o.slug, "case", "", "the case whose reference design fills the editor (default: the largest reference)")
 	flag.IntVar(&o.starts, "starts", 5, "warm starts to time")
 	flag.BoolVar(&o.nginx, "nginx", false, "also load nginx serving the same bytes of each page (needs nginx)")
+	flag.BoolVar(&o.onlyStarts, "only-starts", false, "time the cold and warm starts only, then stop")
 	deadline := flag.Duration("deadline", 10*time.Minute, "stop everything after this long")
 	flag.Parse()
 	if o.conns < 1 || o.conns > 1024 || o.dur <= 0 || o.dur > 2*time.Minute {
@@ -80,6 +82,12 @@ func run(ctx context.Context, o options) error {
 		if o.slug, err = largestReference("cases"); err != nil {
 			return err
 		}
+	}
+	if o.onlyStarts {
+		fmt.Printf("load average %s\n", loadavg())
+		err := timeStarts(ctx, o.bin, dir, o.starts)
+		fmt.Printf("load average %s\n", loadavg())
+		return err
 	}
 	gen, err := newGenerator(o.client, o.conns, o.dur)
 	if err != nil {

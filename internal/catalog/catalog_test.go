@@ -185,3 +185,15 @@ func FuzzRubricLoad(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLoad loads the bundled cases and drills, as the server does at
+// start.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		cat, err := catalog.Load(cases.FS, "cases")
+		if err != nil {
+			b.Fatal(err)
+		}
+		cat.Close()
+	}
+}

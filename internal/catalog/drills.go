@@ -25,23 +25,42 @@ const (
 // drillDataDir is the folder of drills/ that holds the SQL drills' dataset.
 const drillDataDir = "data"
 
-// drills loads every pack of drills/, when the folder exists.
-func (l *loader) drills(cat *Catalog) {
-	cat.drillBySlug = map[string]*Drill{}
+// packDirs returns the pack folders of drills/, when the folder exists.
+func (l *loader) packDirs() []string {
 	if st, err := fs.Stat(l.fsys, DrillsDir); err != nil || !st.IsDir() {
-		return
+		return nil
 	}
 	entries, err := fs.ReadDir(l.fsys, DrillsDir)
 	if err != nil {
 		l.fail(DrillsDir, 1, "", "cannot read: %v", err)
-		return
+		return nil
 	}
-	files := map[string]string{} // drill slug to its file, across packs
+	var dirs []string
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == drillDataDir {
 			continue
 		}
-		if p := l.pack(e.Name(), cat, files); p != nil {
+		dirs = append(dirs, e.Name())
+	}
+	return dirs
+}
+
+// addPacks adds the packs read (nil for one with errors) by their loaders
+// subs, in order, with their errors, and refuses a drill slug that two
+// packs use.
+func (l *loader) addPacks(cat *Catalog, packs []*Pack, subs []*loader) {
+	files := map[string]string{} // drill slug to its file, across packs
+	for i, p := range packs {
+		l.errs = append(l.errs, subs[i].errs...)
+		for _, f := range subs[i].files {
+			slug := strings.TrimSuffix(path.Base(f), ".yaml")
+			if other, dup := files[slug]; dup && slugPattern.MatchString(slug) {
+				l.fail(f, 1, "", "drill slug %q is already used by %s", slug, l.name(other))
+				p = nil
+			}
+			files[slug] = f
+		}
+		if p != nil {
 			cat.Packs = append(cat.Packs, p)
 			cat.Drills = append(cat.Drills, p.Drills...)
 		}
@@ -53,7 +72,7 @@ func (l *loader) drills(cat *Catalog) {
 
 // pack loads one pack folder and its drills, or records its errors and
 // returns nil.
-func (l *loader) pack(name string, cat *Catalog, files map[string]string) *Pack {
+func (l *loader) pack(name string, cat *Catalog) *Pack {
 	before := len(l.errs)
 	dir := path.Join(DrillsDir, name)
 	file := path.Join(dir, "pack.yaml")
@@ -112,7 +131,7 @@ func (l *loader) pack(name string, cat *Catalog, files map[string]string) *Pack 
 		if e.IsDir() || !strings.HasSuffix(n, ".yaml") || n == "pack.yaml" || n == "concepts.yaml" {
 			continue
 		}
-		if d := l.drill(path.Join(dir, n), &p, sources, concepts, own, files); d != nil {
+		if d := l.drill(path.Join(dir, n), &p, sources, concepts, own); d != nil {
 			p.Drills = append(p.Drills, d)
 		}
 	}
@@ -173,7 +192,7 @@ func (l *loader) cite(fail func(at, format string, args ...any), at string, ids 
 }
 
 // drill loads one drill file of pack p, or records its errors and returns nil.
-func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concepts rubric.Concepts, own []string, files map[string]string) *Drill {
+func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concepts rubric.Concepts, own []string) *Drill {
 	before := len(l.errs)
 	var d Drill
 	doc, ok := l.readYAML(file, &d)
@@ -185,10 +204,8 @@ func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concep
 	d.Pack, d.Kind, d.File = p.Slug, p.Kind, file
 	if !slugPattern.MatchString(d.Slug) {
 		l.fail(file, 1, "", "the file name %q must be the drill's slug: lower case words joined by -", path.Base(file))
-	} else if other, dup := files[d.Slug]; dup {
-		l.fail(file, 1, "", "drill slug %q is already used by %s", d.Slug, l.name(other))
 	}
-	files[d.Slug] = file
+	l.files = append(l.files, file)
 	l.text(fail, "$.title", d.Title, 3, 100)
 	l.text(fail, "$.prompt", d.Prompt, 20, 3000)
 	if !slices.Contains(Difficulties, d.Difficulty) {
@@ -248,7 +265,7 @@ func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concep
 		opts = append(opts, rubric.WithSQL(judge, d.Reference.SQL))
 	}
 	d.Concepts = concepts
-	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, opts...)
+	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, append(opts, rubric.Deferred())...)
 	return &d
 }
 

@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -73,8 +75,30 @@ type loader struct {
 	root string // shown before file names in errors
 	errs Errors
 
-	deep bool     // lint: also run what is costly, such as the SQL drills' queries
-	sql  *sqlData // the SQL drills' dataset, once a SQL drill is read
+	deep bool      // lint: also run what is costly, such as the SQL drills' queries
+	sql  *sqlShare // the SQL drills' dataset, once a SQL drill is read
+
+	files []string // the drill files read (before their checks), in order
+}
+
+// sub returns a loader of the same tree with errors of its own, for one
+// pack read alongside others.
+func (l *loader) sub() *loader { return &loader{fsys: l.fsys, root: l.root, deep: l.deep, sql: l.sql} }
+
+// parallel runs f(0) to f(n-1), at most GOMAXPROCS at once, and returns
+// when all have.
+func parallel(n int, f func(i int)) {
+	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f(i)
+		}()
+	}
+	wg.Wait()
 }
 
 func (l *loader) name(file string) string {
@@ -147,10 +171,21 @@ func (l *loader) decodeYAML(file string, b []byte, v any) (doc yamlDoc, ok bool)
 		return yamlDoc{}, false
 	}
 	doc = yamlDoc{file: file}
-	if f, err := parser.ParseBytes(b, 0); err == nil {
+	var err error
+	if f, perr := parser.ParseBytes(b, 0); perr == nil && len(f.Docs) == 1 && f.Docs[0].Body != nil {
+		// The text is parsed once: the tree serves both the decoding and
+		// the line lookups.
 		doc.ast = f
+		err = yaml.NodeToValue(f.Docs[0].Body, v, yaml.Strict())
+	} else {
+		// Empty, several documents, or a syntax error: the decoder reads
+		// the text itself and says what is wrong.
+		if perr == nil {
+			doc.ast = f
+		}
+		err = yaml.UnmarshalWithOptions(b, v, yaml.Strict())
 	}
-	if err := yaml.UnmarshalWithOptions(b, v, yaml.Strict()); err != nil {
+	if err != nil {
 		line, field, msg := 1, "", err.Error()
 		var ye yaml.Error
 		if errors.As(err, &ye) {
@@ -178,8 +213,8 @@ func Load(fsys fs.FS, root string) (*Catalog, error) { return load(fsys, root, f
 func Lint(fsys fs.FS, root string) (*Catalog, error) { return load(fsys, root, true) }
 
 func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
-	l := &loader{fsys: fsys, root: root, deep: deep}
-	cat := &Catalog{bySlug: map[string]*Case{}}
+	l := &loader{fsys: fsys, root: root, deep: deep, sql: &sqlShare{}}
+	cat := &Catalog{bySlug: map[string]*Case{}, drillBySlug: map[string]*Drill{}}
 	cat.Template = l.template()
 	cat.Concepts = l.concepts()
 	if cat.Template == nil || cat.Concepts == nil {
@@ -189,11 +224,30 @@ func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
 	if err != nil {
 		return nil, Errors{{File: l.name("."), Line: 1, Message: err.Error()}}
 	}
+	var dirs []string
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == "testdata" || e.Name() == DrillsDir {
 			continue
 		}
-		if c := l.casePack(e.Name(), cat); c != nil {
+		dirs = append(dirs, e.Name())
+	}
+	packDirs := l.packDirs()
+	// Every case folder and drill pack is read on its own loader, several
+	// at once; their errors are then put in the order of the folders.
+	subs := make([]*loader, len(dirs)+len(packDirs))
+	cases := make([]*Case, len(dirs))
+	packs := make([]*Pack, len(packDirs))
+	parallel(len(subs), func(i int) {
+		subs[i] = l.sub()
+		if i < len(dirs) {
+			cases[i] = subs[i].casePack(dirs[i], cat)
+		} else {
+			packs[i-len(dirs)] = subs[i].pack(packDirs[i-len(dirs)], cat)
+		}
+	})
+	for i, c := range cases {
+		l.errs = append(l.errs, subs[i].errs...)
+		if c != nil {
 			cat.Cases = append(cat.Cases, c)
 			cat.bySlug[c.Slug] = c
 		}
@@ -201,12 +255,12 @@ func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
 	if len(cat.Cases) == 0 && len(l.errs) == 0 {
 		l.fail(".", 1, "", "no case folders (each holds case.yaml, rubric.yaml and reference.json)")
 	}
-	l.drills(cat)
+	l.addPacks(cat, packs, subs[len(dirs):])
 	if len(l.errs) > 0 {
-		l.sql.close()
+		l.sql.data.close()
 		return nil, l.errs
 	}
-	cat.sqlData = l.sql
+	cat.sqlData = l.sql.data
 	for _, c := range cat.Cases {
 		var own []string
 		for id := range c.Concepts {
@@ -214,10 +268,22 @@ func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
 				own = append(own, id)
 			}
 		}
-		c.Engine = rubric.NewEngine(c.Rubric, c.Concepts, cat.Template, rubric.WithCaseText(c.Texts()...), rubric.WithOwnConcepts(own...))
+		c.Engine = rubric.NewEngine(c.Rubric, c.Concepts, cat.Template, rubric.WithCaseText(c.Texts()...), rubric.WithOwnConcepts(own...), rubric.Deferred())
 	}
 	sort.Slice(cat.Cases, func(i, j int) bool { return cat.Cases[i].Title < cat.Cases[j].Title })
 	return cat, nil
+}
+
+// Compile compiles the rubric of every case and drill that is not compiled
+// yet; each is otherwise compiled when it is first used. The server calls
+// it in the background once it is serving, so that no first check waits.
+func (c *Catalog) Compile() {
+	for _, k := range c.Cases {
+		k.Engine.Compile()
+	}
+	for _, d := range c.Drills {
+		d.Engine.Compile()
+	}
 }
 
 func (l *loader) template() *design.Template {

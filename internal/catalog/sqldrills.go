@@ -58,24 +58,31 @@ func (s *SQLSpec) options() sqldrill.Options {
 	return sqldrill.Options{Ordered: s.Ordered, OrderKey: s.OrderKey, Timeout: SQLTimeout}
 }
 
+// sqlShare is the SQL drills' dataset of one load, shared by the loaders
+// of every pack.
+type sqlShare struct {
+	once sync.Once
+	data *sqlData
+}
+
 // dataset returns the catalog's SQL dataset, to be opened on first use.
 // The file must exist; when the loader lints (deep), it is opened now and
-// any problem in it is reported.
+// any problem in it is reported (by the loader that asked first).
 func (l *loader) dataset() *sqlData {
-	if l.sql != nil {
-		return l.sql
-	}
-	l.sql = &sqlData{fsys: l.fsys}
-	if _, err := fs.Stat(l.fsys, sqldrill.SampleFile); err != nil {
-		l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset is missing: %v", errors.Unwrap(err))
-		return l.sql
-	}
-	if l.deep {
-		if _, err := l.sql.get(); err != nil {
-			l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset cannot be loaded: %v", err)
+	l.sql.once.Do(func() {
+		z := &sqlData{fsys: l.fsys}
+		l.sql.data = z
+		if _, err := fs.Stat(l.fsys, sqldrill.SampleFile); err != nil {
+			l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset is missing: %v", errors.Unwrap(err))
+			return
 		}
-	}
-	return l.sql
+		if l.deep {
+			if _, err := z.get(); err != nil {
+				l.fail(sqldrill.SampleFile, 1, "", "the SQL drills' dataset cannot be loaded: %v", err)
+			}
+		}
+	})
+	return l.sql.data
 }
 
 // checkSQL returns the judge of a SQL drill. When the loader lints
@@ -95,7 +102,7 @@ func (l *loader) checkSQL(fail func(at, format string, args ...any), d *Drill) r
 	if results == 0 {
 		fail("$.rubric.items", "a SQL drill scores its query: give an item with a sql_result check on answer.sql")
 	}
-	if !l.deep || l.sql.err != nil {
+	if !l.deep || judge.data.err != nil {
 		return judge
 	}
 	same, _, why, err := judge.Compare(d.Reference.SQL, d.Reference.SQL)
@@ -157,4 +164,38 @@ func (z *sqlData) close() error {
 		return nil
 	}
 	return z.data.Close()
+}
+
+// ErrNoSQL is returned by RunSQL for a drill that has no query.
+var ErrNoSQL = errors.New("this drill has no query to run")
+
+// RunSQL runs query on the SQL drills' dataset under the sandbox and the
+// limits of drill d's checks, for a learner to see what it returns. A
+// refused, failing or stopped query is a Result that says why, not an
+// error; the error is for a drill that is not a SQL drill or a dataset
+// that cannot be loaded.
+func (c *Catalog) RunSQL(ctx context.Context, d *Drill, query string) (sqldrill.Result, error) {
+	if d.Kind != KindSQL || d.SQL == nil || c.sqlData == nil {
+		return sqldrill.Result{}, ErrNoSQL
+	}
+	data, err := c.sqlData.get()
+	if err != nil {
+		return sqldrill.Result{}, fmt.Errorf("the SQL drills' dataset cannot be loaded: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*SQLTimeout)
+	defer cancel()
+	return data.Query(ctx, query, d.SQL.options())
+}
+
+// SQLTables returns the tables of the SQL drills' dataset and their
+// columns, or nil when it cannot be loaded.
+func (c *Catalog) SQLTables() []sqldrill.Table {
+	if c.sqlData == nil {
+		return nil
+	}
+	data, err := c.sqlData.get()
+	if err != nil {
+		return nil
+	}
+	return data.Tables()
 }

@@ -451,11 +451,54 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 			if pol, _ := m.polarity(); pol != want {
 				continue
 			}
+			if want == Affirmed && (genericKind(s.tokens, m.start, m.end) || s.section == "model" && s.field == "baseline") {
+				// A general claim, or the baseline the design sets out to
+				// beat ("today: a fixed-n test re-run every minute"), is not
+				// what the design does.
+				continue
+			}
 			cr.Credit = 1
 			cr.Evidence = []Evidence{{Section: s.section, Field: s.field, Words: m.words(), Excerpt: excerpt(s.text)}}
 			return
 		}
 	}
+}
+
+// genericKind reports whether the mention at [start, end) is a hyphenated
+// compound naming a kind of thing as the subject of a general claim, with
+// no first person in its clause: "click-optimised rankers reward
+// eye-catching art" says what such rankers do, not what the design does.
+func genericKind(toks []token, start, end int) bool {
+	joined := false
+	for k := start + 1; k < end; k++ {
+		joined = joined || toks[k].joined
+	}
+	if !joined || end >= len(toks) || toks[end].joined || !pluralNoun(toks[end].word) {
+		return false
+	}
+	cl := toks[start].clause
+	if start > 0 && toks[start-1].clause == cl && toks[start-1].word != "and" && toks[start-1].word != "but" {
+		return false
+	}
+	for k := range toks {
+		if toks[k].clause == cl {
+			switch toks[k].word {
+			case "we", "our", "us", "i", "my", "ours":
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pluralNoun reports whether w reads as a plural noun: "rankers", not
+// "vs", "is" or "does".
+func pluralNoun(w string) bool {
+	switch w {
+	case "vs", "is", "was", "has", "does", "goes", "this", "its", "thus", "plus", "always", "perhaps", "unless", "across":
+		return false
+	}
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us")
 }
 
 // affirmedSomewhere reports whether one of ms is affirmed in a read sentence.

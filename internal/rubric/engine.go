@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/lexicon"
@@ -24,12 +25,22 @@ const (
 
 // KeywordDesign is the share of a design's written words that, read as
 // keyword runs, makes the whole design one: its tables, choices, numbers
-// and pipeline then count only for the share of words that were written.
+// and pipeline then count only for keywordWeight of what they would.
 // Keyword runs include the lists of options a sentence names without
-// choosing. On the blind set's development parts, keyword-stuffed designs
-// sit at 0.28 to 0.78, every strong or medium design at 0.18 or less, and
-// every design at 0.20 or less.
-const KeywordDesign = 0.25
+// choosing, and the brackets and slash runs that name tools to pick from.
+// On the blind set's development parts (six authors per case), every
+// keyword-stuffed design sits at 0.24 or more and every other design at
+// 0.20 or less; the bar is between the two.
+const KeywordDesign = 0.22
+
+// keywordWeight is what the rest of a keyword design counts for: the
+// share of its words that were written, and at most half. A design with a
+// fifth or more of keyword runs is not saved by the rest being prose: the
+// prose around lists of tools is weak evidence of decisions however short
+// the lists are.
+func keywordWeight(share float64) float64 {
+	return min(1-share, 0.5)
+}
 
 // OnTopic is the share of the case's own concepts below which a design is
 // taken as an answer to another question: its credit is scaled down in
@@ -64,6 +75,11 @@ type Engine struct {
 	// same for every design, so written once (run leaves a label it is
 	// given as it is).
 	labels map[*Check]string
+
+	// compile builds everything above but rubric, once, before the first
+	// Check or Describe, for an engine made with Deferred.
+	once    sync.Once
+	compile func()
 }
 
 // concept is one compiled concept.
@@ -78,7 +94,12 @@ type options struct {
 	own       []string
 	technical bool
 	sql       *sqlSpec
+	deferred  bool
 }
+
+// Deferred makes NewEngine return at once and compile the rubric on first
+// use (Check, Describe or Compile), once, however many goroutines ask.
+func Deferred() Option { return func(o *options) { o.deferred = true } }
 
 // Option configures an Engine.
 type Option func(*options)
@@ -96,14 +117,34 @@ func WithOwnConcepts(ids ...string) Option {
 	return func(o *options) { o.own = append(o.own, ids...) }
 }
 
-// NewEngine compiles r with its concepts and the template.
+// NewEngine compiles r with its concepts and the template (on first use,
+// with Deferred).
 func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option) *Engine {
 	var o options
 	for _, f := range opts {
 		f(&o)
 	}
+	e := &Engine{rubric: r}
+	e.compile = func() { e.build(concepts, t, o) }
+	if !o.deferred {
+		e.Compile()
+	}
+	return e
+}
+
+// Compile compiles the rubric now, if it is not compiled yet. It is safe to
+// call from several goroutines; all return once it is compiled.
+func (e *Engine) Compile() {
+	e.once.Do(func() {
+		e.compile()
+		e.compile = nil
+	})
+}
+
+func (e *Engine) build(concepts Concepts, t *design.Template, o options) {
+	r := e.rubric
 	lx := lexicon.Default()
-	e := &Engine{rubric: r, template: t, vocab: newVocab(), concepts: map[string]*concept{}, technical: o.technical, sql: o.sql}
+	e.template, e.vocab, e.concepts, e.technical, e.sql = t, newVocab(), map[string]*concept{}, o.technical, o.sql
 	used, scored := map[string]bool{}, map[string]bool{}
 	e.ownSecs = map[string][]string{}
 	for _, it := range r.Items {
@@ -182,7 +223,6 @@ func NewEngine(r *Rubric, concepts Concepts, t *design.Template, opts ...Option)
 	for _, s := range e.rubricTexts() {
 		e.copies.add(s)
 	}
-	return e
 }
 
 func (e *Engine) markPhraseTerm(t termID) {
@@ -230,6 +270,7 @@ func (e *Engine) Rubric() *Rubric { return e.rubric }
 // Describe says in words what check c looks for, as the rubric page shows it
 // before an attempt.
 func (e *Engine) Describe(c *Check) string {
+	e.Compile()
 	p := e.parse(&design.Design{Sections: design.Answers{}})
 	defer p.release()
 	return e.run(c, p, nil).Label
@@ -237,6 +278,7 @@ func (e *Engine) Describe(c *Check) string {
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
+	e.Compile()
 	p := e.parse(d)
 	defer p.release()
 	var flagged map[string]bool // refused sentences already flagged for a reviewer
@@ -246,7 +288,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	}
 	if p.keywords >= KeywordDesign {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteKeywordList,
-			Message: fmt.Sprintf("%.0f%% of this design's written words read as keyword runs - lists of techniques, sentences cut from one frame, or text copied from the case - so it is read as a keyword list: everything in it counts only for the %.0f%% that was written. Write what you decide and why.", 100*p.keywords, 100*(1-p.keywords))})
+			Message: fmt.Sprintf("%.0f%% of this design's written words read as keyword runs - lists of techniques, sentences cut from one frame, or text copied from the case - so it is read as a keyword list: everything in it counts for only %.0f%% of its worth. Write what you decide and why.", 100*p.keywords, 100*keywordWeight(p.keywords))})
 	}
 	dimEarned := map[string]float64{}
 	dimPossible := map[string]int{}
@@ -540,9 +582,9 @@ func (e *Engine) run(c *Check, p *parsed, used map[string]bool) CheckResult {
 		// is weak evidence of decisions too. (Items only: a red flag's
 		// trigger is not weakened; nor is a query's result, which is
 		// checked by running it.)
-		cr.Credit *= 1 - p.keywords
+		cr.Credit *= keywordWeight(p.keywords)
 		cr.Notes = append(cr.Notes, Note{Kind: NoteKeywordList,
-			Message: fmt.Sprintf("Counts for %.0f%%: %.0f%% of this design's written words read as keyword runs, so the rest of it is weak evidence of decisions.", 100*(1-p.keywords), 100*p.keywords)})
+			Message: fmt.Sprintf("Counts for %.0f%%: %.0f%% of this design's written words read as keyword runs, so the rest of it is weak evidence of decisions.", 100*keywordWeight(p.keywords), 100*p.keywords)})
 	}
 	cr.Met = cr.Credit >= 0.999
 	if cr.Met {

@@ -544,3 +544,61 @@ func blindDesigns(t *testing.T, cat *catalog.Catalog, slug, kind string) []*desi
 	}
 	return out
 }
+
+// TestBaselineRaisesNoFlag: the baseline the design sets out to beat, and a
+// general claim about a kind of system, are not the design's own choices.
+func TestBaselineRaisesNoFlag(t *testing.T) {
+	e := engine(t)
+	for _, d := range []*design.Design{
+		{Sections: design.Answers{"model": {"baseline": text("Today the team uses a random split of the logs, 80/20, and we replace it.")}}},
+		{Sections: design.Answers{"framing": {"objective": text("A click abandoned after 20 s is a miss, and click-optimised rankers reward eye-catching art over the right title.")}}},
+	} {
+		if r := e.Check("x", d); len(r.RaisedFlags()) != 0 {
+			t.Errorf("%v raised %+v", d.Sections, r.RaisedFlags())
+		}
+	}
+	// The same words as the design's own choice raise the flags.
+	for id, d := range map[string]*design.Design{
+		"rf-split":  {Sections: design.Answers{"model": {"approach": text("We use a random split of the logs, 80/20.")}}},
+		"rf-clicks": {Sections: design.Answers{"framing": {"objective": text("We train click-optimised rankers for the home row.")}}},
+	} {
+		if !item(t, e.Check("x", d), id).Raised {
+			t.Errorf("%s not raised by %v", id, d.Sections)
+		}
+	}
+}
+
+// TestDeferredEngineCompilesOnceOnFirstUse checks that an engine made with
+// Deferred, first used by many goroutines at once, scores as an engine
+// compiled at once does (run it with -race).
+func TestDeferredEngineCompilesOnceOnFirstUse(t *testing.T) {
+	d := &design.Design{Sections: design.Answers{
+		"model": {"approach": text("We use a contextual bandit, and exploration is logged with its propensity for replay.")},
+	}}
+	want, err := json.Marshal(engine(t).Check("x", d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy := engine(t, rubric.Deferred())
+	if lazy.Rubric() != testRubric {
+		t.Error("a deferred engine does not give its rubric before it is compiled")
+	}
+	var wg sync.WaitGroup
+	got := make([][]byte, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%3 == 0 {
+				lazy.Compile()
+			}
+			got[i], _ = json.Marshal(lazy.Check("x", d))
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if !bytes.Equal(g, want) {
+			t.Errorf("goroutine %d: the deferred engine's report differs:\n%s\nwant\n%s", i, g, want)
+		}
+	}
+}

@@ -179,3 +179,124 @@ func (m *mention) listed() bool {
 // clauseOpener are the words that end a list's last item: what follows is
 // a clause of its own ("... and retention, because members ...").
 var clauseOpener = setOf(`because since so to for with which that where while when if as across in on at by from`)
+
+// Alternatives: a bracket that lists three or more short names ("(Feast /
+// Tecton / in-house)", "(knapsack, integer programming, greedy
+// heuristics)"), or a run of three or more names between spaced slashes
+// ("Airflow / Kubeflow / Metaflow"), offers tools or methods to pick from
+// without picking one. Items with a digit are figures, not names: "(p50,
+// p90, p99)" and "1 / 7 / 28 days" are measurements.
+const (
+	altItems   = 3
+	altItemMax = 4 // words of one named alternative
+)
+
+// altWords counts the tokens of s that stand in lists of alternatives.
+func altWords(s *sentence) int {
+	text := s.text
+	if !strings.Contains(text, "(") && !strings.Contains(text, " / ") {
+		return 0
+	}
+	n := 0
+	count := func(from, to int) { // tokens within bytes [from, to)
+		for _, t := range s.tokens {
+			if t.start >= from && t.end <= to {
+				n++
+			}
+		}
+	}
+	// Brackets, innermost first; the text outside them is scanned for
+	// slash runs with the brackets' contents left out.
+	outside := []byte(text)
+	for i := 0; i < len(text); i++ {
+		if text[i] != '(' {
+			continue
+		}
+		j := strings.IndexAny(text[i+1:], "()")
+		if j < 0 || text[i+1+j] != ')' {
+			continue
+		}
+		inner := text[i+1 : i+1+j]
+		if namesList(inner, ",;/") {
+			count(i+1, i+1+j)
+		}
+		for k := i; k <= i+1+j; k++ {
+			outside[k] = ' '
+		}
+		i += j + 1
+	}
+	// Spaced slash runs outside brackets: the items between the slashes,
+	// and the one word on the far side of the first and the last.
+	rest := string(outside)
+	for start := 0; start < len(rest); {
+		k := strings.Index(rest[start:], " / ")
+		if k < 0 {
+			break
+		}
+		from := start + k
+		for from > 0 && rest[from-1] != ' ' && !strings.ContainsRune(",;:.()", rune(rest[from-1])) {
+			from--
+		}
+		items, to := 1, start+k+3
+		for {
+			e := to
+			for e < len(rest) && !strings.ContainsRune(",;:.()", rune(rest[e])) && !strings.HasPrefix(rest[e:], " / ") {
+				e++
+			}
+			if !strings.HasPrefix(rest[e:], " / ") {
+				// the last item: its first word
+				w := to
+				for w < e && rest[w] != ' ' {
+					w++
+				}
+				to = w
+				items++
+				break
+			}
+			if !altItem(rest[to:e]) {
+				to = e
+				break
+			}
+			items++
+			to = e + 3
+		}
+		if items >= altItems {
+			count(from, to)
+		}
+		start = max(to, start+k+3)
+	}
+	return n
+}
+
+// altProse holds words that make a bracket's items phrases, not names.
+var altProse = setOf(`the a an which who that is are was were be been we it its our their this these those to if when then and or not never`)
+
+// namesList reports whether list, split at any of seps, holds at least
+// altItems short items, none with a digit.
+func namesList(list, seps string) bool {
+	items := strings.FieldsFunc(list, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	if len(items) < altItems {
+		return false
+	}
+	for _, it := range items {
+		if !altItem(it) {
+			return false
+		}
+	}
+	return true
+}
+
+// altItem reports whether it reads as one named alternative: a few words,
+// no figure, no words of a phrase.
+func altItem(it string) bool {
+	w := strings.Fields(it)
+	if len(w) == 0 || len(w) > altItemMax || strings.ContainsAny(it, "0123456789") {
+		return false
+	}
+	for _, x := range w {
+		if altProse[strings.ToLower(x)] {
+			return false
+		}
+	}
+	return true
+}

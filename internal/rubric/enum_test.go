@@ -32,3 +32,30 @@ func TestOptionRun(t *testing.T) {
 		}
 	}
 }
+
+// TestAltWords: the words of brackets and slash runs that name tools or
+// methods to pick from, and the ones that do not.
+func TestAltWords(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"We leverage a centralised feature store (Feast / Tecton / in-house) for training.", 4},
+		{"Caching via a distributed key-value store (EVCache / Redis / Cassandra).", 3},
+		{"Orchestration via Airflow / Kubeflow / Metaflow for the jobs.", 3},
+		{"Policy optimisation under the budget (knapsack, integer linear programming, greedy heuristics).", 6},
+		// figures, pairs and long items are not alternatives
+		{"Latency is tracked at (p50, p90, p99) per device.", 0},
+		{"Viewing hours over 1 / 7 / 28 days feed the model.", 0},
+		{"The cache key is (country, language) for every prefix.", 0},
+		{"We keep a random tenth of members on the old way (the unchanged group, which sees today's row, and is never treated) for a year.", 0},
+		{"The ML objective is CATE / ITE / uplift per member.", 3},
+		{"Models are refreshed daily and/or weekly.", 0},
+	}
+	for _, tc := range tests {
+		s := parseText(tc.text)[0]
+		if got := altWords(&s); got != tc.want {
+			t.Errorf("altWords(%q) = %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}

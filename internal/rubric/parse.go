@@ -359,6 +359,8 @@ func (p *parsed) keywordShare() float64 {
 			kw += n
 		case s.optN > 0:
 			kw += s.optTo - s.optFrom
+		default:
+			kw += altWords(s)
 		}
 	}
 	if all == 0 {

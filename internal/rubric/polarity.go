@@ -81,7 +81,7 @@ see saw look looked penalize penalise penalizes penalises mitigate mitigated`)
 avoided abandoned disabled rejected wrong mistake flawed misleading harmful inappropriate unsuitable unsafe
 unreliable invalid naive replaced removed retired dismissed scrapped deprecated hurts harms waste noise
 uninformative useless worthless dissolved descoped impossible forbidden wasteful wastes infeasible poor leaks leak
-inflates overstates flatters misleads unfair`)
+inflates overstates flatters misleads unfair unlabelled unlabeled`)
 	// Cues after a mention that refuse a risk ("position bias is negligible").
 	refuseRiskAfter = setOf(`ignored negligible irrelevant dismissed rejected overkill waste descoped`)
 	// Predicates a negation after a mention refuses: "is not tracked",
@@ -400,7 +400,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		if start, ok := refuseRiskPhraseAt(toks, j, cl); ok && risk {
 			return Denied, cue(start, j+1)
 		}
-		if start, ok, refusesRisk := denyCueAt(toks, j, cl); ok && deniedBy < 0 && !addressed && !subordinateCue(toks, start, cl) {
+		if start, ok, refusesRisk := denyCueAt(toks, j, cl); ok && deniedBy < 0 && !addressed && !subordinateCue(toks, start, cl) && !describesNoun(toks, start, j) {
 			// A second refusal right before this one cancels it: "we never
 			// skip the canary", "it's not as if we ignore the loop".
 			second := -1
@@ -450,6 +450,11 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			// "We stop the rollout if a guardrail breaks" keeps it, and so
 			// does "the canary stops as soon as the sequence excludes zero".
 			if strings.HasPrefix(toks[j].word, "stop") && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
+				break
+			}
+			// A negation after "with" is bound to the phrase it opens: "an
+			// app with nothing stored gets the standard product".
+			if start == j && j > 0 && toks[j-1].word == "with" && s-j > 2 && (toks[j].word == "nothing" || toks[j].word == "no" || toks[j].word == "none") {
 				break
 			}
 			// A bare negation does not reach past the verb of a relative
@@ -635,6 +640,16 @@ func critiques(toks []token, j int) bool {
 		}
 		if toks[k].is(kNegator) {
 			return false
+		}
+	}
+	// "would let training see later sessions and overstate lift": a verb
+	// joined by "and" to the one after "would" says what it would do too.
+	for k := j + 1; k+1 < len(toks) && k < j+12 && toks[k].clause == toks[j].clause; k++ {
+		if toks[k].is(kNegator) {
+			return false
+		}
+		if toks[k].word == "and" && toks[k+1].is(kCritique) {
+			return true
 		}
 	}
 	return false
@@ -999,6 +1014,23 @@ func laterRefusal(toks []token, e int, risk bool) (int, bool) {
 // innerDenied reports whether a refusal sits in the gap before one of a
 // pattern's later slots ("the reward is a quality play, not a click"),
 // returning the cue.
+// describesNoun reports whether tokens [from, to] hold a "not" that
+// describes the noun before it, as a reduced relative clause does:
+// "titles not available in the country", "pictures not approved".
+func describesNoun(toks []token, from, to int) bool {
+	for k := max(from, 1); k <= to && k+1 < len(toks); k++ {
+		if toks[k].word == "not" && !notAux[toks[k-1].word] && notDescribes[toks[k+1].word] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	notAux       = setOf(`is are was were be been being do does did will would should must can could may might shall we i you they it this that which`)
+	notDescribes = setOf(`available appropriate suitable allowed licensed eligible cleared permitted rated approved shown seen watched played yet`)
+)
+
 func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 	if len(slots) < 2 || risk {
 		return false, ""
@@ -1016,13 +1048,16 @@ func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 			if slices.Contains(slots, j) {
 				continue // the pattern's own word: "noise removed ... half"
 			}
-			if toks[j].is(kDenyAfter) && !toks[j-1].is(kNegator) {
+			if toks[j].is(kDenyAfter) && !toks[j-1].is(kNegator) && !describesNoun(toks, j, j) {
 				if w := toks[j].word; (w == "removed" || w == "excluded") && toks[j+1].word == "from" {
 					continue // "noise removed from hours"
 				}
 				return true, sent.text[toks[j].start:toks[j].end] // "the first month is the wrong target"
 			}
 			if start, ok, _ := denyCueAt(toks, j, cl); ok {
+				if describesNoun(toks, start, j) {
+					continue // "titles not available in the country"
+				}
 				contrast := toks[start].word == "instead" || toks[start].word == "rather" || toks[start].word == "in"
 				if !contrast && followedBy(toks, at, 4, "error", "errors", "blank", "empty", "nothing", "spinner") {
 					continue // "we never show an error" keeps the fallback

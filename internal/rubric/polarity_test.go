@@ -53,6 +53,15 @@ func TestPolarity(t *testing.T) {
 		{"fallback", "The “no fallback” option was the old app's; ours serves the fallback list.", A, false},
 		{"fallback", "We serve \"the fallback list\" only in name: there is no fallback.", D, false},
 		{"fallback", "The fallback is the popular row for the member's country.", A, false},
+		{"popular row", "Members with no history at all get the popular row for their country.", A, false},
+		{"maturity|age rating|age*|parental|kids|children + country|countries|availability|available|rights|licen* @10", "We filter out titles not available in the country and titles not appropriate for the profile's maturity setting.", A, false},
+		{"hard filter", "We do not apply a hard filter for maturity.", D, false},
+		{"random split", "A random split would let training see the same member's later sessions and overstate lift.", D, false},
+		{"random split", "A random split would let us train faster and measure more often.", H, false},
+		{"declin*|block* + label*|treat* + fraud|positive* @8", "Label loop: declines unlabelled → slice fraud rate is the true precision.", D, false},
+		{"declin*|block* + label*|treat* + fraud|positive* @8", "Every attempt declined by the rules engine is labelled fraud.", A, false},
+		{"fallback", "An app with no fallback shows an error when the service is down.", D, false},
+		{"default|normal|control|usual|standard + experience|product|cell|version @4", "An app with nothing stored gets the standard product, recorded as unassigned and left out.", A, false},
 		{"exploration", "We keep exploration small, but never zero.", A, false},
 		{"exploration", "Without logs we are blind, so exploration is logged with propensities.", A, false},
 		{"canary", "We never skip the canary.", A, false},
@@ -256,6 +265,33 @@ func TestPolarityBlind(t *testing.T) {
 		}
 		if share < want {
 			t.Errorf("%s half: polarity right for %.1f%%; want at least %.0f%%", half, 100*share, 100*want)
+		}
+	}
+}
+
+// TestGenericKind tells a general claim about a kind of system from the
+// design's own choice.
+func TestGenericKind(t *testing.T) {
+	tests := []struct {
+		form, text string
+		want       bool
+	}{
+		{"optimi* + click @8", "A click abandoned after 20 s is a miss, and click-optimised rankers reward eye-catching art over the right title.", true},
+		{"optimi* + click @8", "Click-optimised rankers reward eye-catching art.", true},
+		{"optimi* + click @8", "We train click-optimised rankers on last month's logs.", false},
+		{"optimi* + click @8", "The ranker is click-optimised for the first release.", false},
+		{"optimi* + click @8", "Our click-optimised rankers go first.", false},
+		{"optimi* + click @8", "We optimise clicks on result tiles.", false},
+		{"member-level price test*", "Member-level price tests vs geo tests: more statistical power, at the cost of more complex billing.", false},
+	}
+	for _, tt := range tests {
+		s, sp, ok := firstMention(t, tt.form, tt.text)
+		if !ok {
+			t.Errorf("%q: no mention of %q", tt.text, tt.form)
+			continue
+		}
+		if got := genericKind(s.tokens, sp.start, sp.end); got != tt.want {
+			t.Errorf("genericKind(%q) = %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

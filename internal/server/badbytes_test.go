@@ -212,6 +212,36 @@ var badRequests = []badRequest{
 	{"POST /profile/tokens/:id/revoke", "confirm", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/profile/tokens/:tid/revoke", formOf("confirm", in.form))
 	}},
+	{"POST /drills/:slug", "answer", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/l1-vs-l2", formOf("action", "check", "answer", "L1 zeroes weights"+in.form))
+	}},
+	{"POST /drills/:slug", "sql", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/plan-mix", formOf("action", "run", "sql", "SELECT '"+in.form+"'"))
+	}},
+	{"POST /drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/l1-vs-l2/attempts/1/rating", formOf("rating", "good"+in.form))
+	}},
+	{"POST /drills/:slug/snooze", "days", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/l1-vs-l2/snooze", formOf("days", "3"+in.form))
+	}},
+	{"POST /drills/:slug/retire", "back", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/l1-vs-l2/retire", formOf("back", in.form))
+	}},
+	{"POST /drills/:slug/restore", "back", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/l1-vs-l2/restore", formOf("back", in.form))
+	}},
+	{"POST /drills/sets", "note", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/sets", formOf("note", in.form))
+	}},
+	{"POST /drills/sets/:id/finish", "confirm", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/sets/1/finish", formOf("confirm", in.form))
+	}},
+	{"POST /api/v1/drills/:slug/attempts", "answer", func(f *badFixture, in badInput) *response {
+		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts", f.annToken, `{"answer":"L1 zeroes weights`+in.json+`"}`)
+	}},
+	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
+		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
+	}},
 	{"POST /api/v1/designs", "title", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/designs", f.annToken, `{"case":"artwork-personalization","title":"`+in.json+`"}`)
 	}},

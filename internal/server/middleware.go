@@ -166,7 +166,7 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			// user and the counts come in one query.
 			var nav store.NavCounts
 			u, nav, err = s.store.UserWithCounts(r.Context(), id)
-			c.Set(countsKey, &reviewCounts{Waiting: nav.Waiting, Unread: nav.Unread})
+			c.Set(countsKey, &reviewCounts{Waiting: nav.Waiting, Unread: nav.Unread, Due: nav.Due})
 		}
 		switch {
 		case err == nil:

@@ -79,6 +79,13 @@ var funcs = template.FuncMap{
 	"noderows":  nodeRowsHTML,
 	"edgerows":  edgeRowsHTML,
 	"pct":       func(x float64) float64 { return 100 * x },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
 	"seq": func(a, b int) []int {
 		var out []int
 		for i := a; i <= b; i++ {
@@ -134,7 +141,7 @@ func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Cata
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram", "submit"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram", "submit", "drills", "drill", "drill_attempt", "drills_due", "drill_sets", "drill_set", "drill_set_report", "drills_progress"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}

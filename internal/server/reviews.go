@@ -837,6 +837,7 @@ func (s *Server) handleMentor(c echo.Context) error {
 type reviewCounts struct {
 	Waiting int
 	Unread  int
+	Due     int // drills due for review
 }
 
 func (s *Server) countsFor(c echo.Context, u *auth.User) *reviewCounts {

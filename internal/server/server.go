@@ -21,6 +21,7 @@ import (
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/rubric"
+	"github.com/casebench/casebench/internal/srs"
 	"github.com/casebench/casebench/internal/store"
 	"github.com/casebench/casebench/web"
 )
@@ -46,21 +47,25 @@ type Store interface {
 
 // Options are what a Server is built from.
 type Options struct {
-	Catalog      *catalog.Catalog
-	Store        Store
-	Sessions     scs.Store
-	Logger       *slog.Logger
-	Secure       bool          // cookies only over TLS
-	LoginPerMin  int           // failed logins per name and address before delays (3 times as many per address)
-	LoginDelay   time.Duration // the first delay after those, doubling with each failure (default 2s)
-	BodyLimit    string
-	ExtractIP    echo.IPExtractor
-	SessionLife  time.Duration
-	Reviews      ReviewStore   // default: Store, when it implements ReviewStore
-	Practice     PracticeStore // default: Store, when it implements PracticeStore
-	Tokens       TokenStore    // default: Store, when it implements TokenStore
-	Diagrams     Renderer      // nil: diagrams are not drawn
-	RenderPerMin int           // renders per minute per address on POST /api/v1/render
+	Catalog     *catalog.Catalog
+	Store       Store
+	Sessions    scs.Store
+	Logger      *slog.Logger
+	Secure      bool          // cookies only over TLS
+	LoginPerMin int           // failed logins per name and address before delays (3 times as many per address)
+	LoginDelay  time.Duration // the first delay after those, doubling with each failure (default 2s)
+	BodyLimit   string
+	ExtractIP   echo.IPExtractor
+	SessionLife time.Duration
+	Reviews     ReviewStore   // default: Store, when it implements ReviewStore
+	Practice    PracticeStore // default: Store, when it implements PracticeStore
+	Tokens      TokenStore    // default: Store, when it implements TokenStore
+	Drills      DrillStore    // default: Store, when it implements DrillStore
+	// Now is the server's clock (default time.Now), for drill schedules
+	// and timed sets; tests move it.
+	Now          func() time.Time
+	Diagrams     Renderer // nil: diagrams are not drawn
+	RenderPerMin int      // renders per minute per address on POST /api/v1/render
 	// RequestTimeout bounds the context of every request (default 20s).
 	RequestTimeout time.Duration
 	// MetricsAllow are the addresses that may read /metrics (nil: loopback);
@@ -96,6 +101,9 @@ type Server struct {
 	practice    PracticeStore
 	outage      *outageLog
 	tokens      TokenStore
+	drills      DrillStore
+	now         func() time.Time
+	scheduler   srs.Scheduler
 
 	metrics      *metrics
 	metricsAllow []*net.IPNet
@@ -146,6 +154,16 @@ func New(o Options) (*Server, error) {
 		}
 		o.Tokens = ts
 	}
+	if o.Drills == nil {
+		ds, ok := o.Store.(DrillStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support drills")
+		}
+		o.Drills = ds
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Practice == nil {
 		ps, ok := o.Store.(PracticeStore)
 		if !ok {
@@ -175,7 +193,10 @@ func New(o Options) (*Server, error) {
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
+		drills: o.Drills, scheduler: srs.NewScheduler(),
 	}
+	clock := o.Now
+	s.now = func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
 	s.store = countSaves{o.Store, s.metrics}
 	s.outage.counter = s.metrics.unavailable
 	sm.ErrorFunc = s.sessionError
@@ -285,6 +306,7 @@ func (s *Server) routesPages(g *echo.Group) {
 	g.GET("/profile", s.handleProfile, s.requireUser)
 	s.routesTokens(g)
 	g.GET("/mentor", s.handleMentor, s.requireUser)
+	s.routesDrills(g)
 }
 
 // routesExport serves a design as Markdown, JSON and a zip bundle.
@@ -321,6 +343,7 @@ func (s *Server) routesAPI(g *echo.Group) {
 	g.GET("/review-queue", s.apiQueue, s.requireUser)
 	g.POST("/calibrations/:slug", s.apiCalibrate, s.requireUser)
 	g.POST("/reviews/:rid/helpfulness", s.apiRate, s.requireUser)
+	s.routesDrillAPI(g)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {

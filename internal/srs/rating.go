@@ -100,3 +100,22 @@ func RatingForLevel(level int) (Rating, error) {
 	}
 	return Rating(level + 1), nil
 }
+
+// MarshalText writes the rating by its name, so that JSON reads "good"
+// rather than 3. A value that is not a rating is an error.
+func (r Rating) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, fmt.Errorf("srs: %d is not a rating", int(r))
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText reads a rating as ParseRating does.
+func (r *Rating) UnmarshalText(b []byte) error {
+	v, err := ParseRating(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}

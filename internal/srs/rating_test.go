@@ -61,3 +61,23 @@ func TestParseRating(t *testing.T) {
 		t.Error("names")
 	}
 }
+
+func TestRatingText(t *testing.T) {
+	for r := Again; r <= Easy; r++ {
+		b, err := r.MarshalText()
+		if err != nil || string(b) != r.String() {
+			t.Fatalf("MarshalText(%d) = %q, %v", int(r), b, err)
+		}
+		var back Rating
+		if err := back.UnmarshalText(b); err != nil || back != r {
+			t.Fatalf("UnmarshalText(%q) = %v, %v", b, back, err)
+		}
+	}
+	if _, err := Rating(0).MarshalText(); err == nil {
+		t.Fatal("MarshalText(0) should fail")
+	}
+	var r Rating
+	if err := r.UnmarshalText([]byte("superb")); err == nil {
+		t.Fatal("UnmarshalText(superb) should fail")
+	}
+}

@@ -385,7 +385,7 @@ func (s *Store) Rulings(ctx context.Context, id int64) ([]Ruling, error) {
 // many reviews of userID's designs they have not read yet, in one query.
 func (s *Store) ReviewCounts(ctx context.Context, userID int64) (waiting, unread int, err error) {
 	var c NavCounts
-	err = s.db.GetContext(ctx, &c, s.db.Rebind(`SELECT `+navCountColumns), navCountArgs(userID)...)
+	err = s.db.GetContext(ctx, &c, s.db.Rebind(`SELECT `+navCountColumns), navCountArgs(userID, s.now())...)
 	return c.Waiting, c.Unread, err
 }
 
@@ -393,16 +393,17 @@ func (s *Store) ReviewCounts(ctx context.Context, userID int64) (waiting, unread
 type NavCounts struct {
 	Waiting int `db:"nav_waiting"` // submitted designs of others waiting for their review
 	Unread  int `db:"nav_unread"`  // reviews of their designs they have not read
+	Due     int `db:"nav_due"`     // drills due for review
 }
 
 // navCountColumns selects NavCounts for the user given by navCountArgs.
 const navCountColumns = `(SELECT COUNT(*) FROM designs d WHERE d.status = ? AND d.user_id <> ?
 		AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.design_id = d.id AND r.reviewer_id = ?)) AS nav_waiting,
 	(SELECT COUNT(*) FROM reviews r JOIN designs d ON d.id = r.design_id
-		WHERE d.user_id = ? AND NOT r.seen_by_author) AS nav_unread`
+		WHERE d.user_id = ? AND NOT r.seen_by_author) AS nav_unread, ` + dueCountColumn
 
-func navCountArgs(userID int64) []any {
-	return []any{design.StatusSubmitted, userID, userID, userID}
+func navCountArgs(userID int64, now time.Time) []any {
+	return []any{design.StatusSubmitted, userID, userID, userID, userID, now.UTC()}
 }
 
 // DesignsWithReviews lists submitted designs, newest first, with their

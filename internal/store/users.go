@@ -54,8 +54,8 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCounts, error) {
 	var u auth.User
 	var nav NavCounts
-	err := s.row(ctx, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id), id)...).
-		Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &nav.Waiting, &nav.Unread)
+	err := s.row(ctx, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id, s.now()), id)...).
+		Scan(&u.ID, &u.Name, &u.PasswordHash, &u.Role, &u.CreatedAt, &nav.Waiting, &nav.Unread, &nav.Due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, NavCounts{}, ErrNotFound
 	}
