@@ -518,6 +518,13 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			}
 			postClause = t.clause
 		}
+		// "A device with no settings gets the normal version and is left
+		// out": a second predicate belongs to the subject, not to a
+		// mention that is the first one's object.
+		if t.word == "and" && j+1 < len(toks) && coordAux[toks[j+1].word] && objectPosition(toks, s) {
+			end = j
+			break
+		}
 		if t.is(kPostStop) && j > e && t.word != "but" {
 			if phraseStartsAt(hedgeAfterSet, toks, j) {
 				return Hedged, cue(j, min(j+3, len(toks)))
@@ -1014,6 +1021,30 @@ func laterRefusal(toks []token, e int, risk bool) (int, bool) {
 // innerDenied reports whether a refusal sits in the gap before one of a
 // pattern's later slots ("the reward is a quality play, not a click"),
 // returning the cue.
+var coordAux = setOf(`is are was were gets get goes`)
+
+// objectPosition reports whether the mention starting at s follows a verb
+// in its clause, rather than opening it as its subject: "gets the normal
+// version", not "the normal version is".
+func objectPosition(toks []token, s int) bool {
+	cl := toks[s].clause
+	for k := s - 1; k >= 0 && toks[k].clause == cl; k-- {
+		if coordAux[toks[k].word] || verbLike(toks[k].word) {
+			return true
+		}
+	}
+	return false
+}
+
+// verbLike reports whether w reads as a finite verb that takes an object.
+func verbLike(w string) bool {
+	switch w {
+	case "use", "uses", "serve", "serves", "show", "shows", "keep", "keeps", "run", "runs", "see", "sees", "receive", "receives", "falls", "fall", "stays", "stay":
+		return true
+	}
+	return false
+}
+
 // describesNoun reports whether tokens [from, to] hold a "not" that
 // describes the noun before it, as a reduced relative clause does:
 // "titles not available in the country", "pictures not approved".

@@ -56,6 +56,8 @@ func TestPolarity(t *testing.T) {
 		{"popular row", "Members with no history at all get the popular row for their country.", A, false},
 		{"maturity|age rating|age*|parental|kids|children + country|countries|availability|available|rights|licen* @10", "We filter out titles not available in the country and titles not appropriate for the profile's maturity setting.", A, false},
 		{"hard filter", "We do not apply a hard filter for maturity.", D, false},
+		{"default|normal|control|usual|standard + experience|product|cell|version @4", "A device with no settings gets the normal version and is left out.", A, false},
+		{"fallback", "The fallback is slow and is dropped.", D, false},
 		{"random split", "A random split would let training see the same member's later sessions and overstate lift.", D, false},
 		{"random split", "A random split would let us train faster and measure more often.", H, false},
 		{"declin*|block* + label*|treat* + fraud|positive* @8", "Label loop: declines unlabelled → slice fraud rate is the true precision.", D, false},
