@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"slices"
 	"testing"
+	"time"
 )
 
 // The budget: rendering the typical 15-node pipeline through the service
@@ -14,6 +16,9 @@ import (
 // one run (make bench runs them with the rest):
 //
 //	go test ./internal/diagram -run '^$' -bench 'Render|DotProcess'
+//
+// On a busy machine the two drift apart between runs; BenchmarkRenderVsDot
+// alternates them and reports the median ratio.
 
 // BenchmarkRenderService renders through the service with no cache, so
 // that every render is laid out by a worker: the service's queue, the
@@ -91,4 +96,33 @@ func BenchmarkDotProcess(b *testing.B) {
 	for b.Loop() {
 		runDot(b, path, dot)
 	}
+}
+
+// BenchmarkRenderVsDot alternates one uncached service render and one `dot
+// -Tsvg` process per iteration, so that both see the same load on a busy
+// machine, and reports the median of their per-iteration ratio as
+// service/dot (the budget: at most 0.5).
+func BenchmarkRenderVsDot(b *testing.B) {
+	path, err := exec.LookPath("dot")
+	if err != nil {
+		b.Skip("Graphviz's dot is not installed (Debian package graphviz)")
+	}
+	dot := typical(b).CanonicalDOT()
+	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30}), 0)
+	defer svc.Close()
+	if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+		b.Fatal(err)
+	}
+	var ratios []float64
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		runDot(b, path, dot)
+		ratios = append(ratios, float64(t1.Sub(t0))/float64(time.Since(t1)))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "service/dot")
 }
