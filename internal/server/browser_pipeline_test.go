@@ -60,8 +60,18 @@ func TestBrowserPipelineEditor(t *testing.T) {
 		chromedp.SendKeys(css(`input[name="p.edges.0.to"]`), "train"),
 		chromedp.SendKeys(css(`input[name="p.edges.0.label"]`), "daily"),
 	)
-	get(t, ctx, "preview drawn", chromedp.Poll[bool](`(function(){var i=document.getElementById("pipe-img");return !i.hidden && i.src.startsWith("blob:") && i.complete && i.naturalWidth>0})()`))
-	svg := get(t, ctx, "preview SVG", chromedp.Evaluate[string](`fetch(document.getElementById("pipe-img").src).then(function(r){return r.text()})`, awaitPromise))
+	// The preview redraws as the user types; on a busy machine the first
+	// drawing may come before the last field was typed, so wait for the
+	// drawing of what was typed, as a user would.
+	var svg string
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		get(t, ctx, "preview drawn", chromedp.Poll[bool](`(function(){var i=document.getElementById("pipe-img");return !i.hidden && i.src.startsWith("blob:") && i.complete && i.naturalWidth>0})()`))
+		svg = get(t, ctx, "preview SVG", chromedp.Evaluate[string](`fetch(document.getElementById("pipe-img").src).then(function(r){return r.text()})`, awaitPromise))
+		if strings.Contains(svg, "daily") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 	for _, want := range []string{"Nightly training", "Play log", "daily"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the preview lacks %q", want)
