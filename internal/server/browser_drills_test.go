@@ -247,7 +247,9 @@ func TestBrowserFullLoop(t *testing.T) {
 			tok, _ := a.store.CreateToken(t.Context(), u.ID)
 			loop, _ := a.store.DrillSets(t.Context(), u.ID)
 			k, _ := a.cat.Case(loop[0].Case)
-			wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", id), tok, map[string]any{"version": 1, "sections": k.Reference.Sections, "pipeline": k.Reference.Pipeline}), 200)
+			// A medium design: the reference's framing and data only.
+			half := map[string]any{"framing": k.Reference.Sections["framing"], "data": k.Reference.Sections["data"]}
+			wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", id), tok, map[string]any{"version": 1, "sections": half}), 200)
 			do(t, ctx, "submit the design", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/designs/%d/submit", id)), chromedp.WaitVisible(css(`#confirm-submit-button`)), chromedp.Click(css(`#confirm-submit-button`)))
 			waitFor(t, ctx, "the submitted design's report", "#score")
 			do(t, ctx, "back to the loop", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/drills/loops/%d", loop[0].ID)))
@@ -259,8 +261,9 @@ func TestBrowserFullLoop(t *testing.T) {
 			rows := get(t, ctx, "round rows", chromedp.Evaluate[int](`document.querySelectorAll("#loop-scores tbody tr").length`))
 			summary := get(t, ctx, "summary", chromedp.Text(css(`#loop-summary`)))
 			next := get(t, ctx, "next", chromedp.Evaluate[int](`document.querySelectorAll("#loop-next li").length`))
-			if rows != 4 || next == 0 || summary == "" {
-				t.Fatalf("loop report: %d rounds, %d next steps, %q", rows, next, summary)
+			weak := get(t, ctx, "weakest", chromedp.Evaluate[int](`document.querySelectorAll("#loop-weakest li").length`))
+			if rows != 4 || next < 2 || weak == 0 || !strings.Contains(summary, "the weakest was ML system design") {
+				t.Fatalf("loop report: %d rounds, %d next steps, %d weak items, %q", rows, next, weak, summary)
 			}
 			t.Logf("%s: %s", vp.name, summary)
 			noSideScroll(t, ctx, "loop report", vp.width)

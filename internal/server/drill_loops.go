@@ -356,6 +356,9 @@ func (s *Server) handleLoopReport(c echo.Context) error {
 		}
 		return cmp.Compare(a.Share, b.Share)
 	})
+	if r := p.WeakRound; r != nil && slices.IndexFunc(lp.Rounds, func(o loopRoundView) bool { return o.Score > r.Score }) < 0 {
+		p.WeakRound = nil // every round scored the same
+	}
 	p.Weakest = p.Weakest[:min(len(p.Weakest), 8)]
 	p.Next, p.NextLinks = s.practiseNext(p)
 	return s.renderPage(c, http.StatusOK, "drill_loop_report", p)
