@@ -242,6 +242,12 @@ var badRequests = []badRequest{
 	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
 	}},
+	{"POST /drills/loops", "note", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/loops", formOf("note", in.form))
+	}},
+	{"POST /drills/loops/:id/design", "confirm", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/loops/1/design", formOf("confirm", in.form))
+	}},
 	{"POST /api/v1/designs", "title", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/designs", f.annToken, `{"case":"artwork-personalization","title":"`+in.json+`"}`)
 	}},

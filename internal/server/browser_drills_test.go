@@ -24,15 +24,22 @@ func noSideScroll(t *testing.T, ctx browserCtx, what string, width int) {
 // changes is tried again.
 func waitFor(t *testing.T, ctx browserCtx, what, sel string) {
 	t.Helper()
+	waitForJS(t, ctx, what, sel, `!!document.querySelector(`+jsString(sel)+`)`)
+}
+
+// waitForJS waits until the expression cond is true on a loaded page.
+func waitForJS(t *testing.T, ctx browserCtx, what, sel, cond string) {
+	t.Helper()
 	deadline := time.Now().Add(testWaitTimeout)
-	js := `document.readyState === "complete" && !!document.querySelector(` + jsString(sel) + `)`
+	js := `document.readyState === "complete" && (` + cond + `)`
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 		if err == nil && ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s did not appear (%v)", what, sel, err)
+			body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + ": " + document.body.innerText.slice(0, 800)`))
+			t.Fatalf("%s: %s did not appear (%v); the page: %s", what, sel, err, body)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -175,6 +182,92 @@ func TestBrowserDrills(t *testing.T) {
 			screenshot(t, ctx, "drill-progress-"+vp.name, false)
 			do(t, ctx, "bank", chromedp.Navigate(a.srv.URL+"/drills"), chromedp.WaitVisible(css(`#drill-filter`)))
 			noSideScroll(t, ctx, "bank", vp.width)
+		})
+	}
+}
+
+// TestBrowserFullLoop runs a full loop in the browser: three screening
+// drills, two SQL drills, the design in interview mode (written through
+// the API, submitted in the browser), two behavioral drills, and the
+// report, at 1280 and 390 px.
+func TestBrowserFullLoop(t *testing.T) {
+	a := newDrillApp(t, newTestClock())
+	ctx := newBrowser(t)
+	for _, vp := range []struct {
+		name  string
+		width int
+		phone bool
+	}{{"desktop", 1280, false}, {"phone", 390, true}} {
+		t.Run(vp.name, func(t *testing.T) {
+			if vp.phone {
+				do(t, ctx, "a phone", phone())
+			} else {
+				do(t, ctx, "a desktop", chromedp.EmulateViewport(1280, 900))
+			}
+			user := "loop_" + vp.name
+			loginAs(t, ctx, a, "")
+			do(t, ctx, "sign up",
+				chromedp.Navigate(a.srv.URL+"/signup?next=/drills/sets"),
+				chromedp.SendKeys(css(`input[name="name"]`), user),
+				chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
+				chromedp.Click(css(`form.stack button`)),
+				chromedp.WaitVisible(css(`#start-loop button`)),
+				chromedp.Click(css(`#start-loop button`)),
+			)
+			waitFor(t, ctx, "the loop page", "#loop-rounds")
+			answer := func(i int) string {
+				action := get(t, ctx, "form action", chromedp.Evaluate[string](`document.getElementById("drill-form").getAttribute("action")`))
+				d, ok := a.cat.Drill(strings.TrimPrefix(action, "/drills/"))
+				if !ok {
+					t.Fatalf("the loop's form posts to %s", action)
+				}
+				steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name="answer"]`), d.Reference.Answer)}
+				if d.Reference.SQL != "" {
+					steps = append(steps, chromedp.SetValue(css(`textarea[name="sql"]`), d.Reference.SQL))
+				}
+				steps = append(steps, chromedp.Click(css(`#check-button`)))
+				do(t, ctx, fmt.Sprintf("answer loop drill %d (%s)", i+1, d.Slug), steps...)
+				return action
+			}
+			for i := 0; i < 5; i++ {
+				if i == 0 {
+					noSideScroll(t, ctx, "loop drill", vp.width)
+				}
+				prev := answer(i)
+				if i < 4 {
+					waitForJS(t, ctx, "the next loop drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
+				}
+			}
+			waitFor(t, ctx, "the design round", "#start-design")
+			do(t, ctx, "start the design", chromedp.Click(css(`#start-design`)))
+			waitFor(t, ctx, "the interview editor", "#clock")
+			loc := get(t, ctx, "editor address", chromedp.Location())
+			id := idOf(t, loc[strings.Index(loc, "/designs/"):])
+			u, _ := a.store.UserByName(t.Context(), user)
+			tok, _ := a.store.CreateToken(t.Context(), u.ID)
+			loop, _ := a.store.DrillSets(t.Context(), u.ID)
+			k, _ := a.cat.Case(loop[0].Case)
+			// A medium design: the reference's framing and data only.
+			half := map[string]any{"framing": k.Reference.Sections["framing"], "data": k.Reference.Sections["data"]}
+			wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", id), tok, map[string]any{"version": 1, "sections": half}), 200)
+			do(t, ctx, "submit the design", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/designs/%d/submit", id)), chromedp.WaitVisible(css(`#confirm-submit-button`)), chromedp.Click(css(`#confirm-submit-button`)))
+			waitFor(t, ctx, "the submitted design's report", "#score")
+			do(t, ctx, "back to the loop", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/drills/loops/%d", loop[0].ID)))
+			waitFor(t, ctx, "the behavioral round", "#drill-form")
+			prev := answer(5)
+			waitForJS(t, ctx, "the last drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
+			answer(6)
+			waitFor(t, ctx, "the loop report", "#loop-scores")
+			rows := get(t, ctx, "round rows", chromedp.Evaluate[int](`document.querySelectorAll("#loop-scores tbody tr").length`))
+			summary := get(t, ctx, "summary", chromedp.Text(css(`#loop-summary`)))
+			next := get(t, ctx, "next", chromedp.Evaluate[int](`document.querySelectorAll("#loop-next li").length`))
+			weak := get(t, ctx, "weakest", chromedp.Evaluate[int](`document.querySelectorAll("#loop-weakest li").length`))
+			if rows != 4 || next < 2 || weak == 0 || !strings.Contains(summary, "the weakest was ML system design") {
+				t.Fatalf("loop report: %d rounds, %d next steps, %d weak items, %q", rows, next, weak, summary)
+			}
+			t.Logf("%s: %s", vp.name, summary)
+			noSideScroll(t, ctx, "loop report", vp.width)
+			screenshot(t, ctx, "loop-report-"+vp.name, true)
 		})
 	}
 }

@@ -70,12 +70,21 @@ type kindSummary struct {
 	Last       float64
 }
 
+// loopScores are one finished loop's round scores, in round order.
+type loopScores struct {
+	Loop   *store.DrillSet
+	Scores []float64
+}
+
 type drillProgressPage struct {
-	Kinds   []kindSummary
-	Buckets []progressBucket
-	Chart   template.HTML
-	Total   int
-	Weakest *kindSummary
+	Loops     []loopScores
+	LoopChart template.HTML
+	Rounds    []loopRound
+	Kinds     []kindSummary
+	Buckets   []progressBucket
+	Chart     template.HTML
+	Total     int
+	Weakest   *kindSummary
 }
 
 func (drillProgressPage) PageTitle() string { return "Drill progress" }
@@ -107,6 +116,9 @@ func (s *Server) handleDrillProgress(c echo.Context) error {
 	}
 	if len(p.Buckets) > 0 {
 		p.Chart = drillChart(p.Buckets)
+	}
+	if err := s.loopProgress(c, &p); err != nil {
+		return err
 	}
 	return s.renderPage(c, http.StatusOK, "drills_progress", p)
 }
@@ -159,6 +171,75 @@ func drillChart(buckets []progressBucket) template.HTML {
 		name := map[string]string{catalog.KindML: "ML", catalog.KindStats: "Stats", catalog.KindSQL: "SQL", catalog.KindBehavioral: "Behavioral"}[k]
 		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/><text x="%.1f" y="%.1f" font-size="11" fill="#374151">%s</text>`, lx, h-14, col, lx+13, h-5, name)
 		lx += 13 + 7*float64(len(name)) + 14
+	}
+	sb.WriteString(`</svg>`)
+	return template.HTML(sb.String())
+}
+
+// loopProgress adds the user's finished loops, oldest first, with each
+// round's score, and their chart.
+func (s *Server) loopProgress(c echo.Context, p *drillProgressPage) error {
+	sets, err := s.drills.DrillSets(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	p.Rounds = loopRounds
+	for i := len(sets) - 1; i >= 0; i-- {
+		set := sets[i]
+		if set.Kind != store.SetLoop || set.FinishedAt == nil {
+			continue
+		}
+		lp, err := s.loopState(c, set)
+		if err != nil {
+			return err
+		}
+		ls := loopScores{Loop: set}
+		for _, r := range lp.Rounds {
+			ls.Scores = append(ls.Scores, r.Score)
+		}
+		p.Loops = append(p.Loops, ls)
+	}
+	if len(p.Loops) > 0 {
+		p.LoopChart = loopChart(p.Loops)
+	}
+	return nil
+}
+
+// roundColours are the chart colours of a loop's rounds.
+var roundColours = []string{"#1e40af", "#92400e", "#111827", "#9d174d"}
+
+// loopChart draws each round's score across loops, 360 units wide like
+// drillChart.
+func loopChart(loops []loopScores) template.HTML {
+	const w, h, left, right, top, bottom = 360.0, 210.0, 30.0, 10.0, 12.0, 48.0
+	pw, ph := w-left-right, h-top-bottom
+	slot := pw / float64(len(loops))
+	x := func(i int) float64 { return left + slot*(float64(i)+0.5) }
+	y := func(v float64) float64 { return top + ph*(1-v/100) }
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart drill-chart loop-chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="loop-chart-title" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	sb.WriteString(`<title id="loop-chart-title">Score of each round of the full loop, loop by loop</title>`)
+	for _, v := range []float64{0, 50, 100} {
+		fmt.Fprintf(&sb, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#e5e7eb"/><text x="%.1f" y="%.1f" font-size="10" text-anchor="end" fill="#6b7280">%.0f</text>`,
+			left, w-right, y(v), y(v), left-4, y(v)+3, v)
+	}
+	for i := range loops {
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="#374151">#%d</text>`, x(i), h-bottom+14, i+1)
+	}
+	lx := left
+	for ri, r := range loopRounds {
+		var pts []string
+		for i, l := range loops {
+			dx := 3 * (float64(ri) - 1.5)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i)+dx, y(l.Scores[ri])))
+			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s, loop %d: %.0f</title></circle>`, x(i)+dx, y(l.Scores[ri]), roundColours[ri], r.Name, i+1, l.Scores[ri])
+		}
+		if len(pts) > 1 {
+			fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, roundColours[ri], strings.Join(pts, " "))
+		}
+		name := map[string]string{"screening": "Screening", "sql": "SQL", "design": "Design", "behavioral": "Behavioral"}[r.ID]
+		fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/><text x="%.1f" y="%.1f" font-size="11" fill="#374151">%s</text>`, lx, h-14, roundColours[ri], lx+13, h-5, name)
+		lx += 13 + 7*float64(len(name)) + 12
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())

@@ -20,26 +20,32 @@ const (
 	setMinutes = 25
 )
 
-// chooseSet picks the drills of a new timed set for a user with these
+// chooseSet picks the drills of a new timed set: chooseDrills of every
+// drill.
+func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, history []*store.DrillAttempt, now time.Time) []string {
+	return chooseDrills(drills, cards, history, now, setSize)
+}
+
+// chooseDrills picks n of drills for a user with these
 // cards and attempts: first the drills due at now, most overdue first;
 // then drills of the user's weakest kinds (the lowest average score, a
 // kind never tried counting as weakest), one kind after another from the
 // weakest, so that a set mixes kinds; within a kind, drills never
 // answered come before those with the lowest latest score. Retired
 // drills are never chosen.
-func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, history []*store.DrillAttempt, now time.Time) []string {
+func chooseDrills(drills []*catalog.Drill, cards map[string]store.DrillCard, history []*store.DrillAttempt, now time.Time, n int) []string {
 	latest := map[string]float64{}
-	sum, n := map[string]float64{}, map[string]int{}
+	sum, count := map[string]float64{}, map[string]int{}
 	for _, a := range history {
 		latest[a.Drill] = a.Score
 		sum[a.Kind] += a.Score
-		n[a.Kind]++
+		count[a.Kind]++
 	}
 	avg := func(kind string) float64 {
-		if n[kind] == 0 {
+		if count[kind] == 0 {
 			return -1
 		}
-		return sum[kind] / float64(n[kind])
+		return sum[kind] / float64(count[kind])
 	}
 	var due []*catalog.Drill
 	byKind := map[string][]*catalog.Drill{}
@@ -71,14 +77,14 @@ func chooseSet(drills []*catalog.Drill, cards map[string]store.DrillCard, histor
 	}
 	var out []string
 	for _, d := range due {
-		if len(out) < setSize {
+		if len(out) < n {
 			out = append(out, d.Slug)
 		}
 	}
-	for len(out) < setSize {
+	for len(out) < n {
 		added := false
 		for _, k := range kinds {
-			if len(out) < setSize && len(byKind[k]) > 0 {
+			if len(out) < n && len(byKind[k]) > 0 {
 				out = append(out, byKind[k][0].Slug)
 				byKind[k] = byKind[k][1:]
 				added = true
@@ -198,6 +204,14 @@ func (s *Server) setContextFor(c echo.Context, v, slug string) (*setContext, err
 			return nil, &appError{Status: http.StatusConflict, Message: "You already answered this drill in this set."}
 		}
 	}
+	if set.Kind == store.SetLoop && i >= loopRounds[3].From {
+		if _, rep, err := s.loopDesign(c.Request().Context(), currentUser(c).ID, set); err != nil || rep == nil {
+			if err != nil {
+				return nil, err
+			}
+			return nil, &appError{Status: http.StatusConflict, Message: "The behavioral round comes after the design: submit the loop's design first."}
+		}
+	}
 	now := s.now()
 	return &setContext{Set: set, Index: i + 1, Answered: len(in), Clock: setClock(set, now)}, nil
 }
@@ -232,6 +246,9 @@ func (s *Server) handleSet(c echo.Context) error {
 	set, err := s.setOf(c, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if set.Kind == store.SetLoop {
+		return c.Redirect(http.StatusSeeOther, "/drills/loops/"+itoa(set.ID))
 	}
 	rows, answered, err := s.setRows(c.Request().Context(), currentUser(c).ID, set)
 	if err != nil {

@@ -74,6 +74,7 @@ func (s *Server) routesDrills(g *echo.Group) {
 	d.GET("/sets/:id", s.handleSet)
 	d.POST("/sets/:id/finish", s.handleSetFinish)
 	d.GET("/sets/:id/report", s.handleSetReport)
+	s.routesLoops(d)
 	d.POST("/:slug", s.handleDrillAnswer)
 	d.GET("/:slug/attempts/:id", s.handleDrillAttempt)
 	d.POST("/:slug/attempts/:id/rating", s.handleDrillRerate)
@@ -423,6 +424,9 @@ func (s *Server) handleDrillAnswer(c echo.Context) error {
 	a, err := s.saveAttempt(ctx, u.ID, d, f, sc)
 	if err != nil {
 		return err
+	}
+	if sc != nil && sc.Set.Kind == store.SetLoop {
+		return c.Redirect(http.StatusSeeOther, "/drills/loops/"+itoa(sc.Set.ID))
 	}
 	if sc != nil {
 		return c.Redirect(http.StatusSeeOther, "/drills/sets/"+itoa(sc.Set.ID))

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/casebench/casebench/internal/srs"
 	"github.com/casebench/casebench/internal/store"
 	"github.com/casebench/casebench/internal/store/storetest"
@@ -577,5 +579,117 @@ func TestChooseSetMixesWeakKinds(t *testing.T) {
 	want := []string{"stats", "behavioral", "ml", "sql", "stats"}
 	if strings.Join(kinds, ",") != strings.Join(want, ",") {
 		t.Fatalf("set kinds %v, want %v", kinds, want)
+	}
+}
+
+// answerLoopDrill answers the drill the loop page asks for with the drill's
+// own reference, and returns its slug.
+func answerLoopDrill(t *testing.T, a *app, c *client, loopPath, id string) string {
+	t.Helper()
+	doc := c.get(loopPath).doc(t)
+	action, ok := doc.Find("#drill-form").Attr("action")
+	if !ok {
+		t.Fatalf("the loop page asks for no drill: %q", doc.Find("main").Text())
+	}
+	slug := strings.TrimPrefix(action, "/drills/")
+	v := referenceAnswer(t, a, slug)
+	v.Set("set", id)
+	r := c.post(action, v)
+	wantStatus(t, r, http.StatusOK)
+	if r.Request.URL.Path != loopPath && r.Request.URL.Path != loopPath+"/report" {
+		t.Fatalf("after a loop drill: at %s", r.Request.URL.Path)
+	}
+	return slug
+}
+
+func TestFullLoop(t *testing.T) {
+	clock := newTestClock()
+	a := newDrillApp(t, clock)
+	ann := a.signup("ann")
+	tok := a.tokenFor("ann")
+	ann.get("/drills/sets")
+	r := ann.post("/drills/loops", nil)
+	wantStatus(t, r, http.StatusOK)
+	loopPath := r.Request.URL.Path
+	id := strings.TrimPrefix(loopPath, "/drills/loops/")
+	doc := r.doc(t)
+	if doc.Find("#loop-rounds > li").Length() != 4 || !strings.Contains(doc.Find("#loop-drill").Text(), "") {
+		t.Fatal("the loop page lists the four rounds")
+	}
+	u, _ := a.store.UserByName(t.Context(), "ann")
+	loop, err := a.store.DrillSet(t.Context(), u.ID, idOf(t, loopPath))
+	if err != nil || len(loop.Drills) != 7 {
+		t.Fatalf("loop %+v, %v", loop, err)
+	}
+	for i, want := range []string{"ml|stats", "ml|stats", "ml|stats", "sql", "sql", "behavioral", "behavioral"} {
+		d, _ := a.cat.Drill(loop.Drills[i])
+		if !strings.Contains(want, d.Kind) {
+			t.Fatalf("drill %d of the loop is %s (%s), want %s", i, d.Slug, d.Kind, want)
+		}
+	}
+	// Rounds run in order: no design and no behavioral answer yet.
+	wantStatus(t, ann.post(loopPath+"/design", nil), http.StatusConflict)
+	beh := referenceAnswer(t, a, loop.Drills[5])
+	beh.Set("set", id)
+	wantStatus(t, ann.post("/drills/"+loop.Drills[5], beh), http.StatusConflict)
+	// Another user sees none of it.
+	bob := a.signup("bob")
+	wantStatus(t, bob.get(loopPath), http.StatusNotFound)
+	wantStatus(t, bob.post(loopPath+"/design", nil), http.StatusNotFound)
+	wantStatus(t, bob.get(loopPath+"/report"), http.StatusNotFound)
+
+	for i := 0; i < 5; i++ {
+		if got, want := answerLoopDrill(t, a, ann, loopPath, id), loop.Drills[i]; got != want {
+			t.Fatalf("round drill %d: %s, want %s", i, got, want)
+		}
+	}
+	doc = ann.get(loopPath).doc(t)
+	if doc.Find("#start-design").Length() != 1 {
+		t.Fatalf("after the drill rounds the loop offers the design: %q", doc.Find("main").Text())
+	}
+	r = ann.post(loopPath+"/design", nil)
+	wantStatus(t, r, http.StatusOK)
+	if !strings.HasPrefix(r.Request.URL.Path, "/designs/") || r.doc(t).Find("#clock").Length() != 1 {
+		t.Fatalf("the design round opens an interview at %s", r.Request.URL.Path)
+	}
+	designID := idOf(t, r.Request.URL.Path)
+	if ann.get(loopPath).doc(t).Find("#continue-design").Length() != 1 {
+		t.Fatal("a design started but not submitted: the loop says continue")
+	}
+	wantStatus(t, ann.post("/drills/"+loop.Drills[5], beh), http.StatusConflict)
+	// Write a medium design (the reference's framing and data only) and submit it.
+	k, _ := a.cat.Case(loop.Case)
+	half := map[string]any{}
+	for _, sec := range []string{"framing", "data"} {
+		half[sec] = k.Reference.Sections[sec]
+	}
+	wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", designID), tok, map[string]any{"version": 1, "sections": half}), http.StatusOK)
+	wantStatus(t, a.api("POST", fmt.Sprintf("/api/v1/designs/%d/submit", designID), tok, nil), http.StatusOK)
+	for i := 5; i < 7; i++ {
+		answerLoopDrill(t, a, ann, loopPath, id)
+	}
+	r = ann.get(loopPath)
+	if r.Request.URL.Path != loopPath+"/report" {
+		t.Fatalf("a finished loop goes to its report, not %s", r.Request.URL.Path)
+	}
+	doc = r.doc(t)
+	if doc.Find("#loop-scores tbody tr").Length() != 4 {
+		t.Fatal("the report gives a score per round")
+	}
+	design := doc.Find("#score-design .round-score").Text()
+	if design == "" || design == "100" {
+		t.Fatalf("design round score %q", design)
+	}
+	if doc.Find("#loop-weakest li").Length() == 0 || !strings.Contains(doc.Find("#loop-weakest").Text(), "ML system design") {
+		t.Fatalf("the weakest items should include the half design's: %q", doc.Find("#loop-weakest").Text())
+	}
+	if !strings.Contains(doc.Find("#loop-summary").Text(), "ML system design") || doc.Find("#loop-next li").Length() < 2 {
+		t.Fatalf("summary %q, next %d", doc.Find("#loop-summary").Text(), doc.Find("#loop-next li").Length())
+	}
+	t.Logf("loop report: %s; rounds %s", doc.Find("#loop-summary").Text(), strings.Join(doc.Find("#loop-scores .round-score").Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ", "))
+	// Progress shows the loop's rounds.
+	doc = ann.get("/drills/progress").doc(t)
+	if doc.Find("#loop-table tbody tr").Length() != 1 || doc.Find("svg.loop-chart circle").Length() != 4 {
+		t.Fatalf("progress: %d loops, %d points", doc.Find("#loop-table tbody tr").Length(), doc.Find("svg.loop-chart circle").Length())
 	}
 }

@@ -102,6 +102,7 @@ type Server struct {
 	outage      *outageLog
 	tokens      TokenStore
 	drills      DrillStore
+	loops       LoopStore
 	now         func() time.Time
 	scheduler   srs.Scheduler
 
@@ -161,6 +162,10 @@ func New(o Options) (*Server, error) {
 		}
 		o.Drills = ds
 	}
+	loops, ok := o.Drills.(LoopStore)
+	if !ok {
+		return nil, fmt.Errorf("the store does not support full loops")
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -193,7 +198,7 @@ func New(o Options) (*Server, error) {
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
-		drills: o.Drills, scheduler: srs.NewScheduler(),
+		drills: o.Drills, loops: loops, scheduler: srs.NewScheduler(),
 	}
 	clock := o.Now
 	s.now = func() time.Time { return clock().UTC().Truncate(time.Microsecond) }

@@ -46,11 +46,21 @@ type DrillCard struct {
 	SnoozedUntil *time.Time `json:"snoozed_until,omitempty"`
 }
 
-// DrillSet is a timed set of drills.
+// Kinds of drill sets.
+const (
+	SetTimed = "timed" // a timed set of drills
+	SetLoop  = "loop"  // a full loop: drills around a design case
+)
+
+// DrillSet is a timed set of drills, or a full loop: its drills around a
+// design of Case in interview mode.
 type DrillSet struct {
 	ID         int64      `json:"id"`
 	UserID     int64      `json:"-"`
+	Kind       string     `json:"kind"`
 	Drills     []string   `json:"drills"`
+	Case       string     `json:"case,omitempty"`
+	DesignID   *int64     `json:"design_id,omitempty"`
 	StartedAt  time.Time  `json:"started_at"`
 	Deadline   time.Time  `json:"deadline"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
@@ -385,14 +395,23 @@ func (s *Store) ChangeDrillCard(ctx context.Context, userID int64, slug string, 
 
 // CreateDrillSet stores a new timed set of the user's and returns it.
 func (s *Store) CreateDrillSet(ctx context.Context, userID int64, drills []string, started, deadline time.Time) (*DrillSet, error) {
-	b, err := json.Marshal(drills)
+	return s.createSet(ctx, &DrillSet{UserID: userID, Kind: SetTimed, Drills: drills, StartedAt: started.UTC(), Deadline: deadline.UTC()})
+}
+
+// CreateLoop stores a new full loop of the user's, of these drills and a
+// design of the case, and returns it.
+func (s *Store) CreateLoop(ctx context.Context, userID int64, drills []string, caseSlug string, started, deadline time.Time) (*DrillSet, error) {
+	return s.createSet(ctx, &DrillSet{UserID: userID, Kind: SetLoop, Drills: drills, Case: caseSlug, StartedAt: started.UTC(), Deadline: deadline.UTC()})
+}
+
+func (s *Store) createSet(ctx context.Context, set *DrillSet) (*DrillSet, error) {
+	b, err := json.Marshal(set.Drills)
 	if err != nil {
 		return nil, err
 	}
-	set := &DrillSet{UserID: userID, Drills: drills, StartedAt: started.UTC(), Deadline: deadline.UTC()}
 	err = s.tx(ctx, func(tx *sqlx.Tx) error {
-		set.ID, err = insert(ctx, tx, `INSERT INTO drill_sets (user_id, drills, started_at, deadline) VALUES (?, ?, ?, ?)`,
-			userID, string(b), set.StartedAt, set.Deadline)
+		set.ID, err = insert(ctx, tx, `INSERT INTO drill_sets (user_id, kind, drills, case_slug, started_at, deadline) VALUES (?, ?, ?, ?, ?, ?)`,
+			set.UserID, set.Kind, string(b), set.Case, set.StartedAt, set.Deadline)
 		return err
 	})
 	if err != nil {
@@ -402,18 +421,25 @@ func (s *Store) CreateDrillSet(ctx context.Context, userID int64, drills []strin
 }
 
 type setRow struct {
-	ID         int64        `db:"id"`
-	UserID     int64        `db:"user_id"`
-	Drills     string       `db:"drills"`
-	StartedAt  time.Time    `db:"started_at"`
-	Deadline   time.Time    `db:"deadline"`
-	FinishedAt sql.NullTime `db:"finished_at"`
+	ID         int64         `db:"id"`
+	UserID     int64         `db:"user_id"`
+	Kind       string        `db:"kind"`
+	Drills     string        `db:"drills"`
+	Case       string        `db:"case_slug"`
+	DesignID   sql.NullInt64 `db:"design_id"`
+	StartedAt  time.Time     `db:"started_at"`
+	Deadline   time.Time     `db:"deadline"`
+	FinishedAt sql.NullTime  `db:"finished_at"`
 }
 
-const setColumns = "id, user_id, drills, started_at, deadline, finished_at"
+const setColumns = "id, user_id, kind, drills, case_slug, design_id, started_at, deadline, finished_at"
 
 func (r setRow) set() (*DrillSet, error) {
-	out := &DrillSet{ID: r.ID, UserID: r.UserID, StartedAt: r.StartedAt.UTC(), Deadline: r.Deadline.UTC()}
+	out := &DrillSet{ID: r.ID, UserID: r.UserID, Kind: r.Kind, Case: r.Case, StartedAt: r.StartedAt.UTC(), Deadline: r.Deadline.UTC()}
+	if r.DesignID.Valid {
+		id := r.DesignID.Int64
+		out.DesignID = &id
+	}
 	if err := json.Unmarshal([]byte(r.Drills), &out.Drills); err != nil {
 		return nil, fmt.Errorf("drill set %d: %w", r.ID, err)
 	}
@@ -466,6 +492,36 @@ func (s *Store) FinishDrillSet(ctx context.Context, userID, id int64, at time.Ti
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// SetLoopDesign links the user's design to their loop id, once: a loop
+// that has a design already is ErrConflict; another user's loop or design,
+// or none, is ErrNotFound.
+func (s *Store) SetLoopDesign(ctx context.Context, userID, id, designID int64) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var own int
+		if err := tx.GetContext(ctx, &own, tx.Rebind(`SELECT COUNT(*) FROM designs WHERE id = ? AND user_id = ?`), designID, userID); err != nil {
+			return err
+		}
+		if own == 0 {
+			return ErrNotFound
+		}
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE drill_sets SET design_id = ? WHERE id = ? AND user_id = ? AND kind = ? AND design_id IS NULL`), designID, id, userID, SetLoop)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var exists int
+			if err := tx.GetContext(ctx, &exists, tx.Rebind(`SELECT COUNT(*) FROM drill_sets WHERE id = ? AND user_id = ? AND kind = ?`), id, userID, SetLoop); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return ErrNotFound
+			}
+			return ErrConflict
 		}
 		return nil
 	})

@@ -183,5 +183,39 @@ func TestDrillSets(t *testing.T) {
 		if list, _ := s.DrillSets(ctx, ann.ID); len(list) != 1 {
 			t.Fatalf("sets: %d", len(list))
 		}
+
+		// A loop: its case, and its design linked once.
+		loop, err := s.CreateLoop(ctx, ann.ID, []string{"a", "b"}, "artwork-personalization", t0, t0.Add(time.Hour))
+		if err != nil || loop.Kind != store.SetLoop {
+			t.Fatalf("create loop %+v, %v", loop, err)
+		}
+		d := newDesign(ann.ID)
+		if err := s.CreateDesign(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		bd := newDesign(bob.ID)
+		s.CreateDesign(ctx, bd)
+		if err := s.SetLoopDesign(ctx, ann.ID, loop.ID, bd.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("link bob's design: %v", err)
+		}
+		if err := s.SetLoopDesign(ctx, bob.ID, loop.ID, bd.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("bob links to ann's loop: %v", err)
+		}
+		if err := s.SetLoopDesign(ctx, ann.ID, set.ID, d.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("link a design to a timed set: %v", err)
+		}
+		if err := s.SetLoopDesign(ctx, ann.ID, loop.ID, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetLoopDesign(ctx, ann.ID, loop.ID, d.ID); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("link twice: %v", err)
+		}
+		got, _ = s.DrillSet(ctx, ann.ID, loop.ID)
+		if got.Case != "artwork-personalization" || got.DesignID == nil || *got.DesignID != d.ID || got.Kind != store.SetLoop {
+			t.Fatalf("loop read back %+v", got)
+		}
+		if got, _ := s.DrillSet(ctx, ann.ID, set.ID); got.Kind != store.SetTimed || got.DesignID != nil {
+			t.Fatalf("timed set read back %+v", got)
+		}
 	})
 }
