@@ -207,7 +207,11 @@ func altWords(s *sentence) int {
 	}
 	// Brackets, innermost first; the text outside them is scanned for
 	// slash runs with the brackets' contents left out.
-	outside := []byte(text)
+	slashes := strings.Contains(text, " / ")
+	var outside []byte
+	if slashes {
+		outside = []byte(text)
+	}
 	for i := 0; i < len(text); i++ {
 		if text[i] != '(' {
 			continue
@@ -220,10 +224,13 @@ func altWords(s *sentence) int {
 		if namesList(inner, ",;/") {
 			count(i+1, i+1+j)
 		}
-		for k := i; k <= i+1+j; k++ {
+		for k := i; slashes && k <= i+1+j; k++ {
 			outside[k] = ' '
 		}
 		i += j + 1
+	}
+	if !slashes {
+		return n
 	}
 	// Spaced slash runs outside brackets: the items between the slashes,
 	// and the one word on the far side of the first and the last.
@@ -274,29 +281,68 @@ var altProse = setOf(`the a an which who that is are was were be been we it its 
 // namesList reports whether list, split at any of seps, holds at least
 // altItems short items, none with a digit.
 func namesList(list, seps string) bool {
-	items := strings.FieldsFunc(list, func(r rune) bool { return strings.ContainsRune(seps, r) })
-	if len(items) < altItems {
-		return false
-	}
-	for _, it := range items {
-		if !altItem(it) {
-			return false
+	items := 0
+	for rest := list; ; {
+		i := strings.IndexAny(rest, seps)
+		it := rest
+		if i >= 0 {
+			it = rest[:i]
 		}
+		if strings.TrimSpace(it) != "" {
+			if !altItem(it) {
+				return false
+			}
+			items++
+		}
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
 	}
-	return true
+	return items >= altItems
 }
 
 // altItem reports whether it reads as one named alternative: a few words,
 // no figure, no words of a phrase.
 func altItem(it string) bool {
-	w := strings.Fields(it)
-	if len(w) == 0 || len(w) > altItemMax || strings.ContainsAny(it, "0123456789") {
+	if strings.ContainsAny(it, "0123456789") {
 		return false
 	}
-	for _, x := range w {
-		if altProse[strings.ToLower(x)] {
+	words := 0
+	for rest := it; ; {
+		rest = strings.TrimLeft(rest, " \t\n")
+		if rest == "" {
+			break
+		}
+		e := strings.IndexAny(rest, " \t\n")
+		w := rest
+		if e >= 0 {
+			w = rest[:e]
+		}
+		words++
+		if words > altItemMax || altProseWord(w) {
 			return false
 		}
+		if e < 0 {
+			break
+		}
+		rest = rest[e:]
 	}
-	return true
+	return words > 0
+}
+
+// altProseWord reports whether w, in any letter case, is in altProse.
+func altProseWord(w string) bool {
+	if len(w) > 6 {
+		return false // every word of altProse is short
+	}
+	var buf [6]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return altProse[string(buf[:len(w)])]
 }
