@@ -115,9 +115,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("casebench is serving", "url", scheme+"://"+ln.Addr().String(), "db", st.Dialect(),
 		"cases", len(cat.Cases), "startup", time.Since(start).Round(time.Millisecond))
-	// Rubrics compile when first used; compiling them all now, while the
-	// first pages are served, keeps the first check from waiting.
-	go cat.Compile()
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {
