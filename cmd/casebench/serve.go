@@ -69,7 +69,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if cfg.MemoryLimit > 0 && e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimit) << 20)
 	}
-	// The cases load while the database opens and migrates.
+	// The cases load while the database opens and migrates. Reading them
+	// makes much short-lived garbage: the collector runs less often until
+	// they are read (the memory limit still holds).
+	gc := debug.SetGCPercent(400)
 	var (
 		st     *store.Store
 		stErr  error
@@ -81,6 +84,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}()
 	cat, err := loadCatalog(cfg)
 	<-opened
+	debug.SetGCPercent(gc)
 	if stErr == nil {
 		defer st.Close()
 	}
@@ -115,9 +119,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("casebench is serving", "url", scheme+"://"+ln.Addr().String(), "db", st.Dialect(),
 		"cases", len(cat.Cases), "startup", time.Since(start).Round(time.Millisecond))
-	// Rubrics compile when first used; compiling them all now, while the
-	// first pages are served, keeps the first check from waiting.
-	go cat.Compile()
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

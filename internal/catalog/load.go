@@ -276,8 +276,11 @@ func load(fsys fs.FS, root string, deep bool) (*Catalog, error) {
 
 // Compile compiles the rubric of every case and drill that is not compiled
 // yet; each is otherwise compiled when it is first used. The server calls
-// it in the background once it is serving, so that no first check waits.
+// it in the background as it starts, so that no first check waits.
 func (c *Catalog) Compile() {
+	if c == nil {
+		return
+	}
 	for _, k := range c.Cases {
 		k.Engine.Compile()
 	}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:generate go run gen_wordnet.go
@@ -42,7 +43,14 @@ type Lexicon struct {
 	synsetLines []string // "TAG word word ...", read on first use
 	synOnce     sync.Once
 	synonyms    map[string][]string // word to the other words of its first senses
+
+	forms  sync.Map     // lemma to its forms, as Forms worked them out
+	nforms atomic.Int64 // entries of forms, at most maxForms
 }
+
+// maxForms bounds the lemmas whose forms are kept: rubrics use a few
+// thousand words.
+const maxForms = 1 << 16
 
 var (
 	once sync.Once
@@ -197,6 +205,20 @@ var detach = []struct {
 // ("optimize": "optimise", "optimised", ...). A word WordNet does not
 // know gets plural and verb forms, since case packs name new words.
 func (l *Lexicon) Forms(lemma string) []string {
+	if f, ok := l.forms.Load(lemma); ok {
+		return slices.Clone(f.([]string))
+	}
+	out := l.forms1(lemma)
+	if l.nforms.Load() < maxForms {
+		if _, had := l.forms.LoadOrStore(lemma, slices.Clone(out)); !had {
+			l.nforms.Add(1)
+		}
+	}
+	return out
+}
+
+// forms1 works out what Forms returns.
+func (l *Lexicon) forms1(lemma string) []string {
 	out := []string{lemma}
 	add := func(s string) { out = appendNew(out, s) }
 	p := l.PartsOfSpeech(lemma)

@@ -77,6 +77,9 @@ type vocab struct {
 	short  []prefixTerm
 	next   termID
 	byKey  map[string]termID // "=keep", "*random", "~keep" to its term
+	// syntaxOnly keeps terms without the words they match: enough to
+	// check a form, which term never refuses.
+	syntaxOnly bool
 }
 
 func newVocab() *vocab {
@@ -129,6 +132,9 @@ func (v *vocab) term(lx *lexicon.Lexicon, w string) termID {
 	id := v.next
 	v.next++
 	v.byKey[key] = id
+	if v.syntaxOnly {
+		return id
+	}
 	addWord := func(s string) {
 		if !slices.Contains(v.words[s], id) {
 			v.words[s] = append(v.words[s], id)
@@ -265,7 +271,9 @@ func patternWords(alt string) []string {
 
 // ValidateForm reports whether s is a well-formed phrase or pattern.
 func ValidateForm(s string) error {
-	_, err := compileForm(newVocab(), lexicon.Default(), s)
+	v := newVocab()
+	v.syntaxOnly = true
+	_, err := compileForm(v, lexicon.Default(), s)
 	return err
 }
 

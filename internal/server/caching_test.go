@@ -11,10 +11,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/casebench/casebench/internal/auth"
 	"github.com/casebench/casebench/internal/store"
 	"github.com/casebench/casebench/internal/store/storetest"
 	"github.com/casebench/casebench/web"
@@ -321,21 +323,43 @@ func TestFingerprintedAssets(t *testing.T) {
 // TestSignedInPageQueries holds a signed-in page to two statements for the
 // session, the user and the navigation counts (the case page needs nothing
 // else), and the editor to one more, for its design; a page writes nothing
-// to the session store.
+// to the session store. On SQLite a page that follows another with no write
+// between reads the session and the user from memory: none of them; the
+// editor reads only its design's version. (The store's clock stands still,
+// so that what is kept stays fresh however slowly the test runs.)
 func TestSignedInPageQueries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		a := newAppOn(t, st)
 		ann := a.signup("ann")
 		editor := startDesign(t, ann, "homepage-recommendations")
+		at := time.Now()
+		st.SetClock(func() time.Time { return at })
+		kept := int64(2)
+		if st.Dialect() == store.SQLite {
+			kept = 0
+		}
+		u, err := st.UserByName(t.Context(), "ann")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann.send("/", nil) // what was kept before the clock stopped is read again
 		for _, tc := range []struct {
-			path string
-			want int64
+			path  string
+			write bool // write to the database first
+			want  int64
 		}{
-			{"/cases/homepage-recommendations", 2},
-			{"/", 2},
-			{editor, 3},
-			{editor, 3}, // cached: the design's version is read, not its content
+			{"/cases/homepage-recommendations", false, kept},
+			{"/", false, kept},
+			{editor, false, 1 + kept},
+			{editor, false, 1 + kept}, // cached: the design's version is read, not its content
+			{"/", true, 2},            // the first page after a write reads the database
+			{"/", false, kept},
 		} {
+			if tc.write {
+				if err := st.SetRole(t.Context(), u.ID, auth.RoleMember); err != nil {
+					t.Fatal(err)
+				}
+			}
 			before := st.Statements()
 			r := ann.send(tc.path, nil)
 			wantStatus(t, r, http.StatusOK)
@@ -345,6 +369,48 @@ func TestSignedInPageQueries(t *testing.T) {
 			if n := st.Statements() - before; n != tc.want {
 				t.Errorf("GET %s ran %d statements, want %d", tc.path, n, tc.want)
 			}
+		}
+	})
+}
+
+// TestSignedInPagesSeeWritesAtOnce checks that what a signed-in page keeps
+// of the session and the user never outlives a write: a role change shows
+// on the next page, and after signing out the old session cookie signs no
+// one in, on the same server, at once (the store's clock stands still, so
+// only the write can make the kept session stale).
+func TestSignedInPagesSeeWritesAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		a := newAppOn(t, st)
+		ann := a.signup("ann")
+		at := time.Now()
+		st.SetClock(func() time.Time { return at })
+		for range 2 {
+			if r := ann.send("/", nil); strings.Contains(string(r.body), `href="/mentor"`) || !strings.Contains(string(r.body), ">ann<") {
+				t.Fatal("before the role change: not signed in as ann, or a mentor already")
+			}
+		}
+		u, err := st.UserByName(t.Context(), "ann")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetRole(t.Context(), u.ID, auth.RoleMentor); err != nil {
+			t.Fatal(err)
+		}
+		if r := ann.send("/", nil); !strings.Contains(string(r.body), `href="/mentor"`) {
+			t.Error("the page right after the role change does not show the mentor's link")
+		}
+		// A second browser holding ann's session cookie.
+		other := a.client()
+		base, _ := url.Parse(a.srv.URL)
+		other.http.Jar.SetCookies(base, ann.http.Jar.Cookies(base))
+		if r := other.send("/", nil); !strings.Contains(string(r.body), ">ann<") {
+			t.Fatal("the copied session cookie does not sign ann in")
+		}
+		ann.post("/logout", nil)
+		r := other.send("/", nil)
+		wantStatus(t, r, http.StatusOK)
+		if strings.Contains(string(r.body), ">ann<") {
+			t.Error("after signing out, the old session cookie still signs ann in")
 		}
 	})
 }

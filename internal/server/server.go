@@ -243,6 +243,9 @@ func New(o Options) (*Server, error) {
 	// The hash an unknown name's login is checked against is made a little
 	// after start, off the path to the first page.
 	time.AfterFunc(time.Second, auth.WarmDummy)
+	// Rubrics compile when first used; compiling them all now, while the
+	// first pages are served, keeps the first check from waiting.
+	go o.Catalog.Compile()
 	go func() {
 		if err := v.warmCases(); err != nil {
 			s.log.Error("case page", "err", err)

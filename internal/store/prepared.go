@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -62,6 +63,15 @@ func (ss sessionStore) Find(token string) ([]byte, bool, error) {
 }
 
 func (ss sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	c := ss.s.cache
+	var writes int64
+	var now time.Time
+	if c != nil {
+		writes, now = ss.s.writes.Load(), ss.s.now()
+		if b, ok := c.session(token, writes, now); ok {
+			return slices.Clone(b), true, nil
+		}
+	}
 	var b []byte
 	err := ss.s.row(ctx, ss.query, token).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -69,6 +79,9 @@ func (ss sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	}
 	if err != nil {
 		return nil, false, err
+	}
+	if c != nil {
+		c.keepSession(token, slices.Clone(b), writes, now)
 	}
 	return b, true, nil
 }

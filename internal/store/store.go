@@ -52,7 +52,9 @@ type Store struct {
 	dialect    string
 	now        func() time.Time
 	statements *atomic.Int64
-	stmts      sync.Map // query -> *sqlx.Stmt, see prepared
+	writes     *atomic.Int64 // writes done, see countingConnector
+	stmts      sync.Map      // query -> *sqlx.Stmt, see prepared
+	cache      *readCache    // SQLite only: see readCache
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -77,11 +79,11 @@ func SQLiteDSN(path string) string {
 // Open connects to dsn: a postgres:// URL, or otherwise a SQLite file path.
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, statements: new(atomic.Int64)}
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, statements: new(atomic.Int64), writes: new(atomic.Int64)}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
-		s.db, err = openCounted("pgx", dsn, s.statements)
+		s.db, err = openCounted("pgx", dsn, s.statements, s.writes)
 		if err == nil {
 			s.db.SetMaxOpenConns(16)
 			s.db.SetMaxIdleConns(16)
@@ -89,7 +91,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 	} else {
 		s.dialect = SQLite
-		s.db, err = openCounted("sqlite", SQLiteDSN(dsn), s.statements)
+		s.db, err = openCounted("sqlite", SQLiteDSN(dsn), s.statements, s.writes)
+		// One process owns a SQLite file: what a signed-in page reads
+		// can be kept for a moment (PostgreSQL may have several servers).
+		s.cache = newReadCache()
 		if err == nil {
 			s.db.SetMaxOpenConns(8)
 			s.db.SetMaxIdleConns(8)
@@ -108,8 +113,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 // openCounted opens dsn with the registered driver, counting every
-// statement its connections run in n. Nothing is connected yet.
-func openCounted(driverName, dsn string, n *atomic.Int64) (*sqlx.DB, error) {
+// statement its connections run in n and every write in w. Nothing is
+// connected yet.
+func openCounted(driverName, dsn string, n, w *atomic.Int64) (*sqlx.DB, error) {
 	probe, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err
@@ -120,7 +126,7 @@ func openCounted(driverName, dsn string, n *atomic.Int64) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlx.NewDb(sql.OpenDB(countingConnector{Connector: conn, n: n}), driverName), nil
+	return sqlx.NewDb(sql.OpenDB(countingConnector{Connector: conn, n: n, w: w}), driverName), nil
 }
 
 // Statements returns how many statements the store's connections have run

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -51,7 +52,16 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*auth.User, error) {
 
 // UserWithCounts returns the user with that id and the counts their
 // navigation bar shows, in one query, or ErrNotFound.
+// On SQLite they may come from what an earlier page read (see readCache).
 func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCounts, error) {
+	var writes int64
+	var now time.Time
+	if s.cache != nil {
+		writes, now = s.writes.Load(), s.now()
+		if u, nav, ok := s.cache.user(id, writes, now); ok {
+			return u, nav, nil
+		}
+	}
 	var u auth.User
 	var nav NavCounts
 	err := s.row(ctx, `SELECT `+userColumns+`, `+navCountColumns+` FROM users WHERE id = ?`, append(navCountArgs(id, s.now()), id)...).
@@ -61,6 +71,9 @@ func (s *Store) UserWithCounts(ctx context.Context, id int64) (*auth.User, NavCo
 	}
 	if err != nil {
 		return nil, NavCounts{}, err
+	}
+	if s.cache != nil {
+		s.cache.keepUser(&u, nav, writes, now)
 	}
 	return &u, nav, nil
 }
