@@ -52,138 +52,124 @@ func TestBrowserDrills(t *testing.T) {
 	clock := newTestClock()
 	a := newDrillApp(t, clock)
 	ctx := newBrowser(t)
-	for _, vp := range []struct {
-		name  string
-		width int
-		phone bool
-	}{{"desktop", 1280, false}, {"phone", 390, true}} {
-		t.Run(vp.name, func(t *testing.T) {
-			if vp.phone {
-				do(t, ctx, "a phone", phone())
+	onDesktopAndPhone(t, ctx, func(t *testing.T, vp viewport) {
+		user := "drill_" + vp.name
+		loginAs(t, ctx, a, "")
+		do(t, ctx, "sign up",
+			signUpTo(a, user, "/drills/l1-vs-l2"),
+			chromedp.WaitVisible(css(`#drill-form`)),
+		)
+		if n := get(t, ctx, "reference before", chromedp.Evaluate[int](`document.querySelectorAll("#reference").length`)); n != 0 {
+			t.Fatal("the reference shows before the first attempt")
+		}
+		noSideScroll(t, ctx, "drill page", vp.width)
+
+		// A wrong answer: the report flags the misconception, quoting it.
+		do(t, ctx, "answer and check",
+			chromedp.SendKeys(css(`textarea[name="answer"]`), "L2 regularisation makes the weights exactly zero, so it picks features. L1 only shrinks them."),
+			chromedp.Click(css(`#check-button`)),
+			chromedp.WaitVisible(css(`#report`)),
+		)
+		flags := get(t, ctx, "red flags", chromedp.Text(css(`#red-flags`)))
+		if !strings.Contains(flags, "exactly zero") {
+			t.Fatalf("the report's red flags do not quote the answer: %q", flags)
+		}
+		score := get(t, ctx, "score", chromedp.Text(css(`#score`)))
+		proposed := get(t, ctx, "proposed", chromedp.Text(css(`#proposed`)))
+		t.Logf("%s: the wrong answer scored %s and proposed %s", vp.name, score, proposed)
+		do(t, ctx, "the reference is shown", chromedp.WaitVisible(css(`#reference`)))
+		noSideScroll(t, ctx, "report", vp.width)
+		screenshot(t, ctx, "drill-report-"+vp.name, true)
+
+		// Re-rate it hard; the page says so.
+		do(t, ctx, "rate hard", chromedp.Click(css(`#rate-form button[value="hard"]`)))
+		waitFor(t, ctx, "the rating becomes hard", `#rate-form button.primary[value="hard"]`)
+		if got := get(t, ctx, "rating", chromedp.Text(css(`#rating-now`))); got != "hard" {
+			t.Fatalf("rating after re-rating: %q", got)
+		}
+
+		// Not due yet; due once the clock passes the card's due time.
+		do(t, ctx, "due page", chromedp.Navigate(a.srv.URL+"/drills/due"), chromedp.WaitVisible(css(`#due-count`)))
+		if n := get(t, ctx, "due rows", chromedp.Evaluate[int](`document.querySelectorAll("#due .due-row").length`)); n != 0 {
+			t.Fatalf("%d drills due right after the attempt", n)
+		}
+		card := cardOf(t, a, user, "l1-vs-l2")
+		clock.Advance(card.Due.Sub(clock.Now()) + time.Minute)
+		do(t, ctx, "due page later", chromedp.Reload(), chromedp.WaitVisible(css(`#due .due-row`)))
+		if nav := get(t, ctx, "nav", chromedp.Text(css(`#nav-due`))); !strings.Contains(nav, "1 due") {
+			t.Fatalf("the navigation shows %q, want 1 due", nav)
+		}
+		if row := get(t, ctx, "due row", chromedp.Text(css(`#due .due-row`))); !strings.Contains(row, "L1") {
+			t.Fatalf("due row %q", row)
+		}
+		noSideScroll(t, ctx, "due page", vp.width)
+		screenshot(t, ctx, "drills-due-"+vp.name, false)
+
+		// A SQL drill's Run shows the result table.
+		ref, _ := a.cat.Drill("plan-mix")
+		do(t, ctx, "run a query",
+			chromedp.Navigate(a.srv.URL+"/drills/plan-mix"),
+			chromedp.WaitVisible(css(`#run-button`)),
+			chromedp.SetValue(css(`textarea[name="sql"]`), ref.Reference.SQL),
+			chromedp.Click(css(`#run-button`)),
+			chromedp.WaitVisible(css(`#run-result table`)),
+		)
+		if n := get(t, ctx, "result rows", chromedp.Evaluate[int](`document.querySelectorAll("#run-result tbody tr").length`)); n == 0 {
+			t.Fatal("Run shows no rows")
+		}
+		noSideScroll(t, ctx, "SQL run", vp.width)
+
+		// A timed set: five drills, the clock, then the report.
+		do(t, ctx, "start a set",
+			chromedp.Navigate(a.srv.URL+"/drills/sets"),
+			chromedp.WaitVisible(css(`#start-set button`)),
+			chromedp.Click(css(`#start-set button`)),
+		)
+		waitFor(t, ctx, "the set page", "#clock")
+		get(t, ctx, "set clock ticking", chromedp.Poll[bool](`/^2\d:\d\d left$/.test(document.getElementById("clock-time").textContent)`))
+		if first := get(t, ctx, "first drill", chromedp.Text(css(`#set-drill`))); !strings.Contains(first, "L1") {
+			t.Fatalf("the due drill does not come first: %q", first)
+		}
+		noSideScroll(t, ctx, "set page", vp.width)
+		screenshot(t, ctx, "drill-set-"+vp.name, false)
+		for i := 0; i < 5; i++ {
+			action := get(t, ctx, "form action", chromedp.Evaluate[string](`document.getElementById("drill-form").getAttribute("action")`))
+			d, ok := a.cat.Drill(strings.TrimPrefix(action, "/drills/"))
+			if !ok {
+				t.Fatalf("the set's form posts to %s", action)
+			}
+			steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name="answer"]`), d.Reference.Answer)}
+			if d.Reference.SQL != "" {
+				steps = append(steps, chromedp.SetValue(css(`textarea[name="sql"]`), d.Reference.SQL))
+			}
+			next := `#clock`
+			if i == 4 {
+				next = `#set-table`
+			}
+			steps = append(steps, chromedp.Click(css(`#check-button`)))
+			do(t, ctx, fmt.Sprintf("answer drill %d of the set (%s)", i+1, d.Slug), steps...)
+			if i < 4 {
+				waitFor(t, ctx, "the next drill of the set", fmt.Sprintf(`#set-steps li.done:nth-child(%d)`, i+1))
 			} else {
-				do(t, ctx, "a desktop", chromedp.EmulateViewport(1280, 900))
+				waitFor(t, ctx, "the set report", next)
 			}
-			user := "drill_" + vp.name
-			loginAs(t, ctx, a, "")
-			do(t, ctx, "sign up",
-				chromedp.Navigate(a.srv.URL+"/signup?next=/drills/l1-vs-l2"),
-				chromedp.SendKeys(css(`input[name="name"]`), user),
-				chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
-				chromedp.Click(css(`form.stack button`)),
-				chromedp.WaitVisible(css(`#drill-form`)),
-			)
-			if n := get(t, ctx, "reference before", chromedp.Evaluate[int](`document.querySelectorAll("#reference").length`)); n != 0 {
-				t.Fatal("the reference shows before the first attempt")
-			}
-			noSideScroll(t, ctx, "drill page", vp.width)
+		}
+		rows := get(t, ctx, "set report rows", chromedp.Evaluate[int](`document.querySelectorAll("#set-table tbody tr").length`))
+		reports := get(t, ctx, "set reports", chromedp.Evaluate[int](`document.querySelectorAll(".set-item #report").length`))
+		summary := get(t, ctx, "set summary", chromedp.Text(css(`#set-summary`)))
+		if rows != 5 || reports != 5 || !strings.Contains(summary, "5 of 5 answered") {
+			t.Fatalf("set report: %d rows, %d reports, %q", rows, reports, summary)
+		}
+		t.Logf("%s: %s", vp.name, summary)
+		noSideScroll(t, ctx, "set report", vp.width)
+		screenshot(t, ctx, "drill-set-report-"+vp.name, true)
 
-			// A wrong answer: the report flags the misconception, quoting it.
-			do(t, ctx, "answer and check",
-				chromedp.SendKeys(css(`textarea[name="answer"]`), "L2 regularisation makes the weights exactly zero, so it picks features. L1 only shrinks them."),
-				chromedp.Click(css(`#check-button`)),
-				chromedp.WaitVisible(css(`#report`)),
-			)
-			flags := get(t, ctx, "red flags", chromedp.Text(css(`#red-flags`)))
-			if !strings.Contains(flags, "exactly zero") {
-				t.Fatalf("the report's red flags do not quote the answer: %q", flags)
-			}
-			score := get(t, ctx, "score", chromedp.Text(css(`#score`)))
-			proposed := get(t, ctx, "proposed", chromedp.Text(css(`#proposed`)))
-			t.Logf("%s: the wrong answer scored %s and proposed %s", vp.name, score, proposed)
-			do(t, ctx, "the reference is shown", chromedp.WaitVisible(css(`#reference`)))
-			noSideScroll(t, ctx, "report", vp.width)
-			screenshot(t, ctx, "drill-report-"+vp.name, true)
-
-			// Re-rate it hard; the page says so.
-			do(t, ctx, "rate hard", chromedp.Click(css(`#rate-form button[value="hard"]`)))
-			waitFor(t, ctx, "the rating becomes hard", `#rate-form button.primary[value="hard"]`)
-			if got := get(t, ctx, "rating", chromedp.Text(css(`#rating-now`))); got != "hard" {
-				t.Fatalf("rating after re-rating: %q", got)
-			}
-
-			// Not due yet; due once the clock passes the card's due time.
-			do(t, ctx, "due page", chromedp.Navigate(a.srv.URL+"/drills/due"), chromedp.WaitVisible(css(`#due-count`)))
-			if n := get(t, ctx, "due rows", chromedp.Evaluate[int](`document.querySelectorAll("#due .due-row").length`)); n != 0 {
-				t.Fatalf("%d drills due right after the attempt", n)
-			}
-			card := cardOf(t, a, user, "l1-vs-l2")
-			clock.Advance(card.Due.Sub(clock.Now()) + time.Minute)
-			do(t, ctx, "due page later", chromedp.Reload(), chromedp.WaitVisible(css(`#due .due-row`)))
-			if nav := get(t, ctx, "nav", chromedp.Text(css(`#nav-due`))); !strings.Contains(nav, "1 due") {
-				t.Fatalf("the navigation shows %q, want 1 due", nav)
-			}
-			if row := get(t, ctx, "due row", chromedp.Text(css(`#due .due-row`))); !strings.Contains(row, "L1") {
-				t.Fatalf("due row %q", row)
-			}
-			noSideScroll(t, ctx, "due page", vp.width)
-			screenshot(t, ctx, "drills-due-"+vp.name, false)
-
-			// A SQL drill's Run shows the result table.
-			ref, _ := a.cat.Drill("plan-mix")
-			do(t, ctx, "run a query",
-				chromedp.Navigate(a.srv.URL+"/drills/plan-mix"),
-				chromedp.WaitVisible(css(`#run-button`)),
-				chromedp.SetValue(css(`textarea[name="sql"]`), ref.Reference.SQL),
-				chromedp.Click(css(`#run-button`)),
-				chromedp.WaitVisible(css(`#run-result table`)),
-			)
-			if n := get(t, ctx, "result rows", chromedp.Evaluate[int](`document.querySelectorAll("#run-result tbody tr").length`)); n == 0 {
-				t.Fatal("Run shows no rows")
-			}
-			noSideScroll(t, ctx, "SQL run", vp.width)
-
-			// A timed set: five drills, the clock, then the report.
-			do(t, ctx, "start a set",
-				chromedp.Navigate(a.srv.URL+"/drills/sets"),
-				chromedp.WaitVisible(css(`#start-set button`)),
-				chromedp.Click(css(`#start-set button`)),
-			)
-			waitFor(t, ctx, "the set page", "#clock")
-			get(t, ctx, "set clock ticking", chromedp.Poll[bool](`/^2\d:\d\d left$/.test(document.getElementById("clock-time").textContent)`))
-			if first := get(t, ctx, "first drill", chromedp.Text(css(`#set-drill`))); !strings.Contains(first, "L1") {
-				t.Fatalf("the due drill does not come first: %q", first)
-			}
-			noSideScroll(t, ctx, "set page", vp.width)
-			screenshot(t, ctx, "drill-set-"+vp.name, false)
-			for i := 0; i < 5; i++ {
-				action := get(t, ctx, "form action", chromedp.Evaluate[string](`document.getElementById("drill-form").getAttribute("action")`))
-				d, ok := a.cat.Drill(strings.TrimPrefix(action, "/drills/"))
-				if !ok {
-					t.Fatalf("the set's form posts to %s", action)
-				}
-				steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name="answer"]`), d.Reference.Answer)}
-				if d.Reference.SQL != "" {
-					steps = append(steps, chromedp.SetValue(css(`textarea[name="sql"]`), d.Reference.SQL))
-				}
-				next := `#clock`
-				if i == 4 {
-					next = `#set-table`
-				}
-				steps = append(steps, chromedp.Click(css(`#check-button`)))
-				do(t, ctx, fmt.Sprintf("answer drill %d of the set (%s)", i+1, d.Slug), steps...)
-				if i < 4 {
-					waitFor(t, ctx, "the next drill of the set", fmt.Sprintf(`#set-steps li.done:nth-child(%d)`, i+1))
-				} else {
-					waitFor(t, ctx, "the set report", next)
-				}
-			}
-			rows := get(t, ctx, "set report rows", chromedp.Evaluate[int](`document.querySelectorAll("#set-table tbody tr").length`))
-			reports := get(t, ctx, "set reports", chromedp.Evaluate[int](`document.querySelectorAll(".set-item #report").length`))
-			summary := get(t, ctx, "set summary", chromedp.Text(css(`#set-summary`)))
-			if rows != 5 || reports != 5 || !strings.Contains(summary, "5 of 5 answered") {
-				t.Fatalf("set report: %d rows, %d reports, %q", rows, reports, summary)
-			}
-			t.Logf("%s: %s", vp.name, summary)
-			noSideScroll(t, ctx, "set report", vp.width)
-			screenshot(t, ctx, "drill-set-report-"+vp.name, true)
-
-			do(t, ctx, "progress", chromedp.Navigate(a.srv.URL+"/drills/progress"), chromedp.WaitVisible(css(`svg.drill-chart`)))
-			noSideScroll(t, ctx, "progress", vp.width)
-			screenshot(t, ctx, "drill-progress-"+vp.name, false)
-			do(t, ctx, "bank", chromedp.Navigate(a.srv.URL+"/drills"), chromedp.WaitVisible(css(`#drill-filter`)))
-			noSideScroll(t, ctx, "bank", vp.width)
-		})
-	}
+		do(t, ctx, "progress", chromedp.Navigate(a.srv.URL+"/drills/progress"), chromedp.WaitVisible(css(`svg.drill-chart`)))
+		noSideScroll(t, ctx, "progress", vp.width)
+		screenshot(t, ctx, "drill-progress-"+vp.name, false)
+		do(t, ctx, "bank", chromedp.Navigate(a.srv.URL+"/drills"), chromedp.WaitVisible(css(`#drill-filter`)))
+		noSideScroll(t, ctx, "bank", vp.width)
+	})
 }
 
 // TestBrowserFullLoop runs a full loop in the browser: three screening
@@ -193,81 +179,100 @@ func TestBrowserDrills(t *testing.T) {
 func TestBrowserFullLoop(t *testing.T) {
 	a := newDrillApp(t, newTestClock())
 	ctx := newBrowser(t)
-	for _, vp := range []struct {
-		name  string
-		width int
-		phone bool
-	}{{"desktop", 1280, false}, {"phone", 390, true}} {
+	onDesktopAndPhone(t, ctx, func(t *testing.T, vp viewport) {
+		user := "loop_" + vp.name
+		loginAs(t, ctx, a, "")
+		do(t, ctx, "sign up",
+			signUpTo(a, user, "/drills/sets"),
+			chromedp.WaitVisible(css(`#start-loop button`)),
+			chromedp.Click(css(`#start-loop button`)),
+		)
+		waitFor(t, ctx, "the loop page", "#loop-rounds")
+		answer := func(i int) string {
+			action := get(t, ctx, "form action", chromedp.Evaluate[string](`document.getElementById("drill-form").getAttribute("action")`))
+			d, ok := a.cat.Drill(strings.TrimPrefix(action, "/drills/"))
+			if !ok {
+				t.Fatalf("the loop's form posts to %s", action)
+			}
+			steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name="answer"]`), d.Reference.Answer)}
+			if d.Reference.SQL != "" {
+				steps = append(steps, chromedp.SetValue(css(`textarea[name="sql"]`), d.Reference.SQL))
+			}
+			steps = append(steps, chromedp.Click(css(`#check-button`)))
+			do(t, ctx, fmt.Sprintf("answer loop drill %d (%s)", i+1, d.Slug), steps...)
+			return action
+		}
+		for i := 0; i < 5; i++ {
+			if i == 0 {
+				noSideScroll(t, ctx, "loop drill", vp.width)
+			}
+			prev := answer(i)
+			if i < 4 {
+				waitForJS(t, ctx, "the next loop drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
+			}
+		}
+		waitFor(t, ctx, "the design round", "#start-design")
+		do(t, ctx, "start the design", chromedp.Click(css(`#start-design`)))
+		waitFor(t, ctx, "the interview editor", "#clock")
+		loc := get(t, ctx, "editor address", chromedp.Location())
+		id := idOf(t, loc[strings.Index(loc, "/designs/"):])
+		u, _ := a.store.UserByName(t.Context(), user)
+		tok, _ := a.store.CreateToken(t.Context(), u.ID)
+		loop, _ := a.store.DrillSets(t.Context(), u.ID)
+		k, _ := a.cat.Case(loop[0].Case)
+		// A medium design: the reference's framing and data only.
+		half := map[string]any{"framing": k.Reference.Sections["framing"], "data": k.Reference.Sections["data"]}
+		wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", id), tok, map[string]any{"version": 1, "sections": half}), 200)
+		do(t, ctx, "submit the design", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/designs/%d/submit", id)), chromedp.WaitVisible(css(`#confirm-submit-button`)), chromedp.Click(css(`#confirm-submit-button`)))
+		waitFor(t, ctx, "the submitted design's report", "#score")
+		do(t, ctx, "back to the loop", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/drills/loops/%d", loop[0].ID)))
+		waitFor(t, ctx, "the behavioral round", "#drill-form")
+		prev := answer(5)
+		waitForJS(t, ctx, "the last drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
+		answer(6)
+		waitFor(t, ctx, "the loop report", "#loop-scores")
+		rows := get(t, ctx, "round rows", chromedp.Evaluate[int](`document.querySelectorAll("#loop-scores tbody tr").length`))
+		summary := get(t, ctx, "summary", chromedp.Text(css(`#loop-summary`)))
+		next := get(t, ctx, "next", chromedp.Evaluate[int](`document.querySelectorAll("#loop-next li").length`))
+		weak := get(t, ctx, "weakest", chromedp.Evaluate[int](`document.querySelectorAll("#loop-weakest li").length`))
+		if rows != 4 || next < 2 || weak == 0 || !strings.Contains(summary, "the weakest was ML system design") {
+			t.Fatalf("loop report: %d rounds, %d next steps, %d weak items, %q", rows, next, weak, summary)
+		}
+		t.Logf("%s: %s", vp.name, summary)
+		noSideScroll(t, ctx, "loop report", vp.width)
+		screenshot(t, ctx, "loop-report-"+vp.name, true)
+	})
+}
+
+// viewport is one of the screens the drill tests run on.
+type viewport struct {
+	name  string
+	width int
+	phone bool
+}
+
+// onDesktopAndPhone runs steps as a subtest at 1280 px and again on a
+// 390 px phone, in the one browser.
+func onDesktopAndPhone(t *testing.T, ctx browserCtx, steps func(t *testing.T, vp viewport)) {
+	for _, vp := range []viewport{{"desktop", 1280, false}, {"phone", 390, true}} {
 		t.Run(vp.name, func(t *testing.T) {
 			if vp.phone {
 				do(t, ctx, "a phone", phone())
 			} else {
 				do(t, ctx, "a desktop", chromedp.EmulateViewport(1280, 900))
 			}
-			user := "loop_" + vp.name
-			loginAs(t, ctx, a, "")
-			do(t, ctx, "sign up",
-				chromedp.Navigate(a.srv.URL+"/signup?next=/drills/sets"),
-				chromedp.SendKeys(css(`input[name="name"]`), user),
-				chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
-				chromedp.Click(css(`form.stack button`)),
-				chromedp.WaitVisible(css(`#start-loop button`)),
-				chromedp.Click(css(`#start-loop button`)),
-			)
-			waitFor(t, ctx, "the loop page", "#loop-rounds")
-			answer := func(i int) string {
-				action := get(t, ctx, "form action", chromedp.Evaluate[string](`document.getElementById("drill-form").getAttribute("action")`))
-				d, ok := a.cat.Drill(strings.TrimPrefix(action, "/drills/"))
-				if !ok {
-					t.Fatalf("the loop's form posts to %s", action)
-				}
-				steps := []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name="answer"]`), d.Reference.Answer)}
-				if d.Reference.SQL != "" {
-					steps = append(steps, chromedp.SetValue(css(`textarea[name="sql"]`), d.Reference.SQL))
-				}
-				steps = append(steps, chromedp.Click(css(`#check-button`)))
-				do(t, ctx, fmt.Sprintf("answer loop drill %d (%s)", i+1, d.Slug), steps...)
-				return action
-			}
-			for i := 0; i < 5; i++ {
-				if i == 0 {
-					noSideScroll(t, ctx, "loop drill", vp.width)
-				}
-				prev := answer(i)
-				if i < 4 {
-					waitForJS(t, ctx, "the next loop drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
-				}
-			}
-			waitFor(t, ctx, "the design round", "#start-design")
-			do(t, ctx, "start the design", chromedp.Click(css(`#start-design`)))
-			waitFor(t, ctx, "the interview editor", "#clock")
-			loc := get(t, ctx, "editor address", chromedp.Location())
-			id := idOf(t, loc[strings.Index(loc, "/designs/"):])
-			u, _ := a.store.UserByName(t.Context(), user)
-			tok, _ := a.store.CreateToken(t.Context(), u.ID)
-			loop, _ := a.store.DrillSets(t.Context(), u.ID)
-			k, _ := a.cat.Case(loop[0].Case)
-			// A medium design: the reference's framing and data only.
-			half := map[string]any{"framing": k.Reference.Sections["framing"], "data": k.Reference.Sections["data"]}
-			wantStatus(t, a.api("PUT", fmt.Sprintf("/api/v1/designs/%d", id), tok, map[string]any{"version": 1, "sections": half}), 200)
-			do(t, ctx, "submit the design", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/designs/%d/submit", id)), chromedp.WaitVisible(css(`#confirm-submit-button`)), chromedp.Click(css(`#confirm-submit-button`)))
-			waitFor(t, ctx, "the submitted design's report", "#score")
-			do(t, ctx, "back to the loop", chromedp.Navigate(a.srv.URL+fmt.Sprintf("/drills/loops/%d", loop[0].ID)))
-			waitFor(t, ctx, "the behavioral round", "#drill-form")
-			prev := answer(5)
-			waitForJS(t, ctx, "the last drill", "#drill-form", `!!document.getElementById("drill-form") && document.getElementById("drill-form").getAttribute("action") !== `+jsString(prev))
-			answer(6)
-			waitFor(t, ctx, "the loop report", "#loop-scores")
-			rows := get(t, ctx, "round rows", chromedp.Evaluate[int](`document.querySelectorAll("#loop-scores tbody tr").length`))
-			summary := get(t, ctx, "summary", chromedp.Text(css(`#loop-summary`)))
-			next := get(t, ctx, "next", chromedp.Evaluate[int](`document.querySelectorAll("#loop-next li").length`))
-			weak := get(t, ctx, "weakest", chromedp.Evaluate[int](`document.querySelectorAll("#loop-weakest li").length`))
-			if rows != 4 || next < 2 || weak == 0 || !strings.Contains(summary, "the weakest was ML system design") {
-				t.Fatalf("loop report: %d rounds, %d next steps, %d weak items, %q", rows, next, weak, summary)
-			}
-			t.Logf("%s: %s", vp.name, summary)
-			noSideScroll(t, ctx, "loop report", vp.width)
-			screenshot(t, ctx, "loop-report-"+vp.name, true)
+			steps(t, vp)
 		})
 	}
+}
+
+// signUpTo signs name up, from a browser with no one signed in, and goes on
+// to next.
+func signUpTo(a *app, name, next string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(a.srv.URL+"/signup?next="+next),
+		chromedp.SendKeys(css(`input[name="name"]`), name),
+		chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
+		chromedp.Click(css(`form.stack button`)),
+	)
 }

@@ -28,10 +28,7 @@ func jsString(s string) string {
 func signupAndStart(t *testing.T, a *app, ctx browserCtx, name, slug string) {
 	t.Helper()
 	do(t, ctx, "sign up and start a design",
-		chromedp.Navigate(a.srv.URL+"/signup?next=/cases/"+slug),
-		chromedp.SendKeys(css(`input[name="name"]`), name),
-		chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
-		chromedp.Click(css(`form.stack button`)),
+		signUpTo(a, name, "/cases/"+slug),
 		chromedp.WaitVisible(css(`.start button`)),
 		chromedp.Click(css(`.start button`)),
 		chromedp.WaitVisible(css(`#design-form`)),
