@@ -445,7 +445,7 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 		for i := range ms {
 			m := &ms[i]
 			s := m.sent
-			if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) {
+			if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) || want == Denied && m.gloss {
 				continue
 			}
 			if pol, _ := m.polarity(); pol != want {

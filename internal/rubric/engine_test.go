@@ -24,7 +24,7 @@ var testConcepts = rubric.Concepts{
 	"exploration":   {"exploration", "explore"},
 	"take_fraction": {"take fraction"},
 	"retention":     {"retention", "stay* + subscrib*|member*"},
-	"ab_test":       {"a/b test", "random* + account*|member* + compar*|control|current"},
+	"ab_test":       {"a/b test", "random* + account*|member* + compar*|control|current", "3 of: lottery|coin + accounts|households + new|change* + old|usual"},
 	"random_split":  {"random split"},
 	"leakage":       {"leakage", "!risk"},
 	"clicks":        {"optimi*|maximi* + click*"},
@@ -312,6 +312,30 @@ func TestRedFlags(t *testing.T) {
 	}
 	if !flagged {
 		t.Errorf("the report's flags do not give the reason: %+v", r.Flags)
+	}
+}
+
+// TestPlainExplanationIsNoRefusal: a plain explanation of the A/B test
+// (a quorum pattern) earns it, and one in a denied clause never raises the
+// flag for refusing it: only the precise forms can refuse.
+func TestPlainExplanationIsNoRefusal(t *testing.T) {
+	e := engine(t)
+	plain := &design.Design{Sections: design.Answers{"evaluation": {
+		"online": text("A lottery puts a few accounts on the new page and leaves the rest on the old one for four weeks, because members differ."),
+	}}}
+	r := e.Check("x", plain)
+	if c := item(t, r, "online").Checks[0]; c.Credit < 0.999 || len(c.Evidence) == 0 || !strings.Contains(c.Evidence[0].Words, "lottery") {
+		t.Errorf("the plain explanation did not earn the online test: %+v", c)
+	}
+	denied := &design.Design{Sections: design.Answers{"evaluation": {
+		"online": text("There is no lottery of accounts here: the new page is judged against the old one on last month's logs."),
+	}}}
+	r = e.Check("x", denied)
+	if item(t, r, "rf-offline").Raised {
+		t.Errorf("a plain explanation in a denied clause raised the refusal flag: %+v", item(t, r, "rf-offline"))
+	}
+	if c := item(t, r, "online").Checks[0]; c.Credit > 0 {
+		t.Errorf("a denied plain explanation earned the online test: %+v", c)
 	}
 }
 

@@ -44,7 +44,14 @@ type form struct {
 	// faster than from a slice per slot.
 	alts   []slotAlt
 	slotAt []int
+	// quorum, when above zero, is how many of the slots a sentence must
+	// fill: a plain explanation ("3 of: ...") names most of what a method
+	// does, in any order, rather than the method.
+	quorum int
 }
+
+// QuorumWindow is how many words a quorum pattern's slots may spread over.
+const QuorumWindow = 30
 
 type slotAlt struct {
 	slot, alt int
@@ -211,6 +218,13 @@ func (v *vocab) shapeTerms(w string, buf []termID) []termID {
 func compileForm(v *vocab, lx *lexicon.Lexicon, s string) (form, error) {
 	f := form{text: s, window: DefaultWindow}
 	body := strings.TrimSpace(s)
+	if n, rest, ok := strings.Cut(body, " of: "); ok && len(n) <= 2 {
+		k, err := strconv.Atoi(n)
+		if err != nil || k < 2 {
+			return f, fmt.Errorf("%q: a quorum pattern starts with how many of its slots must be filled, at least 2 (\"3 of: a + b + c + d\")", s)
+		}
+		f.quorum, f.window, body = k, QuorumWindow, strings.TrimSpace(rest)
+	}
 	if i := strings.LastIndex(body, "@"); i >= 0 && strings.Contains(body, " + ") {
 		n, err := strconv.Atoi(strings.TrimSpace(body[i+1:]))
 		if err != nil || n < 2 || n > 60 {
@@ -239,6 +253,9 @@ func compileForm(v *vocab, lx *lexicon.Lexicon, s string) (form, error) {
 			slot = append(slot, q)
 		}
 		f.slots = append(f.slots, slot)
+	}
+	if f.quorum > 0 && f.quorum >= len(f.slots) {
+		return f, fmt.Errorf("%q: a quorum of %d needs more than %d slots; write a plain pattern instead", s, f.quorum, f.quorum)
 	}
 	f.index()
 	return f, nil
@@ -329,16 +346,20 @@ type slotOcc struct{ slot, alt, start, end int }
 // slots' occurrences in the sentence, by word (sortByWord); slots is
 // memory for the span's slots, allocated when it is too short.
 func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
-	need := len(f.slots)
+	nslots := len(f.slots)
+	need := nslots
+	if f.quorum > 0 {
+		need = f.quorum
+	}
 	if need < 2 || len(occs) < need {
 		return span{}, false
 	}
 	var seenBuf [16]bool
 	seen := seenBuf[:0]
-	if need <= len(seenBuf) {
-		seen = seenBuf[:need]
+	if nslots <= len(seenBuf) {
+		seen = seenBuf[:nslots]
 	} else {
-		seen = make([]bool, need)
+		seen = make([]bool, nslots)
 	}
 	found := 0
 	for _, o := range occs {
@@ -347,31 +368,32 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 			found++
 		}
 	}
-	if found < need {
+	if found < need || f.quorum > 0 && !seen[0] {
 		return span{}, false
 	}
 	var countBuf [16]int
 	count := countBuf[:0]
-	if need <= len(countBuf) {
-		count = countBuf[:need]
+	if nslots <= len(countBuf) {
+		count = countBuf[:nslots]
 	} else {
-		count = make([]int, need)
+		count = make([]int, nslots)
 	}
 	have := 0
-	best, bestLen := -1, 0
+	best, bestHi, bestLen := -1, -1, 0
 	lo := 0
 	for hi := range occs {
 		if count[occs[hi].slot] == 0 {
 			have++
 		}
 		count[occs[hi].slot]++
-		for have == need {
+		// A quorum pattern's first slot is its anchor: every match holds it.
+		for have >= need && (f.quorum == 0 || count[0] > 0) {
 			end := 0
 			for k := lo; k <= hi; k++ {
 				end = max(end, occs[k].end)
 			}
 			if n := end - occs[lo].start; best < 0 || n < bestLen {
-				best, bestLen = lo, n
+				best, bestHi, bestLen = lo, hi, n
 			}
 			count[occs[lo].slot]--
 			if count[occs[lo].slot] == 0 {
@@ -383,13 +405,25 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 	if best < 0 || bestLen > f.window {
 		return span{}, false
 	}
+	for i := range seen {
+		seen[i] = false
+	}
+	if f.quorum > 0 {
+		// The slots the window fills, in word order.
+		sp := span{start: occs[best].start, end: occs[best].end, slots: slots[:0]}
+		for _, o := range occs[best : bestHi+1] {
+			if !seen[o.slot] {
+				seen[o.slot] = true
+				sp.slots = append(sp.slots, o.start)
+			}
+			sp.end = max(sp.end, o.end)
+		}
+		return sp, true
+	}
 	if cap(slots) < need {
 		slots = make([]int, need)
 	}
 	sp := span{start: occs[best].start, end: occs[best].end, slots: slots[:need:need]}
-	for i := range seen {
-		seen[i] = false
-	}
 	for k, left := best, need; k < len(occs) && left > 0; k++ {
 		if o := occs[k]; !seen[o.slot] {
 			seen[o.slot] = true

@@ -32,9 +32,12 @@ type mention struct {
 	start, end int
 	slots      []int
 	risk       bool
-	read       bool
-	pol        Polarity
-	cue        string
+	// gloss marks a match of a quorum pattern: a plain explanation is
+	// evidence that a design does something, never that it refuses it.
+	gloss bool
+	read  bool
+	pol   Polarity
+	cue   string
 	// prev is the mention of the same concept before this one in its
 	// sentence: "I would not split the past at random: a random split
 	// puts half a ring on each side" refuses both.
@@ -716,7 +719,7 @@ func (e *Engine) mentionsOf(id string, p *parsed) []mention {
 			for _, sent := range p.patternSents(f) {
 				s := &p.sents[sent]
 				if sp, ok := f.tightest(p.occsIn(sent), b.ints(len(f.slots))); ok && taken.add(s.first+sp.start) {
-					all = append(all, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk})
+					all = append(all, mention{sent: s, start: sp.start, end: sp.end, slots: sp.slots, risk: c.risk, gloss: f.quorum > 0})
 				}
 			}
 		}

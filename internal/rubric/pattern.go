@@ -17,6 +17,9 @@ type matchScratch struct {
 	// mention of the concept being matched.
 	starts   []uint32
 	startGen uint32
+	// nslot[s] counts the slots of a quorum pattern sentence s holds;
+	// last[s] is the last of them.
+	nslot, last []int32
 }
 
 // startSet is the set of words that start a mention of one concept.
@@ -46,6 +49,9 @@ func (s startSet) add(w int) bool {
 // rarest, so that such a pattern costs next to nothing, and each later
 // slot is looked for only in the sentences that hold the slots before it.
 func (p *parsed) patternSents(f *form) []int32 {
+	if f.quorum > 0 {
+		return p.quorumSents(f)
+	}
 	var countBuf, orderBuf [16]int
 	count, order := countBuf[:0], orderBuf[:0]
 	if len(f.slots) > len(countBuf) {
@@ -171,4 +177,51 @@ func sentRange(list []tokAt, sent int32) (lo, hi int) {
 		hi++
 	}
 	return lo, hi
+}
+
+// quorumSents returns, in design order, the sentences in which at least
+// f.quorum of the slots of quorum pattern f occur; occsIn then returns the
+// occurrences in each.
+func (p *parsed) quorumSents(f *form) []int32 {
+	m := &p.buf.match
+	if len(m.mark) < len(p.sents) {
+		m.mark = make([]uint32, len(p.sents))
+		m.occs = make([][]slotOcc, len(p.sents))
+	}
+	if len(m.nslot) < len(p.sents) {
+		m.nslot, m.last = make([]int32, len(p.sents)), make([]int32, len(p.sents))
+	}
+	if m.gen == math.MaxUint32 {
+		clear(m.mark)
+		m.gen = 0
+	}
+	m.gen++
+	cands := m.cands[:0]
+	for _, a := range f.alts { // slot by slot
+		for _, at := range p.pos.of(a.first) {
+			if !followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
+				continue
+			}
+			if m.mark[at.sent] != m.gen {
+				m.mark[at.sent] = m.gen
+				cands = append(cands, at.sent)
+				m.occs[at.sent] = m.occs[at.sent][:0]
+				m.nslot[at.sent], m.last[at.sent] = 0, -1
+			}
+			if m.last[at.sent] != int32(a.slot) {
+				m.last[at.sent] = int32(a.slot)
+				m.nslot[at.sent]++
+			}
+			m.occs[at.sent] = append(m.occs[at.sent], slotOcc{a.slot, a.alt, int(at.tok), int(at.tok) + len(a.q)})
+		}
+	}
+	kept := cands[:0]
+	for _, sent := range cands {
+		if int(m.nslot[sent]) >= f.quorum && m.occs[sent][0].slot == 0 { // the anchor is there
+			kept = append(kept, sent)
+		}
+	}
+	slices.Sort(kept)
+	m.cands = kept
+	return kept
 }

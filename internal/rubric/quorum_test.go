@@ -1,0 +1,42 @@
+package rubric
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestQuorumPatterns reads plain explanations with a quorum pattern: its
+// first slot and enough of the others, in one sentence, in any order.
+func TestQuorumPatterns(t *testing.T) {
+	const form = "3 of: random*|lottery|coin + households|accounts|group* + new|change* + old|today's|usual|compar*"
+	tests := []struct {
+		text string
+		want string // the words matched, or "" for no match
+	}{
+		{"Households are picked at random: a few in a hundred get the new way, as many stay on the old.",
+			"Households are picked at random: a few in a hundred get the new"},
+		{"A lottery decides which accounts see the change.", "lottery decides which accounts see the change"},
+		{"We flip a coin for each group and compare.", "coin for each group and compare"},
+		// Two of the slots and no anchor: not a plain explanation.
+		{"New households get the old page.", ""},
+		// The anchor alone with one other slot: short of the quorum.
+		{"Titles are shuffled at random for new members.", ""},
+		// Beyond the window.
+		{"Households " + strings.Repeat("and more words ", 12) + "at random get the new way.", ""},
+	}
+	for _, tt := range tests {
+		s, sp, ok := firstMention(t, form, tt.text)
+		got := ""
+		if ok {
+			got = s.text[s.tokens[sp.start].start:s.tokens[sp.end-1].end]
+		}
+		if got != tt.want {
+			t.Errorf("%q: matched %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"1 of: a + b + c", "3 of: a + b + c", "x of: a + b + c"} {
+		if err := ValidateForm(bad); err == nil {
+			t.Errorf("%q: accepted", bad)
+		}
+	}
+}
