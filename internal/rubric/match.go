@@ -254,8 +254,8 @@ func compileForm(v *vocab, lx *lexicon.Lexicon, s string) (form, error) {
 		}
 		f.slots = append(f.slots, slot)
 	}
-	if f.quorum > 0 && f.quorum >= len(f.slots) {
-		return f, fmt.Errorf("%q: a quorum of %d needs more than %d slots; write a plain pattern instead", s, f.quorum, f.quorum)
+	if f.quorum > len(f.slots) {
+		return f, fmt.Errorf("%q: a quorum of %d needs at least %d slots", s, f.quorum, f.quorum)
 	}
 	f.index()
 	return f, nil

@@ -48,6 +48,11 @@ type mention struct {
 func (m *mention) polarity() (Polarity, string) {
 	if !m.read {
 		m.pol, m.cue = spanPolarity(m.sent, span{start: m.start, end: m.end, slots: m.slots}, m.risk)
+		if m.gloss && m.pol != Affirmed && m.cue != "" && strings.Contains(m.words(), m.cue) {
+			// A plain explanation's own words: "the same title never
+			// appears twice on the first screen" explains de-duplication.
+			m.pol, m.cue = Affirmed, ""
+		}
 		if m.prev != nil && m.pol == Affirmed {
 			if pol, cue := m.prev.polarity(); pol == Denied {
 				m.pol, m.cue = pol, cue

@@ -34,7 +34,7 @@ func TestQuorumPatterns(t *testing.T) {
 			t.Errorf("%q: matched %q, want %q", tt.text, got, tt.want)
 		}
 	}
-	for _, bad := range []string{"1 of: a + b + c", "3 of: a + b + c", "x of: a + b + c"} {
+	for _, bad := range []string{"1 of: a + b + c", "4 of: a + b + c", "x of: a + b + c"} {
 		if err := ValidateForm(bad); err == nil {
 			t.Errorf("%q: accepted", bad)
 		}
