@@ -626,3 +626,29 @@ func TestDeferredEngineCompilesOnceOnFirstUse(t *testing.T) {
 		}
 	}
 }
+
+// TestRowNamesAreNotRefusals: the first cell of a list row names what is
+// measured. "Plays abandoned within two minutes" as a guardrail measures
+// quick abandons; a sentence that says the same is read as it is written.
+func TestRowNamesAreNotRefusals(t *testing.T) {
+	concepts := rubric.Concepts{"quick_abandon": {"plays|starts + two minutes|#num minutes"}}
+	r := &rubric.Rubric{Version: 1, Items: []rubric.Item{
+		{ID: "abandons", Dimension: "evaluation", Points: 4, Title: "Abandons", Decision: "Whether quick abandons are measured", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+			{Check: "mentions", Concepts: []string{"quick_abandon"}, Sections: []string{"evaluation"}},
+		}},
+	}}
+	tmpl := loadTemplate(t)
+	e := rubric.NewEngine(r, concepts, tmpl)
+	row := &design.Design{Sections: design.Answers{"evaluation": {
+		"metrics": {Rows: []design.Row{{"name": "Plays abandoned within two minutes", "kind": "guardrail", "target": "no more than 1% higher"}}},
+	}}}
+	if c := item(t, e.Check("x", row), "abandons").Checks[0]; c.Credit < 0.999 {
+		t.Errorf("a guardrail row naming abandoned plays was not read as measuring them: %+v", c)
+	}
+	prose := &design.Design{Sections: design.Answers{"evaluation": {
+		"offline": text("Plays abandoned within two minutes are not tracked, since they are noise."),
+	}}}
+	if c := item(t, e.Check("x", prose), "abandons").Checks[0]; c.Credit > 0 {
+		t.Errorf("a sentence that refuses to track abandoned plays earned the check: %+v", c)
+	}
+}

@@ -48,6 +48,15 @@ type mention struct {
 func (m *mention) polarity() (Polarity, string) {
 	if !m.read {
 		m.pol, m.cue = spanPolarity(m.sent, span{start: m.start, end: m.end, slots: m.slots}, m.risk)
+		if m.pol == Denied && m.sent.row && m.cue != "" {
+			// The first cell of a list row names a measure or a signal:
+			// "Plays abandoned within two minutes; guardrail" measures
+			// abandons, it does not refuse them.
+			first, _, _ := strings.Cut(m.sent.text, "; ")
+			if end := m.sent.tokens[m.end-1].end; end <= len(first) && strings.Contains(first, m.cue) {
+				m.pol, m.cue = Affirmed, ""
+			}
+		}
 		if m.gloss && m.pol != Affirmed && m.cue != "" && strings.Contains(m.words(), m.cue) {
 			// A plain explanation's own words: "the same title never
 			// appears twice on the first screen" explains de-duplication.
