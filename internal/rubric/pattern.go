@@ -197,8 +197,11 @@ func (p *parsed) quorumSents(f *form) []int32 {
 	}
 	m.gen++
 	cands := m.cands[:0]
-	for _, a := range f.alts { // slot by slot
+	for _, a := range f.alts { // slot by slot, the anchor first
 		for _, at := range p.pos.of(a.first) {
+			if a.slot > 0 && m.mark[at.sent] != m.gen {
+				continue // only sentences that hold the anchor can match
+			}
 			if !followsAt(a.q, p.sents[at.sent].terms, int(at.tok)) {
 				continue
 			}
