@@ -57,6 +57,9 @@ func readMarkdownDesign(path string, t *design.Template) (*design.Design, error)
 		case design.TypeText, design.TypeChoice:
 			v.Text = text
 		case design.TypeNumber:
+			if text == "" {
+				return nil // a heading left empty
+			}
 			x, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
 			if err != nil {
 				return fmt.Errorf("%s: %q is not a number", heading, text)

@@ -94,7 +94,7 @@ func TestReportPageAndSubmit(t *testing.T) {
 	version, _ := doc.Find(`form[action$="/submit"] input[name=version]`).Attr("value")
 	r = c.post(path+"/submit", map[string][]string{"version": {version}, "confirm": {"yes"}})
 	wantStatus(t, r, http.StatusOK)
-	k, _ := a.cat.Case("artwork-personalization")
+	k, _ := a.cat.Case("homepage-recommendations") // the case of the design started above
 	if !strings.Contains(r.doc(t).Find(".flash").Text(), fmt.Sprintf("rubric version %d", k.Rubric.Version)) {
 		t.Errorf("submit flash: %q", r.doc(t).Find(".flash").Text())
 	}
