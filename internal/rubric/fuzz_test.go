@@ -19,6 +19,8 @@ func FuzzMentions(f *testing.F) {
 		{"ünïcödé, commas, , ,; ;; .. ?!", "ü + #num"},
 		{"Not doing: holdout group, interleaving.", "holdout"},
 		{"member's history", "member's"},
+		{"Households are picked at random: a few get the new way, the rest stay.", "3 of: random* + households|accounts + new + rest|old"},
+		{"No lottery: the new page never ships.", "2 of: lottery|coin + new|change* + never|not"},
 	} {
 		f.Add(s[0], s[1])
 	}
