@@ -24,7 +24,7 @@ type paraphraseSet []struct {
 // read as affirming their method. set1 was used to write the plain
 // explanations; set2 was written after them, by another author, and read
 // once, so it says how far they carry to writers they were not written from.
-var paraphraseFloors = map[string]float64{"set1.yaml": 0.9, "set2.yaml": 0.65, "set3.yaml": 0.65, "set4.yaml": 0.55, "set5.yaml": 0.55, "set6.yaml": 0.55, "set7.yaml": 0.55, "set8.yaml": 0.55}
+var paraphraseFloors = map[string]float64{"set1.yaml": 0.9, "set2.yaml": 0.65, "set3.yaml": 0.65, "set4.yaml": 0.55, "set5.yaml": 0.55, "set6.yaml": 0.55, "set7.yaml": 0.55, "set8.yaml": 0.55, "set9.yaml": 0.5}
 
 // TestPlainParaphrases reads every set of plain explanations with the
 // concepts of the bundled cases, as the engine reads one sentence.
