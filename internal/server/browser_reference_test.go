@@ -120,8 +120,20 @@ func importDesign(t *testing.T, ctx browserCtx, a *app, design []byte) string {
 	if err := os.WriteFile(path, design, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Leaving the page of the design imported before can abort this
+	// navigation while that page is still loading (net::ERR_ABORTED): the
+	// designs page is opened again then.
+	for attempt := 1; ; attempt++ {
+		err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/designs"), chromedp.WaitVisible(css(`input[name="file"]`)))
+		if err == nil {
+			break
+		}
+		if attempt == 3 || !strings.Contains(err.Error(), "ERR_ABORTED") {
+			t.Fatalf("open the designs page: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	do(t, ctx, "import a design",
-		chromedp.Navigate(a.srv.URL+"/designs"),
 		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before-import", "1")`),
 		chromedp.SetUploadFiles(css(`input[name="file"]`), []string{path}),
 		chromedp.Click(css(`form[action="/designs/import"] button`)),
