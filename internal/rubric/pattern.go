@@ -22,6 +22,22 @@ type matchScratch struct {
 	nslot, last []int32
 }
 
+// begin readies the scratch for matching one pattern in a design of n
+// sentences, with generations for gens slots to come, and starts the
+// first of them.
+func (m *matchScratch) begin(n, gens int) *matchScratch {
+	if len(m.mark) < n {
+		m.mark = make([]uint32, n)
+		m.occs = make([][]slotOcc, n)
+	}
+	if m.gen > math.MaxUint32-uint32(gens) {
+		clear(m.mark) // the generations wrap around
+		m.gen = 0
+	}
+	m.gen++
+	return m
+}
+
 // startSet is the set of words that start a mention of one concept.
 type startSet struct{ m *matchScratch }
 
@@ -74,16 +90,7 @@ func (p *parsed) patternSents(f *form) []int32 {
 		}
 	}
 
-	m := &p.buf.match
-	if len(m.mark) < len(p.sents) {
-		m.mark = make([]uint32, len(p.sents))
-		m.occs = make([][]slotOcc, len(p.sents))
-	}
-	if m.gen > math.MaxUint32-uint32(len(f.slots)) {
-		clear(m.mark) // the generations wrap around
-		m.gen = 0
-	}
-	m.gen++
+	m := p.buf.match.begin(len(p.sents), len(f.slots))
 	cands := m.cands[:0]
 	for _, a := range f.altsOf(order[0]) {
 		for _, at := range p.pos.of(a.first) {
@@ -183,19 +190,10 @@ func sentRange(list []tokAt, sent int32) (lo, hi int) {
 // f.quorum of the slots of quorum pattern f occur; occsIn then returns the
 // occurrences in each.
 func (p *parsed) quorumSents(f *form) []int32 {
-	m := &p.buf.match
-	if len(m.mark) < len(p.sents) {
-		m.mark = make([]uint32, len(p.sents))
-		m.occs = make([][]slotOcc, len(p.sents))
-	}
+	m := p.buf.match.begin(len(p.sents), 1)
 	if len(m.nslot) < len(p.sents) {
 		m.nslot, m.last = make([]int32, len(p.sents)), make([]int32, len(p.sents))
 	}
-	if m.gen == math.MaxUint32 {
-		clear(m.mark)
-		m.gen = 0
-	}
-	m.gen++
 	cands := m.cands[:0]
 	for _, a := range f.alts { // slot by slot, the anchor first
 		for _, at := range p.pos.of(a.first) {
