@@ -121,17 +121,26 @@ func importDesign(t *testing.T, ctx browserCtx, a *app, design []byte) string {
 		t.Fatal(err)
 	}
 	// Leaving the page of the design imported before can abort this
-	// navigation while that page is still loading (net::ERR_ABORTED): the
-	// designs page is opened again then.
+	// navigation while that page is still loading (net::ERR_ABORTED), and
+	// leave the browser on that page: the designs page is opened again
+	// until it is the page shown.
+	onDesigns := `location.pathname === "/designs" && document.readyState === "complete" && !!document.querySelector('input[name="file"]')`
 	for attempt := 1; ; attempt++ {
-		err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/designs"), chromedp.WaitVisible(css(`input[name="file"]`)))
-		if err == nil {
-			break
-		}
-		if attempt == 3 || !strings.Contains(err.Error(), "ERR_ABORTED") {
+		err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/designs"))
+		if err != nil && !strings.Contains(err.Error(), "ERR_ABORTED") {
 			t.Fatalf("open the designs page: %v", err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		shown := false
+		for deadline := time.Now().Add(20 * time.Second); !shown && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](onDesigns))
+			shown = err == nil && ok
+		}
+		if shown {
+			break
+		}
+		if attempt == 3 {
+			t.Fatalf("the designs page did not open (last navigation: %v)", err)
+		}
 	}
 	do(t, ctx, "import a design",
 		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before-import", "1")`),
