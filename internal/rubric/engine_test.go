@@ -652,3 +652,51 @@ func TestRowNamesAreNotRefusals(t *testing.T) {
 		t.Errorf("a sentence that refuses to track abandoned plays earned the check: %+v", c)
 	}
 }
+
+// TestManyFlagsHoldTheScore: a strong design that chooses three wrong
+// decisions of its case is held below medium and told why; with two it is
+// only marked down.
+func TestManyFlagsHoldTheScore(t *testing.T) {
+	cat := loadCases(t)
+	k, ok := cat.Case("homepage-recommendations")
+	if !ok {
+		t.Fatal("no homepage case")
+	}
+	wrong := [][3]string{
+		{"evaluation", "split", "random_rows"},
+		{"deployment", "rollout_strategy", "all_at_once"},
+		{"deployment", "fallback", "error"},
+	}
+	with := func(n int) *rubric.Report {
+		d := *k.Reference
+		d.Sections = design.Answers{}
+		for sec, fields := range k.Reference.Sections {
+			for f, v := range fields {
+				d.Sections.Set(sec, f, v)
+			}
+		}
+		for _, w := range wrong[:n] {
+			d.Sections.Set(w[0], w[1], design.Value{Text: w[2]})
+		}
+		return k.Engine.Check(k.Slug, &d)
+	}
+	notice := func(r *rubric.Report) *rubric.Note {
+		for i, n := range r.Notices {
+			if n.Kind == rubric.NoteManyFlags {
+				return &r.Notices[i]
+			}
+		}
+		return nil
+	}
+	two, three := with(2), with(3)
+	if n := len(two.RaisedFlags()); n != 2 || notice(two) != nil || two.Score <= rubric.FlaggedCeiling {
+		t.Errorf("two wrong choices: %d flags, score %.1f, notice %+v", n, two.Score, notice(two))
+	}
+	n := notice(three)
+	if len(three.RaisedFlags()) != 3 || three.Score != rubric.FlaggedCeiling || three.Grade != rubric.GradeWeak || n == nil {
+		t.Fatalf("three wrong choices: %d flags, score %.1f (%s), notice %+v", len(three.RaisedFlags()), three.Score, three.Grade, n)
+	}
+	if !strings.Contains(n.Message, "3 red flags") || !strings.Contains(n.Message, "held at 35") {
+		t.Errorf("the notice does not say why: %q", n.Message)
+	}
+}

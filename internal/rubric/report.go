@@ -63,6 +63,7 @@ const (
 	NoteKeywordList  = "keyword_list"  // a run of keywords, not a sentence
 	NoteTemplated    = "templated"     // one of many sentences cut from one frame
 	NoteOtherSection = "other_section" // found only outside the check's sections
+	NoteManyFlags    = "many_flags"    // enough red flags to hold the score below medium
 	NoteOverBudget   = "over_budget"   // beyond what a 45-minute answer holds
 	NoteOverridden   = "overridden"    // cancelled by a red flag
 	NoteRepeated     = "repeated"      // already counted for this item
