@@ -20,10 +20,11 @@ const (
 // FlagsForWeak red flags or more hold a design's score at FlaggedCeiling,
 // below the medium band. On the blind set's parts, every design its
 // authors wrote to decide wrongly raises three or more once the flags
-// read it, and at the one look at each held-out part the designs the
-// interviewers call strong raised at most two and those they call medium
-// at most two; a wrong design there that still scored medium had raised
-// three or four flags whose points the rest of its coverage made up.
+// read it; at the looks at the ninth and tenth held-out parts, the designs
+// the interviewers call strong raised at most two, one they call medium
+// raised three (and scored weak without the rule), and the wrong designs
+// that still scored medium had raised three or four flags whose points
+// the rest of their coverage made up.
 const (
 	FlagsForWeak   = 3
 	FlaggedCeiling = MediumFrom - 5
