@@ -388,6 +388,12 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 		count[occs[hi].slot]++
 		// A quorum pattern's first slot is its anchor: every match holds it.
 		for have >= need && (f.quorum == 0 || count[0] > 0) {
+			if !distinctWords(occs[lo:hi+1], nslots, need, f.quorum > 0) {
+				// One word cannot fill two slots ("our servers answer" is
+				// not server + answer + answer), and no window inside this
+				// one has more words to give.
+				break
+			}
 			end := 0
 			for k := lo; k <= hi; k++ {
 				end = max(end, occs[k].end)
@@ -433,6 +439,41 @@ func (f *form) tightest(occs []slotOcc, slots []int) (span, bool) {
 		}
 	}
 	return sp, true
+}
+
+// distinctWords reports whether need of the slots occurring in occs (the
+// first among them, for an anchored quorum) can each take an occurrence of
+// its own, with no word shared between two: the search tries the slots in
+// turn, and a window has few occurrences.
+func distinctWords(occs []slotOcc, nslots, need int, anchored bool) bool {
+	base := occs[0].start
+	for _, o := range occs {
+		if o.end-base > 64 {
+			return true // too wide to mark; the reach check refuses it anyway
+		}
+	}
+	var place func(slot, left int, used uint64) bool
+	place = func(slot, left int, used uint64) bool {
+		if left == 0 {
+			return true
+		}
+		if nslots-slot < left {
+			return false
+		}
+		for _, o := range occs {
+			if o.slot != slot {
+				continue
+			}
+			mask := (uint64(1)<<(o.end-o.start) - 1) << (o.start - base)
+			if used&mask == 0 && place(slot+1, left-1, used|mask) {
+				return true
+			}
+		}
+		// A slot may go unfilled when the others can make up need, but
+		// not an anchor.
+		return !(anchored && slot == 0) && place(slot+1, left, used)
+	}
+	return place(0, need, 0)
 }
 
 // followsAt reports whether the rest of q follows word i, whose terms hold

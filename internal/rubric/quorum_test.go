@@ -40,3 +40,30 @@ func TestQuorumPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestOneWordFillsOneSlot: a word that two slots of a pattern both accept
+// fills only one of them, in plain patterns and quorums alike.
+func TestOneWordFillsOneSlot(t *testing.T) {
+	tests := []struct {
+		form, text string
+		want       string
+	}{
+		{"server|service + return*|answer* + rung|answer @6", "That start-up call is all our servers answer.", ""},
+		{"server|service + return*|answer* + rung|answer @6", "Our servers return the answer.", "servers return the answer"},
+		{"3 of: novel*|curious + new|just because it is new + days|weeks + fade*", "They click just because it is new.", ""},
+		{"3 of: novel*|curious + new|just because it is new + days|weeks + fade*", "Curious members click just because it is new, for days.", "Curious members click just because it is new, for days"},
+		{"3 of: quick test*|mixed row + big test*|full test + before", "The quick test runs before the full test.", "quick test runs before the full test"},
+		{"quick*|fast + test|round + before|ahead of @6", "A quick test before launch.", "quick test before"},
+		{"quick*|fast + quick test + before @6", "A quick test before launch.", ""},
+	}
+	for _, tt := range tests {
+		s, sp, ok := firstMention(t, tt.form, tt.text)
+		got := ""
+		if ok {
+			got = s.text[s.tokens[sp.start].start:s.tokens[sp.end-1].end]
+		}
+		if got != tt.want {
+			t.Errorf("%s in %q: matched %q, want %q", tt.form, tt.text, got, tt.want)
+		}
+	}
+}
