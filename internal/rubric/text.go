@@ -354,8 +354,22 @@ func parts(text string) iter.Seq[part] {
 				end := false
 				switch c {
 				case '.', '!', '?':
-					end = i+1 == len(line) || line[i+1] == ' '
-					if end && c == '.' {
+					// Closing emphasis, brackets and quotes after the mark
+					// belong to the sentence it ends: "**No peeking.** Then".
+					k := i + 1
+					for k < len(line) {
+						if b := line[k]; b == '*' || b == '_' || b == ')' || b == '"' || b == '\'' {
+							k++
+						} else if strings.HasPrefix(line[k:], "”") || strings.HasPrefix(line[k:], "’") {
+							k += len("”")
+						} else {
+							break
+						}
+					}
+					end = k == len(line) || line[k] == ' '
+					if end && k > i+1 {
+						i = k - 1
+					} else if end && c == '.' {
 						for _, a := range abbreviations {
 							if i+1 >= len(a) && strings.EqualFold(line[i+1-len(a):i+1], a) {
 								end = false

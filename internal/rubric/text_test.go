@@ -3,8 +3,9 @@ package rubric
 import "testing"
 
 func TestSplitSentences(t *testing.T) {
-	got := splitSentences("We log impressions. The p99 is 0.5 s!\n- Replay on the explore slice; then an A/B test\n\n  Rules (e.g. win-back) apply.")
-	want := []string{"We log impressions.", "The p99 is 0.5 s!", "Replay on the explore slice;", "then an A/B test", "Rules (e.g. win-back) apply."}
+	got := splitSentences("We log impressions. The p99 is 0.5 s!\n- Replay on the explore slice; then an A/B test\n\n  Rules (e.g. win-back) apply. **Titles we never show never get a chance.** To fix that we explore (a little.) Then \"we stop.\" Done")
+	want := []string{"We log impressions.", "The p99 is 0.5 s!", "Replay on the explore slice;", "then an A/B test", "Rules (e.g. win-back) apply.",
+		"**Titles we never show never get a chance.**", "To fix that we explore (a little.)", "Then \"we stop.\"", "Done"}
 	if len(got) != len(want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
