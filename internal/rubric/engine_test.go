@@ -700,3 +700,27 @@ func TestManyFlagsHoldTheScore(t *testing.T) {
 		t.Errorf("the notice does not say why: %q", n.Message)
 	}
 }
+
+// TestRunnerUpRaisesNoFlag: a wrong option named as the runner-up the
+// design set aside raises no red flag; chosen, it does.
+func TestRunnerUpRaisesNoFlag(t *testing.T) {
+	e := engine(t)
+	for _, tt := range []struct {
+		text string
+		flag bool
+	}{
+		{"Runner-up: a random split of the logs, which is simpler.", false},
+		{"The runner-up, a random split, lost because viewing is ordered in time.", false},
+		{"A random split came second and lost because it leaks the future.", false},
+		{"Why not a random split? It leaks the future.", false},
+		{"A random split was rejected: it leaks the future.", false},
+		{"We use a random split, and the runner-up was a forward split.", true},
+		{"We use a random split because it is simple and the time split was rejected.", true},
+		{"We use a random split of the logs.", true},
+	} {
+		d := &design.Design{Sections: design.Answers{"evaluation": {"offline": text(tt.text)}}}
+		if got := item(t, e.Check("x", d), "rf-split").Raised; got != tt.flag {
+			t.Errorf("%q: flag raised %v, want %v", tt.text, got, tt.flag)
+		}
+	}
+}

@@ -1099,3 +1099,52 @@ func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 	}
 	return false, ""
 }
+
+// weighsAlternative reports whether the mention at [s, e) names an option
+// the sentence sets aside rather than one the design takes: an option
+// headed as the runner-up ("Runner-up: maximise average bitrate", "The
+// runner-up, a bandit, lost because ...", "Why not a bandit?"), or the
+// subject of a losing predicate ("... came second and lost because",
+// "a random split was rejected"). A reason between the mention and the
+// predicate keeps the mention ("we split at random because the forward
+// split was rejected").
+func weighsAlternative(toks []token, s, e int) bool {
+	w := func(k int) string {
+		if k < 0 || k >= len(toks) {
+			return ""
+		}
+		return toks[k].word
+	}
+	// Head markers, in the first words of the sentence, before the mention.
+	for k := 0; k < len(toks) && k < 6 && k < s; k++ {
+		switch {
+		case (w(k) == "runner" || w(k) == "runners") && w(k+1) == "up",
+			w(k) == "second" && (w(k+1) == "choice" || w(k+1) == "best" || w(k+1) == "option" || w(k+1) == "place"),
+			k == 0 && w(k) == "why" && w(k+1) == "not",
+			w(k) == "rejected" && (w(k+1) == "alternative" || w(k+1) == "alternatives" || w(k+1) == "option" || w(k+1) == "options"),
+			(w(k) == "alternative" || w(k) == "alternatives") && (w(k+1) == "considered" || w(k+1) == "rejected"):
+			return true
+		}
+	}
+	// Losing predicates after the mention, within reach and with no reason
+	// in between.
+	for k := e; k < len(toks) && k < e+12; k++ {
+		switch w(k) {
+		case "because", "since", "so", "therefore", "while", "whereas", "but":
+			return false
+		case "came":
+			if w(k+1) == "second" || w(k+1) == "in" && w(k+2) == "second" {
+				return true
+			}
+		case "lost":
+			if w(k+1) == "because" || w(k+1) == "out" || w(k+1) == "since" {
+				return true
+			}
+		case "rejected", "discarded", "dismissed":
+			if p := w(k - 1); p == "was" || p == "were" || p == "is" || p == "are" || p == "we" || p == "i" || p == "been" {
+				return true
+			}
+		}
+	}
+	return false
+}
