@@ -81,7 +81,7 @@ see saw look looked penalize penalise penalizes penalises mitigate mitigated`)
 avoided abandoned disabled rejected wrong mistake flawed misleading harmful inappropriate unsuitable unsafe
 unreliable invalid naive replaced removed retired dismissed scrapped deprecated hurts harms waste noise
 uninformative useless worthless dissolved descoped impossible forbidden wasteful wastes infeasible poor leaks leak
-inflates overstates flatters misleads unfair unlabelled unlabeled`)
+inflates overstates flatters misleads unfair unlabelled unlabeled fallacy fallacies myth illusion`)
 	// Cues after a mention that refuse a risk ("position bias is negligible").
 	refuseRiskAfter = setOf(`ignored negligible irrelevant dismissed rejected overkill waste descoped`)
 	// Predicates a negation after a mention refuses: "is not tracked",
