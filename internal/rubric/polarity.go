@@ -554,6 +554,9 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 		}
 		return Affirmed, ""
 	}
+	if !risk && gainButHarm(toks, e) {
+		return Denied, cue(e, min(e+postWindow, len(toks)))
+	}
 	// Refusals first: "a backtest would be uninformative" refuses it.
 	for j := e; j < end; j++ {
 		w := toks[j].word
@@ -1144,6 +1147,29 @@ func weighsAlternative(toks []token, s, e int) bool {
 			if p := w(k - 1); p == "was" || p == "were" || p == "is" || p == "are" || p == "we" || p == "i" || p == "been" {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// gainButHarm reports whether the words after a mention weigh it and find
+// it wanting: "bandits would save a little traffic but would break clean
+// inference" sets the bandit aside.
+func gainButHarm(toks []token, e int) bool {
+	modal := -1
+	for j := e; j < len(toks) && j < e+14; j++ {
+		w := toks[j].word
+		switch {
+		case modal < 0 && (w == "would" || w == "could"):
+			modal = j
+		case modal >= 0 && w == "but":
+			k := j + 1
+			if k < len(toks) && (toks[k].word == "it" || toks[k].word == "this" || toks[k].word == "that" || toks[k].word == "they") {
+				k++
+			}
+			return k+1 < len(toks) && (toks[k].word == "would" || toks[k].word == "will") && critiques(toks, k+1) && !adoptedLater(toks, modal)
+		case w == "so" || w == "because" || w == "since" || w == "therefore":
+			return false
 		}
 	}
 	return false

@@ -178,6 +178,9 @@ func TestPolarity(t *testing.T) {
 		{"random split", "A random split would leak next week's hits into training.", D, false},
 		{"cuped", "CUPED would cut the variance by a third, so we use it.", A, false},
 		{"canary", "A canary will catch a bad build within an hour.", A, false},
+		{"bandit* + allocat* @4", "Adaptive allocation (bandits) would save a little traffic but would break clean inference on retention.", D, false},
+		{"bandit* + allocat* @4", "Bandit allocation would save traffic, but it will fail on retention, so we use it anyway.", A, false},
+		{"bandit* + allocat* @4", "Bandit allocation would save traffic, so we use it, but it will lag at first.", A, false},
 		// The other arm of a comparison, a definition, an adjective.
 		{"incremental revenue", "It predicts the incremental revenue of each offer versus no offer.", A, false},
 		{"incremental revenue", "It predicts the incremental revenue of each offer compared with no offer.", A, false},
