@@ -696,7 +696,7 @@ func TestManyFlagsHoldTheScore(t *testing.T) {
 	if len(three.RaisedFlags()) != 3 || three.Score != rubric.FlaggedCeiling || three.Grade != rubric.GradeWeak || n == nil {
 		t.Fatalf("three wrong choices: %d flags, score %.1f (%s), notice %+v", len(three.RaisedFlags()), three.Score, three.Grade, n)
 	}
-	if !strings.Contains(n.Message, "3 red flags") || !strings.Contains(n.Message, "held at 35") {
+	if !strings.Contains(n.Message, "3 red flags") || !strings.Contains(n.Message, fmt.Sprintf("held at %.0f", rubric.FlaggedCeiling)) {
 		t.Errorf("the notice does not say why: %q", n.Message)
 	}
 }
