@@ -822,7 +822,9 @@ func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
 		return Denied, h
 	}
 	pol, cue := polarity(s, sp.start, sp.end, risk)
-	if s.listCue != "" && pol == Affirmed && !risk {
+	if s.listCue != "" && pol == Affirmed && !risk && !negatedSpan(s.tokens, sp) {
+		// A negative point under a refusing heading says what the heading
+		// says: "What it does not mean: - It's not a 97% chance it works".
 		return Denied, s.listCue + ":"
 	}
 	if s.dismissed != "" && pol != Denied {
@@ -1170,6 +1172,17 @@ func gainButHarm(toks []token, e int) bool {
 			return k+1 < len(toks) && (toks[k].word == "would" || toks[k].word == "will") && critiques(toks, k+1) && !adoptedLater(toks, modal)
 		case w == "so" || w == "because" || w == "since" || w == "therefore":
 			return false
+		}
+	}
+	return false
+}
+
+// negatedSpan reports whether a match holds a negation of its own, as the
+// concepts that name what something is not do ("not + chance + no effect").
+func negatedSpan(toks []token, sp span) bool {
+	for j := sp.start; j < sp.end && j < len(toks); j++ {
+		if toks[j].is(kNegator) {
+			return true
 		}
 	}
 	return false

@@ -300,3 +300,26 @@ func TestGenericKind(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativePointUnderRefusingHeading: a point that is itself negative,
+// under a heading that refuses its list, says what the heading says; a
+// plain claim there is still refused.
+func TestNegativePointUnderRefusingHeading(t *testing.T) {
+	for _, tt := range []struct {
+		form, text string
+		want       Polarity
+	}{
+		{"not + chance + works @12", "What it does not mean:\n- It's not a 97% chance that the new ordering works.", Affirmed},
+		{"chance + works @12", "What it does not mean:\n- A 97% chance that the new ordering works.", Denied},
+		{"random split", "Things we avoided:\n- a random split of the logs", Denied},
+	} {
+		s, sp, ok := firstMention(t, tt.form, tt.text)
+		if !ok {
+			t.Errorf("%q: no match", tt.text)
+			continue
+		}
+		if got, cue := spanPolarity(s, sp, false); got != tt.want {
+			t.Errorf("%q: %v (cue %q), want %v", tt.text, got, cue, tt.want)
+		}
+	}
+}
