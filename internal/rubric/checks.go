@@ -221,6 +221,15 @@ func findReason(s *sentence) bool {
 			return true
 		}
 	}
+	for i := 0; i+1 < len(s.tokens); i++ {
+		// Everyday reasons: "in case the link drops", "that way nobody
+		// waits", "or else the page stalls", "for fear of ...".
+		a, b := s.tokens[i].word, s.tokens[i+1].word
+		inCase := a == "in" && b == "case" && i+2 < len(s.tokens) && (s.tokens[i+2].is(kDeterminer) || s.tokens[i+2].is(kSubject) || s.tokens[i+2].word == "of")
+		if (inCase || a == "that" && b == "way" || a == "or" && b == "else" || a == "for" && b == "fear") && substantive(s, i+2) {
+			return true
+		}
+	}
 	for _, arrow := range []string{"→", "->", "=>"} {
 		if i := strings.Index(s.text, arrow); i >= 0 {
 			for k, t := range s.tokens {

@@ -66,3 +66,27 @@ func TestTokenize(t *testing.T) {
 		}
 	}
 }
+
+// TestEverydayReasons: a reason given in everyday words counts as one.
+func TestEverydayReasons(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"We keep the old rules ready in case the model stops answering.", true},
+		{"Every page is checked twice; that way no child sees an adult title.", true},
+		{"The list must be ready by six, or else the shops open without it.", true},
+		{"We store the answer for fear of losing a day's work.", true},
+		{"We keep the old rules in a folder.", false},
+		{"In case study three we used the old rules.", false},
+	} {
+		ss := parseText(tt.text)
+		got := false
+		for i := range ss {
+			got = got || hasReason(&ss[i])
+		}
+		if got != tt.want {
+			t.Errorf("%q: reason %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
