@@ -462,6 +462,24 @@ func TestHubGraphProvesNothing(t *testing.T) {
 	}
 }
 
+// TestEndpointIsNoHub: a device that many parts feed and that reports to
+// one log is where the pipeline ends, not a hub: the loop through it counts.
+func TestEndpointIsNoHub(t *testing.T) {
+	e := engine(t)
+	g := pipeline.Graph{Nodes: []pipeline.Node{{ID: "dev", Kind: "client", Stage: "online"}, {ID: "log", Kind: "log"}, {ID: "train", Kind: "training"},
+		{ID: "serve", Kind: "serving"}, {ID: "pol", Kind: "policy", Stage: "online"}}}
+	g.Edges = []pipeline.Edge{{From: "dev", To: "log"}, {From: "log", To: "train"}, {From: "train", To: "serve"}, {From: "serve", To: "dev"}, {From: "pol", To: "dev"}}
+	for i, k := range []pipeline.Kind{"registry", "cache", "experiment", "source"} {
+		id := fmt.Sprintf("n%d", i)
+		g.Nodes = append(g.Nodes, pipeline.Node{ID: id, Kind: k})
+		g.Edges = append(g.Edges, pipeline.Edge{From: id, To: "dev"})
+	}
+	gr := item(t, e.Check("x", &design.Design{Sections: design.Answers{}, Pipeline: g}), "graph")
+	if loop := gr.Checks[2]; !loop.Met || hasNote(loop, rubric.NoteHub) {
+		t.Errorf("a device fed by six nodes broke the loop: %+v", loop)
+	}
+}
+
 // TestLabelsSpeakPlainly checks that what the report says of every check
 // of every bundled case, before and after an attempt, holds no pattern
 // syntax or internal id: no "|", "*", "~", "_", "@" or "!name".

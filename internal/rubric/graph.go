@@ -11,9 +11,15 @@ import (
 // Hubs: a node wired to a large share of the pipeline is a hub. Paths and
 // loops through a hub prove nothing (a node connected to everything
 // connects everything), so graph checks go around hubs.
+//
+// A hub also leads both ways: it takes from at least hubMinEachWay nodes
+// and feeds at least as many. A device that many parts feed (models,
+// settings, experiments) and that reports to one or two logs is where the
+// pipeline ends, not a shortcut through it.
 const (
 	hubMinNeighbours = 7
 	hubShare         = 0.45
+	hubMinEachWay    = 3
 )
 
 // graphView is the pipeline as the graph checks read it.
@@ -34,7 +40,9 @@ func (p *parsed) graph() *graphView {
 	// neighbours counts each node's distinct neighbours; linked holds
 	// the pairs of nodes already counted.
 	neighbours := make(map[string]int, len(g.Nodes))
+	ins, outs := make(map[string]int, len(g.Nodes)), make(map[string]int, len(g.Nodes))
 	linked := make(map[[2]string]bool, 2*len(g.Edges))
+	directed := make(map[[2]string]bool, len(g.Edges))
 	for _, n := range g.Nodes {
 		v.kind[n.ID] = n.Kind
 		neighbours[n.ID] = 0
@@ -45,6 +53,11 @@ func (p *parsed) graph() *graphView {
 			continue
 		}
 		v.all[e.From] = append(v.all[e.From], e.To)
+		if e.From != e.To && !directed[[2]string{e.From, e.To}] {
+			directed[[2]string{e.From, e.To}] = true
+			outs[e.From]++
+			ins[e.To]++
+		}
 		if e.From != e.To && !linked[[2]string{e.From, e.To}] {
 			linked[[2]string{e.From, e.To}], linked[[2]string{e.To, e.From}] = true, true
 			neighbours[e.From]++
@@ -53,7 +66,7 @@ func (p *parsed) graph() *graphView {
 	}
 	limit := math.Max(hubMinNeighbours, hubShare*float64(len(g.Nodes)-1))
 	for id, n := range neighbours {
-		if float64(n) >= limit {
+		if float64(n) >= limit && ins[id] >= hubMinEachWay && outs[id] >= hubMinEachWay {
 			v.hubs[id] = true
 		}
 	}
