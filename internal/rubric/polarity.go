@@ -102,6 +102,10 @@ shouldn't wouldn't couldn't needn't haven't hasn't nobody none`)
 	// Words that end the reach of a cue after a mention.
 	postStops = setOf(`and or but because since so if when whenever while whereas although though unless until
 once where whose then`)
+	// Of the post stops, those that end a mention's reach even right after
+	// it: "a random split because the forward split leaks" keeps the
+	// random split.
+	reasonStop  = setOf(`because since so if when whenever while whereas although though unless until once then`)
 	determiners = setOf(`a an the any each every this that these those our their its some`)
 	copulas     = setOf(`is are was were be will stays remains`)
 	// Words that open an aside after a mention, read past to the predicate.
@@ -449,7 +453,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			}
 			// "We stop the rollout if a guardrail breaks" keeps it, and so
 			// does "the canary stops as soon as the sequence excludes zero".
-			if strings.HasPrefix(toks[j].word, "stop") && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
+			if strings.HasPrefix(toks[j].word, "stop") && toks[j].word != "stopped" && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
 				break
 			}
 			// A negation after "with" is bound to the phrase it opens: "an
@@ -525,7 +529,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			end = j
 			break
 		}
-		if t.is(kPostStop) && j > e && t.word != "but" {
+		if t.is(kPostStop) && (j > e || reasonStop[t.word]) && t.word != "but" {
 			if phraseStartsAt(hedgeAfterSet, toks, j) {
 				return Hedged, cue(j, min(j+3, len(toks)))
 			}

@@ -179,6 +179,9 @@ func TestPolarity(t *testing.T) {
 		{"cuped", "CUPED would cut the variance by a third, so we use it.", A, false},
 		{"canary", "A canary will catch a bad build within an hour.", A, false},
 		{"bandit* + allocat* @4", "Adaptive allocation (bandits) would save a little traffic but would break clean inference on retention.", D, false},
+		{"random split", "We use a random split because the forward split leaks.", A, false},
+		{"random split", "A random split where rows leak across days.", D, false},
+		{"logging propensities", "We stopped logging propensities once the bandit was retired.", D, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, but it will fail on retention, so we use it anyway.", A, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, so we use it, but it will lag at first.", A, false},
 		// The other arm of a comparison, a definition, an adjective.
