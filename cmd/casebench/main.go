@@ -31,7 +31,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/diagram/gvworker"
 )
 
 // env is what a command receives from the process: streams and variables.
@@ -43,7 +43,7 @@ type env struct {
 
 func main() {
 	// A render worker is this same binary started by the diagram pool.
-	diagram.MaybeRunWorker()
+	gvworker.MaybeRunWorker()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
@@ -105,7 +105,7 @@ func dispatch(ctx context.Context, args []string, e env) error {
 	case "import":
 		return runImport(ctx, rest, e)
 	case "render-worker":
-		return diagram.RunWorker(e.stdin, e.stdout)
+		return gvworker.RunWorker(e.stdin, e.stdout)
 	case "cases":
 		if len(rest) == 0 || rest[0] != "lint" {
 			if len(rest) > 0 && isHelpArg(rest[0]) {

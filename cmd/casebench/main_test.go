@@ -16,7 +16,7 @@ import (
 	"github.com/casebench/casebench/internal/auth"
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
-	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/diagram/gvworker"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -223,7 +223,7 @@ func TestRescoreKeepsTheOldScore(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
-	diagram.MaybeRunWorker()
+	gvworker.MaybeRunWorker()
 	os.Exit(m.Run())
 }
 

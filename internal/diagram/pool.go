@@ -31,7 +31,7 @@ func (e *RenderError) Error() string { return e.Msg }
 // PoolOptions configure a worker pool.
 type PoolOptions struct {
 	// Command returns the command that starts one worker, which must run
-	// RunWorker on its stdin and stdout.
+	// ServeWorker on its stdin and stdout.
 	Command func() *exec.Cmd
 	// Size is the number of workers (default 1).
 	Size int
