@@ -417,3 +417,24 @@ func TestEmptyAndTinyGraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingWorkerFailsEachRender: a pool whose worker command cannot be
+// found fails each render with the command's error, unwrapped, and starts
+// none; the service survives it.
+func TestMissingWorkerFailsEachRender(t *testing.T) {
+	missing := func() *exec.Cmd {
+		return &exec.Cmd{Path: "no-such-worker", Err: fmt.Errorf("%w: build it with 'make build'", diagram.ErrNoWorker)}
+	}
+	pool := diagram.NewPool(diagram.PoolOptions{Command: missing, Size: 2, Timeout: testTimeout})
+	svc := diagram.NewService(pool, 1<<20)
+	defer svc.Close()
+	for range 3 {
+		_, err := svc.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }"))
+		if !errors.Is(err, diagram.ErrNoWorker) || err.Error() != "the diagram render worker is missing: build it with 'make build'" {
+			t.Fatalf("got %v, want the command's error", err)
+		}
+	}
+	if st := pool.Stats(); st.Started != 0 || st.Crashed != 0 || st.Renders != 0 {
+		t.Fatalf("stats %+v: want nothing started", st)
+	}
+}

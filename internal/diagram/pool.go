@@ -31,7 +31,9 @@ func (e *RenderError) Error() string { return e.Msg }
 // PoolOptions configure a worker pool.
 type PoolOptions struct {
 	// Command returns the command that starts one worker, which must run
-	// ServeWorker on its stdin and stdout.
+	// ServeWorker on its stdin and stdout. A command whose Err is set (as
+	// exec.Command sets it when the program is not found) fails the render
+	// that needed the worker with that error, unwrapped.
 	Command func() *exec.Cmd
 	// Size is the number of workers (default 1).
 	Size int
@@ -133,6 +135,9 @@ func (p *Pool) count(f func(*PoolStats)) {
 
 func (p *Pool) start() (*worker, error) {
 	cmd := p.opts.Command()
+	if cmd.Err != nil {
+		return nil, cmd.Err
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
