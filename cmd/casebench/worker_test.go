@@ -311,6 +311,14 @@ func TestBuiltServerWithoutWorker(t *testing.T) {
 	if code, body := renderDOT(); code != http.StatusServiceUnavailable || !strings.Contains(body, "make build") {
 		t.Fatalf("a render without a worker: %d %q, want 503 saying how to build it", code, body)
 	}
+	// The server said so in its log too, when it tried to start a worker
+	// ahead of the first render.
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(logText(), "casebench-render is neither beside casebench nor on PATH"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not say the worker is missing:\n%s", logText())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	copyFile(t, filepath.Join(bin, workerBinary), filepath.Join(dir, workerBinary))
 	if code, body := renderDOT(); code != http.StatusOK || !strings.Contains(body, "<svg") {
 		t.Fatalf("a render once the worker is beside casebench: %d %q", code, body[:min(len(body), 200)])

@@ -438,3 +438,33 @@ func TestMissingWorkerFailsEachRender(t *testing.T) {
 		t.Fatalf("stats %+v: want nothing started", st)
 	}
 }
+
+// TestWarmStartsOneWorker: Warm starts one worker ahead of the first
+// render, which takes it instead of starting another; on a closed pool it
+// starts none.
+func TestWarmStartsOneWorker(t *testing.T) {
+	pool := testPool(t, 1, testTimeout)
+	pool.Warm()
+	for deadline := time.Now().Add(time.Minute); pool.Stats().Started != 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v: Warm started no worker", pool.Stats())
+		}
+	}
+	pid := pool.HeldWorker(false)
+	if _, err := pool.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }")); err != nil {
+		t.Fatal(err)
+	}
+	if st := pool.Stats(); st.Started != 1 || st.Renders != 1 {
+		t.Fatalf("stats %+v: want the render on the warmed worker", st)
+	}
+	if got := pool.HeldWorker(false); got != pid {
+		t.Fatalf("the render's worker is %d, the warmed one %d", got, pid)
+	}
+	closed := testPool(t, 1, testTimeout)
+	closed.Close()
+	closed.Warm()
+	time.Sleep(10 * time.Millisecond)
+	if st := closed.Stats(); st.Started != 0 {
+		t.Fatalf("stats %+v: Warm started a worker on a closed pool", st)
+	}
+}

@@ -362,6 +362,25 @@ func (p *Pool) renew(w *worker) *worker {
 	return next
 }
 
+// Warm starts one worker in the background when the first free slot has
+// none, so that the first render need not wait for a worker's start. It
+// returns at once. A worker that cannot start is logged at warn, and the
+// render that next needs the slot tries again and reports why.
+func (p *Pool) Warm() {
+	go func() {
+		var w *worker
+		select {
+		case w = <-p.slots:
+		default:
+			return // every slot is taken by a render, whose worker starts
+		}
+		if w == nil {
+			w = p.successor()
+		}
+		p.slots <- w
+	}()
+}
+
 // Close stops every worker.
 func (p *Pool) Close() error {
 	p.once.Do(func() {
