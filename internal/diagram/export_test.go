@@ -16,6 +16,9 @@ func (p *Pool) RenderWith(ctx context.Context, f Format, dot []byte, cheap bool)
 	return p.render(ctx, f, dot, cheap)
 }
 
+// WarmNow is Warm, returning once done.
+func (p *Pool) WarmNow() { p.warm() }
+
 // HeldWorker returns the process id of the worker that holds the pool's
 // first free slot, having waited, when waitSuccessor is set, for that
 // worker's successor (if it started one) to be ready.

@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +61,8 @@ type Pool struct {
 	all   map[*worker]bool
 	done  chan struct{}
 	once  sync.Once
+
+	warmMu sync.Mutex // one Warm at a time
 
 	statsMu sync.Mutex
 	stats   PoolStats
@@ -362,23 +366,45 @@ func (p *Pool) renew(w *worker) *worker {
 	return next
 }
 
-// Warm starts one worker in the background when the first free slot has
-// none, so that the first render need not wait for a worker's start. It
-// returns at once. A worker that cannot start is logged at warn, and the
-// render that next needs the slot tries again and reports why.
-func (p *Pool) Warm() {
-	go func() {
-		var w *worker
+// Warm starts one worker in the background when no free slot has one, so
+// that the first render need not wait for a worker's start: the free
+// slots go back with their workers first, where the next render takes
+// them. It returns at once. A worker that cannot start is logged at warn,
+// and the render that next needs the slot tries again and reports why.
+func (p *Pool) Warm() { go p.warm() }
+
+func (p *Pool) warm() {
+	p.warmMu.Lock()
+	defer p.warmMu.Unlock()
+	var free []*worker
+take:
+	for len(free) < p.opts.Size {
 		select {
-		case w = <-p.slots:
+		case w := <-p.slots:
+			free = append(free, w)
 		default:
-			return // every slot is taken by a render, whose worker starts
+			break take // the other slots are taken by renders
 		}
-		if w == nil {
-			w = p.successor()
-		}
+	}
+	if len(free) == 0 {
+		return
+	}
+	if !slices.ContainsFunc(free, func(w *worker) bool { return w != nil }) {
+		free[0] = p.successor()
+	}
+	slices.SortStableFunc(free, func(a, b *worker) int {
+		return cmp.Compare(b2i(a == nil), b2i(b == nil))
+	})
+	for _, w := range free {
 		p.slots <- w
-	}()
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Close stops every worker.
