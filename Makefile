@@ -7,11 +7,11 @@ PKGS := ./...
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: ## build and start casebench on http://localhost:8080 (SQLite file casebench.db, bundled cases); ADDR=HOST:PORT for another
-	$(GO) run ./cmd/casebench serve $(if $(ADDR),--addr $(ADDR))
+run: build ## build and start casebench on http://localhost:8080 (SQLite file casebench.db, bundled cases); ADDR=HOST:PORT for another
+	bin/casebench serve $(if $(ADDR),--addr $(ADDR))
 
-build: ## build bin/casebench
-	$(GO) build -o bin/casebench ./cmd/casebench
+build: ## build bin/casebench and its diagram render worker bin/casebench-render
+	$(GO) build -o bin/ ./cmd/casebench ./cmd/casebench-render
 
 test: ## run every test with the race detector (PostgreSQL and browser tests need their variables, see README)
 	$(GO) vet $(PKGS)

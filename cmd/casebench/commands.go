@@ -67,11 +67,11 @@ var (
 	cmdRender = cmdSpec{Name: "render", Summary: "draw a DOT file as SVG, PNG or canonical DOT",
 		About:    "Draw a pipeline written as DOT. The output's extension picks the format: .svg, .png, or .dot for the canonical DOT that Graphviz is fed. What the import leaves out is listed on stderr.",
 		Args:     []argSpec{{Name: "IN.dot", Help: "the DOT file to draw"}},
-		Settings: []string{"render-timeout", "log-level"}}
+		Settings: []string{"render-timeout", "render-bin", "log-level"}}
 	cmdExport = cmdSpec{Name: "export", Summary: "export a design as Markdown, JSON or a zip bundle",
 		About:    "Export design ID, to standard output or to -o FILE.",
 		Args:     []argSpec{{Name: "ID", Help: "the design's id"}},
-		Settings: []string{"db", "cases", "render-timeout"}}
+		Settings: []string{"db", "cases", "render-timeout", "render-bin"}}
 	cmdImport = cmdSpec{Name: "import", Summary: "import a design JSON file for a user",
 		About:    "Import a design JSON file (as exported) for --user, and print its new id.",
 		Args:     []argSpec{{Name: "FILE", Help: "a design in the casebench JSON format"}},

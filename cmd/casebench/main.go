@@ -30,8 +30,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-
-	"github.com/casebench/casebench/internal/diagram"
 )
 
 // env is what a command receives from the process: streams and variables.
@@ -42,8 +40,6 @@ type env struct {
 }
 
 func main() {
-	// A render worker is this same binary started by the diagram pool.
-	diagram.MaybeRunWorker()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
@@ -104,8 +100,6 @@ func dispatch(ctx context.Context, args []string, e env) error {
 		return runExport(ctx, rest, e)
 	case "import":
 		return runImport(ctx, rest, e)
-	case "render-worker":
-		return diagram.RunWorker(e.stdin, e.stdout)
 	case "cases":
 		if len(rest) == 0 || rest[0] != "lint" {
 			if len(rest) > 0 && isHelpArg(rest[0]) {

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,8 +16,10 @@ import (
 
 	"github.com/casebench/casebench/internal/auth"
 	"github.com/casebench/casebench/internal/catalog"
+	"github.com/casebench/casebench/internal/config"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/diagram/gvworker"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -222,9 +225,16 @@ func TestRescoreKeepsTheOldScore(t *testing.T) {
 	}
 }
 
+// TestMain lets the render pools of the commands run in the tests start
+// this test binary as their workers; worker_test.go starts the real binary.
 func TestMain(m *testing.M) {
-	diagram.MaybeRunWorker()
-	os.Exit(m.Run())
+	gvworker.MaybeRunWorker()
+	workerCommand = func(config.Config) func() *exec.Cmd { return diagram.SelfCommand }
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
 }
 
 func TestRenderCommand(t *testing.T) {

@@ -15,14 +15,15 @@ import (
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
-// newDiagrams returns the render service: a pool of worker processes of
-// this same binary, one per CPU unless configured, with a cache in front.
+// newDiagrams returns the render service: a pool of worker processes
+// (casebench-render, see findWorker), one per CPU unless configured, with a
+// cache in front.
 func newDiagrams(cfg config.Config, log *slog.Logger) *diagram.Service {
 	n := cfg.RenderWorkers
 	if n == 0 {
 		n = runtime.NumCPU()
 	}
-	pool := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: n, Timeout: cfg.RenderTimeout, Logger: log})
+	pool := diagram.NewPool(diagram.PoolOptions{Command: workerCommand(cfg), Size: n, Timeout: cfg.RenderTimeout, Logger: log})
 	return diagram.NewServiceWith(pool, diagram.ServiceOptions{CacheBytes: 64 << 20, Logger: log})
 }
 

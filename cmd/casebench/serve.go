@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -119,6 +120,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log.Info("casebench is serving", "url", scheme+"://"+ln.Addr().String(), "db", st.Dialect(),
 		"cases", len(cat.Cases), "startup", time.Since(start).Round(time.Millisecond))
+	warmAfterFirstPage(hs, diagrams.Warm, warmDelay)
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {
@@ -139,6 +141,24 @@ func runServe(ctx context.Context, args []string, e env) error {
 	diagrams.Close()
 	log.Info("render workers stopped; closing the database")
 	return err
+}
+
+// warmDelay is how long after it starts serving the server waits for its
+// first request before it starts a render worker anyway.
+const warmDelay = time.Second
+
+// warmAfterFirstPage calls warm once, in the background, after the first
+// response or after delay, whichever comes first: a render worker starting
+// (Graphviz compiling its WebAssembly) does not compete with the first
+// page, and the first diagram need not wait for a worker's start.
+func warmAfterFirstPage(hs *http.Server, warm func(), delay time.Duration) {
+	once := sync.OnceFunc(warm)
+	next := hs.Handler
+	hs.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		once()
+	})
+	time.AfterFunc(delay, once)
 }
 
 // shutdownGrace is how long requests in flight may take to finish after

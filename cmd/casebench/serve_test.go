@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -90,5 +92,40 @@ func TestServeJSONLogsAndShutdown(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("the log has no %s:\n%s", want, logs.String())
 		}
+	}
+}
+
+// TestWarmAfterFirstPage: the render worker is warmed once, after the
+// first response has been written, or after the delay when no request
+// comes.
+func TestWarmAfterFirstPage(t *testing.T) {
+	var warmed, requests atomic.Int32
+	served := make(chan struct{})
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 && warmed.Load() != 0 {
+			t.Error("warmed before the first response")
+		}
+		io.WriteString(w, "page")
+	})}
+	warmAfterFirstPage(hs, func() { warmed.Add(1); close(served) }, time.Hour)
+	srv := httptest.NewServer(hs.Handler)
+	defer srv.Close()
+	for range 3 {
+		res, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	<-served
+	if n := warmed.Load(); n != 1 {
+		t.Fatalf("warmed %d times, want once", n)
+	}
+	idle := make(chan struct{})
+	warmAfterFirstPage(&http.Server{Handler: http.NotFoundHandler()}, func() { close(idle) }, time.Millisecond)
+	select {
+	case <-idle:
+	case <-time.After(time.Minute):
+		t.Fatal("an idle server did not warm after the delay")
 	}
 }

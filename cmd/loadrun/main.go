@@ -6,9 +6,9 @@
 //
 //	go run ./cmd/loadrun [-scenario all|kill9|sigterm|backup] [-clients 16] [-for 8s] [-rounds 3]
 //
-// It builds casebench, runs it on a SQLite file in a temporary folder on
-// 127.0.0.1, and stops by itself. Its figures are for the operator and for
-// notes; nothing in it is a timed assertion.
+// It builds casebench and its render worker, runs it on a SQLite file in a
+// temporary folder on 127.0.0.1, and stops by itself. Its figures are for
+// the operator and for notes; nothing in it is a timed assertion.
 package main
 
 import (
@@ -94,7 +94,7 @@ func newRun(clients int, dur time.Duration) (*run, error) {
 		return nil, err
 	}
 	r := &run{dir: dir, bin: filepath.Join(dir, "casebench"), db: filepath.Join(dir, "casebench.db"), clients: clients, dur: dur}
-	build := exec.Command("go", "build", "-o", r.bin, "./cmd/casebench")
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/casebench", "./cmd/casebench-render")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return nil, fmt.Errorf("build: %w", err)

@@ -7,7 +7,8 @@
 //
 //	go run ./cmd/pageload [-for 10s] [-conns 64] [-client auto|go|wrk] [-encoding gzip] [-nginx] [-only-starts] [-starts 5]
 //
-// It builds casebench (or runs -bin), serves it on a SQLite file in a
+// It builds casebench and its render worker casebench-render (or runs -bin,
+// with its worker beside it or on PATH), serves it on a SQLite file in a
 // temporary folder on 127.0.0.1 only, and stops by itself: the whole run is
 // bounded by -deadline. It uses wrk when it is on PATH (-client auto) and
 // its own Go load generator otherwise. With -nginx it also serves the very
@@ -40,7 +41,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.bin, "bin", "", "a casebench binary to measure (default: build ./cmd/casebench)")
+	flag.StringVar(&o.bin, "bin", "", "a casebench binary to measure, with casebench-render beside it or on PATH (default: build ./cmd/casebench and ./cmd/casebench-render)")
 	flag.DurationVar(&o.dur, "for", 10*time.Second, "how long each page is loaded")
 	flag.IntVar(&o.conns, "conns", 64, "connections at once")
 	flag.StringVar(&o.client, "client", "auto", "load generator: wrk, go, or auto (wrk when on PATH)")
@@ -72,7 +73,7 @@ func run(ctx context.Context, o options) error {
 	defer os.RemoveAll(dir)
 	if o.bin == "" {
 		o.bin = filepath.Join(dir, "casebench")
-		build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "./cmd/casebench")
+		build := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./cmd/casebench", "./cmd/casebench-render")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build: %w", err)

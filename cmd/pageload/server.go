@@ -35,8 +35,9 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// startServer starts bin serving db, with TMPDIR at tmp (where go-graphviz
-// keeps its compile cache), and returns when the catalog answers 200.
+// startServer starts bin serving db, with TMPDIR at tmp (where go-graphviz,
+// in the render workers, keeps its compile cache), and returns when the
+// catalog answers 200.
 func startServer(ctx context.Context, bin, db, dir, tmp string) (*server, error) {
 	s, _, err := launch(ctx, bin, db, dir, tmp)
 	return s, err

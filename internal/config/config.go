@@ -23,6 +23,7 @@ type Config struct {
 	RenderWorkers int           // diagram worker processes; 0 means one per CPU
 	RenderTimeout time.Duration // deadline of one diagram render
 	RenderPerMin  int           // renders per minute per client on POST /api/v1/render
+	RenderBin     string        // the render worker's binary; empty: casebench-render beside this one, else on PATH
 	LoginPerMin   int           // failed logins per name and address before delays start
 	LogFormat     string        // text or json
 	MetricsAllow  string        // addresses and CIDR ranges that may read /metrics
@@ -69,6 +70,7 @@ func (c *Config) settings() []setting {
 		{"render-workers", "diagram worker processes (0: one per CPU)", &c.RenderWorkers},
 		{"render-timeout", "deadline of one diagram render (a layout past it is tried once more with straight edges)", &c.RenderTimeout},
 		{"render-per-minute", "diagram renders allowed per minute per user, or per address when anonymous", &c.RenderPerMin},
+		{"render-bin", "the diagram render worker's binary, built from ./cmd/casebench-render (default: casebench-render beside this binary, else on PATH)", &c.RenderBin},
 		{"memory-limit", "soft limit of the server's Go memory in MiB, which the garbage collector keeps to (0: none; GOMEMLIMIT wins when set)", &c.MemoryLimit},
 		{"login-per-minute", "failed logins per name and address before delays start (3 times as many per address); delays start at 2s and double up to 15m", &c.LoginPerMin},
 	}

@@ -1,4 +1,4 @@
-package diagram
+package diagram_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 // The budget: rendering the typical 15-node pipeline through the service
@@ -25,14 +27,14 @@ import (
 // worker's protocol, the layout and the drawing of the return edges.
 func BenchmarkRenderService(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30}), 0)
+	svc := diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30}), 0)
 	defer svc.Close()
-	if _, err := svc.Render(context.Background(), SVG, dot); err != nil { // start the worker
+	if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil { // start the worker
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+		if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -43,14 +45,14 @@ func BenchmarkRenderService(b *testing.B) {
 
 func BenchmarkRenderServicePNG(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	pool := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30})
+	pool := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30})
 	defer pool.Close()
-	if _, err := pool.Render(context.Background(), PNG, dot); err != nil {
+	if _, err := pool.Render(context.Background(), diagram.PNG, dot); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := pool.Render(context.Background(), PNG, dot); err != nil {
+		if _, err := pool.Render(context.Background(), diagram.PNG, dot); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,14 +60,14 @@ func BenchmarkRenderServicePNG(b *testing.B) {
 
 func BenchmarkRenderCached(b *testing.B) {
 	dot := typical(b).CanonicalDOT()
-	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout}), 8<<20)
+	svc := diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 1, Timeout: testTimeout}), 8<<20)
 	defer svc.Close()
-	if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+	if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+		if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -108,15 +110,15 @@ func BenchmarkRenderVsDot(b *testing.B) {
 		b.Skip("Graphviz's dot is not installed (Debian package graphviz)")
 	}
 	dot := typical(b).CanonicalDOT()
-	svc := NewService(NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30}), 0)
+	svc := diagram.NewService(diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 1 << 30}), 0)
 	defer svc.Close()
-	if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+	if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil {
 		b.Fatal(err)
 	}
 	var ratios []float64
 	for b.Loop() {
 		t0 := time.Now()
-		if _, err := svc.Render(context.Background(), SVG, dot); err != nil {
+		if _, err := svc.Render(context.Background(), diagram.SVG, dot); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

@@ -1,4 +1,4 @@
-package diagram
+package diagram_test
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image"
-	"image/color"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -19,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/diagram/gvworker"
 	"github.com/casebench/casebench/internal/pipeline"
 )
 
@@ -29,9 +29,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // depends on speed (the production default is 5s).
 const testTimeout = 3 * time.Minute
 
-func testPool(t testing.TB, size int, timeout time.Duration) *Pool {
+func testPool(t testing.TB, size int, timeout time.Duration) *diagram.Pool {
 	t.Helper()
-	p := NewPool(PoolOptions{Command: SelfCommand, Size: size, Timeout: timeout})
+	p := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: size, Timeout: timeout})
 	t.Cleanup(func() { p.Close() })
 	return p
 }
@@ -73,7 +73,7 @@ func golden(t *testing.T, name string, got []byte) {
 // canonical DOT and the same SVG.
 func TestGoldenShuffled(t *testing.T) {
 	g := typical(t)
-	svc := NewService(testPool(t, 1, testTimeout), 0)
+	svc := diagram.NewService(testPool(t, 1, testTimeout), 0)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 4 {
 		h := pipeline.Graph{Nodes: append([]pipeline.Node(nil), g.Nodes...), Edges: append([]pipeline.Edge(nil), g.Edges...)}
@@ -81,7 +81,7 @@ func TestGoldenShuffled(t *testing.T) {
 		rng.Shuffle(len(h.Edges), func(a, b int) { h.Edges[a], h.Edges[b] = h.Edges[b], h.Edges[a] })
 		dot := h.CanonicalDOT()
 		golden(t, "typical15.canonical.dot", dot)
-		svg, err := svc.Render(context.Background(), SVG, dot)
+		svg, err := svc.Render(context.Background(), diagram.SVG, dot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,8 +100,8 @@ func TestGoldenShuffled(t *testing.T) {
 }
 
 func TestSVGShowsLabelsAndClusters(t *testing.T) {
-	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
-	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
+	svc := diagram.NewService(testPool(t, 1, testTimeout), 1<<20)
+	svg, err := svc.Render(context.Background(), diagram.SVG, typical(t).CanonicalDOT())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestSVGShowsLabelsAndClusters(t *testing.T) {
 // TestConcurrentRenders renders from 64 goroutines of 16 clients at once:
 // every render succeeds and the process survives (run under -race).
 func TestConcurrentRenders(t *testing.T) {
-	svc := NewService(testPool(t, 2, testTimeout), 1<<20)
+	svc := diagram.NewService(testPool(t, 2, testTimeout), 1<<20)
 	g := typical(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -139,13 +139,13 @@ func TestConcurrentRenders(t *testing.T) {
 			h := *g
 			h.Nodes = append([]pipeline.Node(nil), g.Nodes...)
 			h.Nodes[0].Label = fmt.Sprintf("Apps %d", i%16) // 16 distinct graphs, some shared
-			f := SVG
+			f := diagram.SVG
 			if i%4 == 0 {
-				f = PNG
+				f = diagram.PNG
 			}
 			// 16 clients, 4 renders each at once: within what one client
 			// may have waiting.
-			res, err := svc.Draw(context.Background(), Request{Client: fmt.Sprint("client", i%16), Format: f, DOT: h.CanonicalDOT()})
+			res, err := svc.Draw(context.Background(), diagram.Request{Client: fmt.Sprint("client", i%16), Format: f, DOT: h.CanonicalDOT()})
 			if err == nil && len(res.Image) < 100 {
 				err = fmt.Errorf("render %d: %d bytes", i, len(res.Image))
 			}
@@ -203,16 +203,16 @@ func TestHugeGraph(t *testing.T) {
 	t.Logf("refused before layout: %v", err)
 
 	pool := testPool(t, 1, 1500*time.Millisecond)
-	svc := NewService(pool, 1<<20)
+	svc := diagram.NewService(pool, 1<<20)
 	start := time.Now()
-	_, err = svc.Render(context.Background(), SVG, big.CanonicalDOT())
+	_, err = svc.Render(context.Background(), diagram.SVG, big.CanonicalDOT())
 	t.Logf("forced past the limits: %v after %v", err, time.Since(start).Round(time.Millisecond))
-	if err != nil && !errors.Is(err, ErrTimeout) {
+	if err != nil && !errors.Is(err, diagram.ErrTimeout) {
 		t.Fatalf("want success or ErrTimeout, got %v", err)
 	}
-	pool.opts.Timeout = testTimeout
+	pool.SetTimeout(testTimeout)
 	start = time.Now()
-	svg, err := svc.Render(context.Background(), SVG, typical(t).CanonicalDOT())
+	svg, err := svc.Render(context.Background(), diagram.SVG, typical(t).CanonicalDOT())
 	if err != nil || !bytes.Contains(svg, []byte("Page builder")) {
 		t.Fatalf("the next ordinary render failed: %v", err)
 	}
@@ -223,11 +223,11 @@ func TestHugeGraph(t *testing.T) {
 // reports ErrTimeout, and a new worker serves the next render.
 func TestDeadlineKillsWorker(t *testing.T) {
 	pool := testPool(t, 1, time.Millisecond)
-	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); !errors.Is(err, ErrTimeout) {
+	if _, err := pool.Render(context.Background(), diagram.SVG, typical(t).CanonicalDOT()); !errors.Is(err, diagram.ErrTimeout) {
 		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
 	}
-	pool.opts.Timeout = testTimeout
-	if _, err := pool.Render(context.Background(), SVG, typical(t).CanonicalDOT()); err != nil {
+	pool.SetTimeout(testTimeout)
+	if _, err := pool.Render(context.Background(), diagram.SVG, typical(t).CanonicalDOT()); err != nil {
 		t.Fatal(err)
 	}
 	if st := pool.Stats(); st.Timeouts != 1 || st.Started != 2 {
@@ -239,20 +239,15 @@ func TestDeadlineKillsWorker(t *testing.T) {
 // successor, which takes over, ready, once the old one has done
 // MaxRenders; only the first render waits for a worker to start.
 func TestWorkersAreRecycled(t *testing.T) {
-	p := NewPool(PoolOptions{Command: SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 2})
+	p := diagram.NewPool(diagram.PoolOptions{Command: diagram.SelfCommand, Size: 1, Timeout: testTimeout, MaxRenders: 2})
 	defer p.Close()
 	var pids []int
 	for range 5 {
-		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+		if _, err := p.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }")); err != nil {
 			t.Fatal(err)
 		}
 		// Renders come at a user's pace: the successor has time to start.
-		w := <-p.slots
-		pids = append(pids, w.cmd.Process.Pid)
-		if w.next != nil {
-			<-w.next.ready
-		}
-		p.slots <- w
+		pids = append(pids, p.HeldWorker(true))
 	}
 	if st := p.Stats(); st.Recycled != 2 || st.Started != 4 || st.ColdStarts != 1 {
 		t.Fatalf("stats %+v: want a new worker every 2 renders, each started ahead, and one cold start", st)
@@ -271,7 +266,7 @@ func TestBusyWorkerOutlivesItsLimitUntilTheSuccessorIsReady(t *testing.T) {
 	slow := func() *exec.Cmd {
 		started++
 		if started == 1 {
-			return SelfCommand()
+			return diagram.SelfCommand()
 		}
 		// Later workers take two seconds to start.
 		exe, err := os.Executable()
@@ -279,19 +274,17 @@ func TestBusyWorkerOutlivesItsLimitUntilTheSuccessorIsReady(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command("sh", "-c", `sleep 2; exec "$0" render-worker`, exe)
-		cmd.Env = append(os.Environ(), WorkerEnv+"=1")
+		cmd.Env = append(os.Environ(), diagram.WorkerEnv+"=1")
 		return cmd
 	}
-	p := NewPool(PoolOptions{Command: slow, Size: 1, Timeout: testTimeout, MaxRenders: 2})
+	p := diagram.NewPool(diagram.PoolOptions{Command: slow, Size: 1, Timeout: testTimeout, MaxRenders: 2})
 	defer p.Close()
 	var pids []int
 	for range 5 {
-		if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+		if _, err := p.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }")); err != nil {
 			t.Fatal(err)
 		}
-		w := <-p.slots
-		pids = append(pids, w.cmd.Process.Pid)
-		p.slots <- w
+		pids = append(pids, p.HeldWorker(false))
 	}
 	st := p.Stats()
 	// The successor takes over after the fourth render, ready or not, and
@@ -306,12 +299,12 @@ func TestBusyWorkerOutlivesItsLimitUntilTheSuccessorIsReady(t *testing.T) {
 
 func TestGraphvizErrorIsARenderError(t *testing.T) {
 	p := testPool(t, 1, testTimeout)
-	_, err := p.Render(context.Background(), SVG, []byte("this is not dot {"))
-	var re *RenderError
+	_, err := p.Render(context.Background(), diagram.SVG, []byte("this is not dot {"))
+	var re *diagram.RenderError
 	if !errors.As(err, &re) {
 		t.Fatalf("got %v, want a RenderError", err)
 	}
-	if _, err := p.Render(context.Background(), SVG, []byte("digraph { a -> b }")); err != nil {
+	if _, err := p.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }")); err != nil {
 		t.Fatalf("the worker did not survive a bad input: %v", err)
 	}
 }
@@ -333,12 +326,12 @@ func TestHostileAttributes(t *testing.T) {
 		t.Fatal(err)
 	}
 	dot := g.CanonicalDOT()
-	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
-	svg, err := svc.Render(context.Background(), SVG, dot)
+	svc := diagram.NewService(testPool(t, 1, testTimeout), 1<<20)
+	svg, err := svc.Render(context.Background(), diagram.SVG, dot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pngb, err := svc.Render(context.Background(), PNG, dot)
+	pngb, err := svc.Render(context.Background(), diagram.PNG, dot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,115 +351,20 @@ func TestHostileAttributes(t *testing.T) {
 	}
 }
 
-// TestPNGDrawsEdgesAndOutlines finds the pixels of a known edge and of a
-// node's outline in the PNG: go-graphviz's own PNG draws neither.
-func TestPNGDrawsEdgesAndOutlines(t *testing.T) {
-	g := &pipeline.Graph{
-		Nodes: []pipeline.Node{{ID: "a", Label: "Source", Kind: pipeline.KindOther}, {ID: "b", Label: "Sink", Kind: pipeline.KindOther}},
-		Edges: []pipeline.Edge{{From: "a", To: "b"}},
-	}
-	dot := g.CanonicalDOT()
-	// The worker draws from this same layout; get it to know where things are.
-	layoutJSON, err := testPool(t, 1, testTimeout).Render(context.Background(), layoutFormat, dot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ParseLayout(layoutJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, _, _, err := TransformFor(l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pngb, err := drawPNG(layoutJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(pngb))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dark := func(x, y float64) bool {
-		// Any pixel within 1 px of (x, y) clearly darker than the fills.
-		for dx := -1; dx <= 1; dx++ {
-			for dy := -1; dy <= 1; dy++ {
-				r, g, b, _ := img.At(int(x)+dx, int(y)+dy).RGBA()
-				if (r+g+b)/3 < 0x9000 {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	// The edge: the middle of its spline.
-	var edgePts [][2]float64
-	for _, op := range l.Edges[0].Draw {
-		if op.Op == "b" || op.Op == "B" {
-			edgePts = op.Points
-		}
-	}
-	if len(edgePts) < 4 {
-		t.Fatal("the layout has no edge spline")
-	}
-	mid := bezierPoint(edgePts[0], edgePts[1], edgePts[2], edgePts[3], 0.5)
-	ex, ey := tr.Apply(mid[0], mid[1])
-	if !dark(ex, ey) {
-		t.Errorf("no edge pixels at (%.0f, %.0f)", ex, ey)
-	}
-	// A node outline: the middle of the top side of node a's box, and a
-	// point inside the box that must be fill, not line.
-	var box [][2]float64
-	for _, o := range l.Objects {
-		if o.Name == "a" {
-			for _, op := range o.Draw {
-				if op.Op == "P" || op.Op == "p" {
-					box = op.Points
-				}
-			}
-		}
-	}
-	if len(box) < 4 {
-		t.Fatal("node a has no polygon")
-	}
-	minX, maxX, maxY, minY := box[0][0], box[0][0], box[0][1], box[0][1]
-	for _, p := range box {
-		minX, maxX = min(minX, p[0]), max(maxX, p[0])
-		minY, maxY = min(minY, p[1]), max(maxY, p[1])
-	}
-	ox, oy := tr.Apply((minX+maxX)/2, maxY)
-	if !dark(ox, oy) {
-		t.Errorf("no outline pixels at the top of node a (%.0f, %.0f)", ox, oy)
-	}
-	ix, iy := tr.Apply(minX+4, (minY+maxY)/2)
-	if c := color.GrayModel.Convert(img.At(int(ix), int(iy))).(color.Gray); c.Y < 200 {
-		t.Errorf("inside node a at (%.0f, %.0f) is dark (%d): the outline test would pass on anything", ix, iy, c.Y)
-	}
-}
-
-func bezierPoint(p0, p1, p2, p3 [2]float64, t float64) [2]float64 {
-	u := 1 - t
-	var out [2]float64
-	for i := range 2 {
-		out[i] = u*u*u*p0[i] + 3*u*u*t*p1[i] + 3*u*t*t*p2[i] + t*t*t*p3[i]
-	}
-	return out
-}
-
 // TestTimedOutGraphFailsAtOnce: a graph whose layout and cheaper retry
 // both pass the deadline is remembered; asking again costs no render.
 func TestTimedOutGraphFailsAtOnce(t *testing.T) {
 	pool := testPool(t, 1, time.Millisecond)
-	svc := NewService(pool, 1<<20)
+	svc := diagram.NewService(pool, 1<<20)
 	dot := typical(t).CanonicalDOT()
-	if _, err := svc.Draw(context.Background(), Request{Client: "a", Format: SVG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+	if _, err := svc.Draw(context.Background(), diagram.Request{Client: "a", Format: diagram.SVG, DOT: dot}); !errors.Is(err, diagram.ErrTimeout) {
 		t.Fatalf("1 ms deadline: %v, want ErrTimeout", err)
 	}
 	st := pool.Stats()
 	if st.Timeouts != 2 {
 		t.Fatalf("stats %+v: want the layout and its cheaper retry to time out", st)
 	}
-	if _, err := svc.Draw(context.Background(), Request{Client: "b", Format: PNG, DOT: dot}); !errors.Is(err, ErrTimeout) {
+	if _, err := svc.Draw(context.Background(), diagram.Request{Client: "b", Format: diagram.PNG, DOT: dot}); !errors.Is(err, diagram.ErrTimeout) {
 		t.Fatalf("repeat: %v, want ErrTimeout", err)
 	}
 	if got := pool.Stats(); got != st {
@@ -477,11 +375,11 @@ func TestTimedOutGraphFailsAtOnce(t *testing.T) {
 // TestCheapLayoutSettings: the retry lays out with straight edges.
 func TestCheapLayoutSettings(t *testing.T) {
 	pool := testPool(t, 1, testTimeout)
-	full, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), false)
+	full, err := pool.RenderWith(context.Background(), gvworker.LayoutFormat, typical(t).CanonicalDOT(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cheap, err := pool.render(context.Background(), layoutFormat, typical(t).CanonicalDOT(), true)
+	cheap, err := pool.RenderWith(context.Background(), gvworker.LayoutFormat, typical(t).CanonicalDOT(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,100 +395,19 @@ func TestCheapLayoutSettings(t *testing.T) {
 	}
 }
 
-// inkIn counts the clearly dark pixels of img inside a text op's box.
-func inkIn(img image.Image, tr Transform, op drawOp, size float64) int {
-	x, y := tr.Apply(op.Pt[0], op.Pt[1])
-	w, h := op.Width*tr.Scale, size*tr.Scale
-	x0 := x - w/2
-	n := 0
-	for px := int(x0); px <= int(x0+w); px++ {
-		for py := int(y - h); py <= int(y+2); py++ {
-			r, g, b, _ := img.At(px, py).RGBA()
-			if (r+g+b)/3 < 0x8000 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// TestPNGDrawsEveryScript finds ink where labels in Chinese, Japanese,
-// Arabic, Hebrew, Devanagari and a check mark should be, and checks that
-// the same labels drawn with the embedded Go font alone leave those boxes
-// blank, so that the test can tell.
-func TestPNGDrawsEveryScript(t *testing.T) {
-	labels := map[string]string{"zh": "特征存储", "ja": "モデル学習", "ar": "بيانات", "he": "נתונים", "hi": "प्रशिक्षण", "check": "✓✓✓", "latin": "Ranker"}
-	g := &pipeline.Graph{}
-	for id, l := range labels {
-		g.Nodes = append(g.Nodes, pipeline.Node{ID: id, Label: l, Kind: pipeline.KindOther})
-	}
-	layoutJSON, err := testPool(t, 1, testTimeout).Render(context.Background(), layoutFormat, g.CanonicalDOT())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ParseLayout(layoutJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, _, _, err := TransformFor(l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	draw := func() image.Image {
-		b, err := drawPNG(layoutJSON)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
-	ink := func(img image.Image) map[string]int {
-		out := map[string]int{}
-		for _, o := range l.Objects {
-			size := 14.0
-			for _, op := range o.LDraw {
-				if op.Op == "F" {
-					size = op.Size
-				}
-				if op.Op == "T" {
-					out[o.Name] += inkIn(img, tr, op, size)
-				}
-			}
-		}
-		return out
-	}
-	got := ink(draw())
-	for id := range labels {
-		if got[id] < 20 {
-			t.Errorf("label %s (%q): %d dark pixels; the PNG drops its text (fonts: Debian's fonts-dejavu-core, fonts-lohit-deva, fonts-droid-fallback)", id, labels[id], got[id])
-		}
-	}
-	all := fonts
-	fonts = all[len(all)-1:] // the embedded Go font alone
-	defer func() { fonts = all }()
-	faces.Clear()
-	defer faces.Clear()
-	if bare := ink(draw()); bare["zh"] >= 20 || bare["latin"] < 20 {
-		t.Errorf("with the Go font alone the Chinese label has %d dark pixels and the Latin one %d: the ink test does not tell", bare["zh"], bare["latin"])
-	}
-}
-
 // TestEmptyAndTinyGraphs: an empty or one-node pipeline draws as a valid
 // SVG and PNG, so that exports never fail on them.
 func TestEmptyAndTinyGraphs(t *testing.T) {
-	svc := NewService(testPool(t, 1, testTimeout), 1<<20)
+	svc := diagram.NewService(testPool(t, 1, testTimeout), 1<<20)
 	for name, g := range map[string]*pipeline.Graph{
 		"empty": {},
 		"one":   {Nodes: []pipeline.Node{{ID: "a", Kind: pipeline.KindOther}}},
 	} {
-		svg, err := svc.Render(context.Background(), SVG, g.CanonicalDOT())
+		svg, err := svc.Render(context.Background(), diagram.SVG, g.CanonicalDOT())
 		if err != nil || !bytes.Contains(svg, []byte("<svg")) {
 			t.Errorf("%s: SVG %v", name, err)
 		}
-		b, err := svc.Render(context.Background(), PNG, g.CanonicalDOT())
+		b, err := svc.Render(context.Background(), diagram.PNG, g.CanonicalDOT())
 		if err != nil {
 			t.Errorf("%s: PNG %v", name, err)
 			continue
@@ -598,5 +415,56 @@ func TestEmptyAndTinyGraphs(t *testing.T) {
 		if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() < 1 {
 			t.Errorf("%s: not a PNG: %v", name, err)
 		}
+	}
+}
+
+// TestMissingWorkerFailsEachRender: a pool whose worker command cannot be
+// found fails each render with the command's error, unwrapped, and starts
+// none; the service survives it.
+func TestMissingWorkerFailsEachRender(t *testing.T) {
+	missing := func() *exec.Cmd {
+		return &exec.Cmd{Path: "no-such-worker", Err: fmt.Errorf("%w: build it with 'make build'", diagram.ErrNoWorker)}
+	}
+	pool := diagram.NewPool(diagram.PoolOptions{Command: missing, Size: 2, Timeout: testTimeout})
+	svc := diagram.NewService(pool, 1<<20)
+	defer svc.Close()
+	for range 3 {
+		_, err := svc.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }"))
+		if !errors.Is(err, diagram.ErrNoWorker) || err.Error() != "the diagram render worker is missing: build it with 'make build'" {
+			t.Fatalf("got %v, want the command's error", err)
+		}
+	}
+	if st := pool.Stats(); st.Started != 0 || st.Crashed != 0 || st.Renders != 0 {
+		t.Fatalf("stats %+v: want nothing started", st)
+	}
+}
+
+// TestWarmStartsOneWorker: Warm starts one worker ahead of the first
+// render, which takes it instead of starting another, though the pool has
+// other slots without a worker; Warm again starts none but puts the worker
+// first again; on a closed pool Warm starts none.
+func TestWarmStartsOneWorker(t *testing.T) {
+	pool := testPool(t, 3, testTimeout)
+	pool.Warm()
+	for deadline := time.Now().Add(time.Minute); pool.Stats().Started != 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v: Warm started no worker", pool.Stats())
+		}
+	}
+	for i := range 2 {
+		pool.WarmNow() // after Warm's own, which holds the slots until done
+		if _, err := pool.Render(context.Background(), diagram.SVG, []byte("digraph { a -> b }")); err != nil {
+			t.Fatal(err)
+		}
+		if st := pool.Stats(); st.Started != 1 || st.Renders != int64(i+1) {
+			t.Fatalf("stats %+v: want every render on the warmed worker", st)
+		}
+	}
+	closed := testPool(t, 1, testTimeout)
+	closed.Close()
+	closed.Warm()
+	time.Sleep(10 * time.Millisecond)
+	if st := closed.Stats(); st.Started != 0 {
+		t.Fatalf("stats %+v: Warm started a worker on a closed pool", st)
 	}
 }

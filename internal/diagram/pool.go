@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +33,9 @@ func (e *RenderError) Error() string { return e.Msg }
 // PoolOptions configure a worker pool.
 type PoolOptions struct {
 	// Command returns the command that starts one worker, which must run
-	// RunWorker on its stdin and stdout.
+	// ServeWorker on its stdin and stdout. A command whose Err is set (as
+	// exec.Command sets it when the program is not found) fails the render
+	// that needed the worker with that error, unwrapped.
 	Command func() *exec.Cmd
 	// Size is the number of workers (default 1).
 	Size int
@@ -57,6 +61,8 @@ type Pool struct {
 	all   map[*worker]bool
 	done  chan struct{}
 	once  sync.Once
+
+	warmMu sync.Mutex // one Warm at a time
 
 	statsMu sync.Mutex
 	stats   PoolStats
@@ -133,6 +139,9 @@ func (p *Pool) count(f func(*PoolStats)) {
 
 func (p *Pool) start() (*worker, error) {
 	cmd := p.opts.Command()
+	if cmd.Err != nil {
+		return nil, cmd.Err
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -355,6 +364,47 @@ func (p *Pool) renew(w *worker) *worker {
 	go p.stop(w, false)
 	p.count(func(s *PoolStats) { s.Recycled++ })
 	return next
+}
+
+// Warm starts one worker in the background when no free slot has one, so
+// that the first render need not wait for a worker's start: the free
+// slots go back with their workers first, where the next render takes
+// them. It returns at once. A worker that cannot start is logged at warn,
+// and the render that next needs the slot tries again and reports why.
+func (p *Pool) Warm() { go p.warm() }
+
+func (p *Pool) warm() {
+	p.warmMu.Lock()
+	defer p.warmMu.Unlock()
+	var free []*worker
+take:
+	for len(free) < p.opts.Size {
+		select {
+		case w := <-p.slots:
+			free = append(free, w)
+		default:
+			break take // the other slots are taken by renders
+		}
+	}
+	if len(free) == 0 {
+		return
+	}
+	if !slices.ContainsFunc(free, func(w *worker) bool { return w != nil }) {
+		free[0] = p.successor()
+	}
+	slices.SortStableFunc(free, func(a, b *worker) int {
+		return cmp.Compare(b2i(a == nil), b2i(b == nil))
+	})
+	for _, w := range free {
+		p.slots <- w
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Close stops every worker.

@@ -1,30 +1,23 @@
 package diagram
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"os/exec"
 )
 
-// WorkerEnv, set to "1", makes a casebench process (or a test binary that
-// calls MaybeRunWorker first) serve renders on stdin and stdout.
+// WorkerEnv, set to "1", makes a test binary whose TestMain calls
+// gvworker.MaybeRunWorker first serve renders on stdin and stdout.
 const WorkerEnv = "CASEBENCH_RENDER_WORKER"
 
-// MaybeRunWorker runs the render worker and exits when WorkerEnv is set;
-// otherwise it returns at once.
-func MaybeRunWorker() {
-	if os.Getenv(WorkerEnv) != "1" {
-		return
-	}
-	if err := RunWorker(os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "render worker:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
+// ErrNoWorker means the render worker's binary was not found. A Command
+// that cannot find it returns a command whose Err wraps it, with a message
+// that says how to get one; each render then fails with that error.
+var ErrNoWorker = errors.New("the diagram render worker is missing")
 
 // SelfCommand returns a command that starts this same executable as a
-// render worker.
+// render worker: a test binary that links package gvworker and calls its
+// MaybeRunWorker in TestMain.
 func SelfCommand() *exec.Cmd {
 	exe, err := os.Executable()
 	if err != nil {

@@ -205,6 +205,13 @@ func (s *Service) Stats() (PoolStats, int64, int64) {
 	return s.pool.Stats(), h, m
 }
 
+// Warm starts one worker in the background (see Pool.Warm).
+func (s *Service) Warm() {
+	if p, ok := s.pool.(*Pool); ok {
+		p.Warm()
+	}
+}
+
 // Close stops the workers.
 func (s *Service) Close() error { return s.pool.Close() }
 

@@ -4,12 +4,12 @@ import (
 	"os"
 	"testing"
 
-	"github.com/casebench/casebench/internal/diagram"
+	"github.com/casebench/casebench/internal/diagram/gvworker"
 )
 
 func TestMain(m *testing.M) {
 	// The render pool starts this test binary as its workers.
-	diagram.MaybeRunWorker()
+	gvworker.MaybeRunWorker()
 	code := m.Run()
 	if testDiagrams != nil {
 		testDiagrams.Close()

@@ -85,6 +85,8 @@ func renderError(err error) error {
 		return &appError{Status: http.StatusUnprocessableEntity, Message: "Graphviz could not draw this graph: " + re.Msg}
 	case errors.Is(err, diagram.ErrTimeout):
 		return &appError{Status: http.StatusUnprocessableEntity, Message: "This graph took too long to lay out, even with straight edges, and was stopped. Make it smaller or simpler: fewer edges, or split it in parts."}
+	case errors.Is(err, diagram.ErrNoWorker):
+		return &appError{Status: http.StatusServiceUnavailable, Message: "Diagrams cannot be drawn on this server: " + err.Error() + "."}
 	case errors.Is(err, diagram.ErrBusy):
 		return &appError{Status: http.StatusServiceUnavailable, Message: "Too many diagrams are waiting to be drawn. Try again in a moment."}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -1,4 +1,4 @@
-package diagram
+package gvworker
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"github.com/goccy/go-graphviz"
 
 	"github.com/casebench/casebench/internal/pipeline"
+
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 // drawnEdge is an edge of a laid-out picture as the test sees it: the
@@ -248,7 +250,7 @@ func checkReturnsAlongTheSide(t *testing.T, nodes map[string]rect, edges []drawn
 // returns how many the SVG has.
 func checkBothDrawings(t *testing.T, gv *graphviz.Graphviz, dot []byte, across int) int {
 	t.Helper()
-	svg, err := render(context.Background(), gv, SVG, dot, false)
+	svg, err := render(context.Background(), gv, diagram.SVG, dot, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +271,7 @@ func checkBothDrawings(t *testing.T, gv *graphviz.Graphviz, dot []byte, across i
 // each edge back to an earlier stage runs beside the picture, not across
 // it.
 func TestReturnEdgesRunAlongTheSide(t *testing.T) {
-	files, err := filepath.Glob("../../cases/*/reference.json")
+	files, err := filepath.Glob("../../../cases/*/reference.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no reference pipelines: %v", err)
 	}
@@ -322,7 +324,7 @@ func TestReturnEdgesLeftToRight(t *testing.T) {
 	if n := checkBothDrawings(t, gv, g.CanonicalDOT(), 1); n != 2 {
 		t.Fatalf("%d return edges drawn, want 2", n)
 	}
-	for _, f := range []Format{SVG, PNG} {
+	for _, f := range []diagram.Format{diagram.SVG, diagram.PNG} {
 		img, err := render(context.Background(), gv, f, g.CanonicalDOT(), true)
 		if err != nil || len(img) == 0 {
 			t.Fatalf("%s with the cheap layout: %v", f, err)
@@ -369,7 +371,7 @@ func TestReturnEdgesKeepTheirStyle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svg, err := render(context.Background(), gv, SVG, g.CanonicalDOT(), false)
+			svg, err := render(context.Background(), gv, diagram.SVG, g.CanonicalDOT(), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -431,7 +433,7 @@ func TestReturnEdgesKeepTheirStyle(t *testing.T) {
 // FuzzRouteSVG: drawing the return edges into any SVG, however broken,
 // returns an image or an error, never a panic (the worker would die).
 func FuzzRouteSVG(f *testing.F) {
-	svg, err := os.ReadFile("testdata/typical15.svg")
+	svg, err := os.ReadFile("../testdata/typical15.svg")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -461,7 +463,7 @@ func FuzzRouteSVG(f *testing.F) {
 // SVG in points), shows its node labels at 9 px or more and is at most
 // 2.5 times as wide as it is tall.
 func TestReferencePipelinesAreReadable(t *testing.T) {
-	files, err := filepath.Glob("../../cases/*/reference.json")
+	files, err := filepath.Glob("../../../cases/*/reference.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no reference pipelines: %v", err)
 	}
@@ -482,7 +484,7 @@ func TestReferencePipelinesAreReadable(t *testing.T) {
 			if err := json.Unmarshal(b, &ref); err != nil {
 				t.Fatal(err)
 			}
-			svg, err := render(context.Background(), gv, SVG, ref.Pipeline.CanonicalDOT(), false)
+			svg, err := render(context.Background(), gv, diagram.SVG, ref.Pipeline.CanonicalDOT(), false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package diagram
+package gvworker
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/goccy/go-graphviz"
 	"golang.org/x/image/colornames"
+
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 // renderRouted draws canonical DOT that has return edges. Graphviz lays
@@ -22,7 +24,7 @@ import (
 // shapes other than normal, empty and none, tapered lines, xlabels, label
 // escapes other than \n) are put back into the graph and Graphviz draws
 // the picture a second time from the fixed positions.
-func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Format, cheap bool) ([]byte, error) {
+func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f diagram.Format, cheap bool) ([]byte, error) {
 	stripped, returns := splitReturns(dot)
 	for _, r := range returns {
 		if !r.drawable() {
@@ -36,7 +38,7 @@ func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Form
 	defer g.Close()
 	rankdir := g.GetStr("rankdir")
 	var buf bytes.Buffer
-	if f == SVG {
+	if f == diagram.SVG {
 		if err := gv.Render(ctx, g, graphviz.SVG, &buf); err != nil {
 			return nil, fmt.Errorf("graphviz: %v", err)
 		}
@@ -65,7 +67,7 @@ func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Form
 	}
 	l.BB = bb.bbString()
 	switch f {
-	case PNG:
+	case diagram.PNG:
 		l.Edges = append(l.Edges, edges...)
 		return drawLayout(l)
 	case layoutFormat:
@@ -77,7 +79,7 @@ func renderRouted(ctx context.Context, gv *graphviz.Graphviz, dot []byte, f Form
 // renderRoutedByGraphviz lays out stripped, routes the return edges beside
 // it, puts them back into the graph with their routes and has Graphviz
 // draw the whole picture from the fixed positions ("nop2").
-func renderRoutedByGraphviz(ctx context.Context, gv *graphviz.Graphviz, stripped []byte, returns []returnEdge, f Format, cheap bool) ([]byte, error) {
+func renderRoutedByGraphviz(ctx context.Context, gv *graphviz.Graphviz, stripped []byte, returns []returnEdge, f diagram.Format, cheap bool) ([]byte, error) {
 	g, err := parseForLayout(stripped, cheap)
 	if err != nil {
 		return nil, err
@@ -124,13 +126,13 @@ func renderRoutedByGraphviz(ctx context.Context, gv *graphviz.Graphviz, stripped
 	defer gv.SetLayout(graphviz.DOT)
 	buf.Reset()
 	out := graphviz.SVG
-	if f != SVG {
+	if f != diagram.SVG {
 		out = graphviz.Format("json")
 	}
 	if err := gv.Render(ctx, g, out, &buf); err != nil {
 		return nil, fmt.Errorf("graphviz: %v", err)
 	}
-	if f == PNG {
+	if f == diagram.PNG {
 		return drawPNG(buf.Bytes())
 	}
 	return buf.Bytes(), nil

@@ -1,10 +1,12 @@
-package diagram
+package gvworker
 
 import (
 	"context"
 	"testing"
 
 	"github.com/goccy/go-graphviz"
+
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 func BenchmarkInProcess(b *testing.B) {
@@ -12,7 +14,7 @@ func BenchmarkInProcess(b *testing.B) {
 	ctx := context.Background()
 	gv, _ := graphviz.New(ctx)
 	for b.Loop() {
-		if _, err := render(ctx, gv, SVG, dot, false); err != nil {
+		if _, err := render(ctx, gv, diagram.SVG, dot, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -27,7 +29,7 @@ func BenchmarkInProcessNoStages(b *testing.B) {
 	ctx := context.Background()
 	gv, _ := graphviz.New(ctx)
 	for b.Loop() {
-		if _, err := render(ctx, gv, SVG, dot, false); err != nil {
+		if _, err := render(ctx, gv, diagram.SVG, dot, false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,11 +2,17 @@
 // WebAssembly by go-graphviz) runs only in worker processes, one render at a
 // time each, behind a pool that enforces deadlines and recycles workers, and
 // an LRU cache. The package takes DOT bytes and knows nothing of designs.
+//
+// This package holds the pool, the service in front of it and both sides
+// of the protocol, and does not link go-graphviz, whose start (compiling
+// Graphviz's WebAssembly) costs every process that links it. The worker's
+// drawing is package gvworker, linked by the worker binary
+// (cmd/casebench-render) and by test binaries, which start themselves as
+// workers (SelfCommand).
 package diagram
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -16,9 +22,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"testing/fstest"
-
-	"github.com/goccy/go-graphviz"
 )
 
 // Format is an output format.
@@ -28,8 +31,6 @@ type Format byte
 const (
 	SVG Format = 's'
 	PNG Format = 'p'
-	// layoutFormat is Graphviz's layout as json, for tests of the drawing.
-	layoutFormat Format = 'j'
 )
 
 // String returns the format's file extension.
@@ -55,15 +56,18 @@ func ParseFormat(ext string) (Format, bool) {
 }
 
 // Protocol, on the worker's stdin and stdout. The worker, once started,
-// writes a response frame with statusOK. A request is the format byte,
-// the length of the DOT as 4 big-endian bytes, and the DOT. A response is a
-// status byte (statusOK or statusError), a 4-byte length, and the image or
-// the error message.
+// writes a response frame with statusOK. A request is the format byte
+// (with cheapFlag set for the cheaper layout), the length of the DOT as 4
+// big-endian bytes, and the DOT. A response is a status byte (statusOK or
+// statusError), a 4-byte length, and the image or the error message.
 const (
 	statusOK    byte = 0
 	statusError byte = 1
 	maxFrame         = 64 << 20
 )
+
+// cheapFlag, set in a request's format byte, asks for the cheaper layout.
+const cheapFlag = 0x80
 
 func writeFrame(w io.Writer, head byte, payload []byte) error {
 	var h [5]byte
@@ -92,22 +96,35 @@ func readFrame(r io.Reader) (byte, []byte, error) {
 	return h[0], b, nil
 }
 
-// RunWorker serves render requests from r to w until r ends. Graphviz sees
-// an empty file system, so no attribute can make it read a host file.
-func RunWorker(r io.Reader, w io.Writer) error {
-	graphviz.SetFileSystem(fstest.MapFS{})
-	ctx := context.Background()
-	gv, err := graphviz.New(ctx)
-	if err != nil {
-		return fmt.Errorf("start graphviz: %w", err)
-	}
-	defer gv.Close()
+// Renderer draws graphs in a worker process, one at a time.
+type Renderer interface {
+	// Render draws dot in format f, with the cheaper layout settings
+	// (straight edges, fewer iterations) when cheap is set. An error is
+	// the input refused; the worker goes on.
+	Render(ctx context.Context, f Format, dot []byte, cheap bool) ([]byte, error)
+	Close() error
+}
+
+// warmUpDOT is drawn once before a worker says it is ready.
+var warmUpDOT = []byte("digraph { a -> b }")
+
+// ServeWorker is the worker's side of the protocol: it opens its renderer,
+// draws one small graph to warm it up, says it is ready, then serves
+// requests from r to w until r ends. Its garbage is collected between
+// renders, not during them (see collector).
+func ServeWorker(r io.Reader, w io.Writer, open func() (Renderer, error)) error {
 	var gc collector
 	gc.start()
+	rd, err := open()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	ctx := context.Background()
 	in := bufio.NewReader(r)
 	out := bufio.NewWriter(w)
 	// Warm up, then say so: the pool hands a worker out once it is ready.
-	if _, err := render(ctx, gv, SVG, []byte("digraph { a -> b }"), false); err != nil {
+	if _, err := rd.Render(ctx, SVG, warmUpDOT, false); err != nil {
 		return fmt.Errorf("graphviz: %w", err)
 	}
 	if err := writeFrame(out, statusOK, []byte("ready")); err != nil {
@@ -124,7 +141,7 @@ func RunWorker(r io.Reader, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		img, rerr := render(ctx, gv, Format(format&^cheapFlag), dot, format&cheapFlag != 0)
+		img, rerr := rd.Render(ctx, Format(format&^cheapFlag), dot, format&cheapFlag != 0)
 		if rerr != nil {
 			err = writeFrame(out, statusError, []byte(rerr.Error()))
 		} else {
@@ -138,64 +155,6 @@ func RunWorker(r io.Reader, w io.Writer) error {
 		}
 		gc.between()
 	}
-}
-
-// cheapFlag, set in a request's format byte, asks for the cheaper layout.
-const cheapFlag = 0x80
-
-// cheapLayout are the settings of the second try at a layout that ran out
-// of time: straight edges and fewer iterations of ordering and ranking.
-var cheapLayout = [][2]string{{"splines", "line"}, {"mclimit", "0.1"}, {"nslimit", "0.5"}, {"nslimit1", "0.5"}, {"searchsize", "10"}, {"maxiter", "50"}, {"remincross", "false"}}
-
-// parseForLayout reads dot into Graphviz, with the cheaper settings when
-// cheap is set.
-func parseForLayout(dot []byte, cheap bool) (*graphviz.Graph, error) {
-	g, err := readDOT(dot, readFast())
-	if err != nil {
-		return nil, err
-	}
-	if cheap {
-		for _, kv := range cheapLayout {
-			if err := g.SafeSet(kv[0], kv[1], ""); err != nil {
-				g.Close()
-				return nil, fmt.Errorf("graphviz: %v", err)
-			}
-		}
-	}
-	return g, nil
-}
-
-// render lays out dot with Graphviz and returns the image.
-func render(ctx context.Context, gv *graphviz.Graphviz, f Format, dot []byte, cheap bool) ([]byte, error) {
-	if bytes.Contains(dot, returnMark) {
-		return renderRouted(ctx, gv, dot, f, cheap)
-	}
-	g, err := parseForLayout(dot, cheap)
-	if err != nil {
-		return nil, err
-	}
-	defer g.Close()
-	var buf bytes.Buffer
-	switch f {
-	case SVG:
-		if err := gv.Render(ctx, g, graphviz.SVG, &buf); err != nil {
-			return nil, fmt.Errorf("graphviz: %v", err)
-		}
-		return buf.Bytes(), nil
-	case PNG:
-		// Graphviz's own PNG output in WebAssembly draws no outlines and no
-		// edges, so take its layout as drawing operations and draw them here.
-		if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
-			return nil, fmt.Errorf("graphviz: %v", err)
-		}
-		return drawPNG(buf.Bytes())
-	case layoutFormat:
-		if err := gv.Render(ctx, g, graphviz.Format("json"), &buf); err != nil {
-			return nil, fmt.Errorf("graphviz: %v", err)
-		}
-		return buf.Bytes(), nil
-	}
-	return nil, fmt.Errorf("unknown format %q", byte(f))
 }
 
 // The worker's garbage is collected between renders, not during them: the

@@ -1,4 +1,4 @@
-package diagram
+package gvworker
 
 import (
 	"bytes"
@@ -12,13 +12,15 @@ import (
 
 	"github.com/casebench/casebench/internal/pipeline"
 	"github.com/goccy/go-graphviz"
+
+	"github.com/casebench/casebench/internal/diagram"
 )
 
 // TestGoGraphvizVersionIsTheCheckedOne holds go.mod to the go-graphviz
 // release whose internal reader the worker calls directly: a test binary
 // records no dependency versions, so this is where a change shows.
 func TestGoGraphvizVersionIsTheCheckedOne(t *testing.T) {
-	mod, err := os.ReadFile("../../go.mod")
+	mod, err := os.ReadFile("../../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func TestDirectReadDrawsAsParseBytes(t *testing.T) {
 		t.Skip("the direct reader is not usable with this go-graphviz")
 	}
 	dots := map[string][]byte{"typical": typical(t).CanonicalDOT(), "plain": []byte("digraph G { a -> b; b -> c; a [label=\"Load\"]; }")}
-	files, err := filepath.Glob("../../cases/*/reference.json")
+	files, err := filepath.Glob("../../../cases/*/reference.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no reference pipelines: %v", err)
 	}
@@ -75,7 +77,7 @@ func TestDirectReadDrawsAsParseBytes(t *testing.T) {
 	}
 	defer gv.Close()
 	t.Cleanup(func() { readFast = fastRead })
-	draw := func(fast bool, f Format, dot []byte, cheap bool) []byte {
+	draw := func(fast bool, f diagram.Format, dot []byte, cheap bool) []byte {
 		t.Helper()
 		readFast = func() bool { return fast }
 		img, err := render(ctx, gv, f, dot, cheap)
@@ -86,8 +88,8 @@ func TestDirectReadDrawsAsParseBytes(t *testing.T) {
 	}
 	for name, dot := range dots {
 		for _, cheap := range []bool{false, true} {
-			for _, f := range []Format{SVG, PNG} {
-				if f == PNG && name != "typical" {
+			for _, f := range []diagram.Format{diagram.SVG, diagram.PNG} {
+				if f == diagram.PNG && name != "typical" {
 					continue // one PNG is enough, and slow
 				}
 				direct, public := draw(true, f, dot, cheap), draw(false, f, dot, cheap)
@@ -100,9 +102,9 @@ func TestDirectReadDrawsAsParseBytes(t *testing.T) {
 	// A DOT Graphviz refuses gives the same error either way.
 	bad := []byte("digraph { a -> }")
 	readFast = func() bool { return true }
-	_, errDirect := render(ctx, gv, SVG, bad, false)
+	_, errDirect := render(ctx, gv, diagram.SVG, bad, false)
 	readFast = func() bool { return false }
-	_, errPublic := render(ctx, gv, SVG, bad, false)
+	_, errPublic := render(ctx, gv, diagram.SVG, bad, false)
 	if errDirect == nil || errPublic == nil || errDirect.Error() != errPublic.Error() {
 		t.Errorf("refused DOT: read directly %v; through ParseBytes %v", errDirect, errPublic)
 	}
