@@ -15,8 +15,8 @@ const (
 // stuffed design should grade weak), the highest among equals. See
 // README.md, "How grades are set".
 const (
-	StrongFrom = 68.0
-	MediumFrom = 38.0
+	StrongFrom = 67.0
+	MediumFrom = 41.0
 )
 
 // Grade returns the grade of a score from 0 to 100.
