@@ -460,7 +460,7 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 			if pol, _ := m.polarity(); pol != want {
 				continue
 			}
-			if want == Affirmed && (genericKind(s.tokens, m.start, m.end) || s.section == "model" && s.field == "baseline" || weighsAlternative(s.tokens, m.start, m.end)) {
+			if want == Affirmed && (genericKind(s.tokens, m.start, m.end) || genericClaim(s.tokens, m.start, m.end) || s.section == "model" && s.field == "baseline" || weighsAlternative(s.tokens, m.start, m.end)) {
 				// A general claim, the baseline the design sets out to beat
 				// ("today: a fixed-n test re-run every minute"), or the
 				// runner-up it set aside is not what the design does.
@@ -471,6 +471,36 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 			return
 		}
 	}
+}
+
+// genericClaim reports whether the mention at [start, end) sits in the
+// subject of a general claim: a sentence that opens with "a", "an" or
+// "any", says what such a thing will or would do, and has no first
+// person: "A policy trained on clicks will find those images" says what
+// any such policy does, not what the design does.
+func genericClaim(toks []token, start, end int) bool {
+	if len(toks) == 0 || start > 8 {
+		return false
+	}
+	switch toks[0].word {
+	case "a", "an", "any":
+	default:
+		return false
+	}
+	for _, t := range toks {
+		switch t.word {
+		case "we", "our", "us", "i", "my", "ours", "we'd", "we'll", "i'd", "i'll", "we're", "i'm":
+			return false
+		}
+	}
+	cl := toks[start].clause
+	for k := end; k < len(toks) && k < end+6 && toks[k].clause == cl; k++ {
+		switch toks[k].word {
+		case "will", "would", "can", "tends", "always":
+			return true
+		}
+	}
+	return false
 }
 
 // genericKind reports whether the mention at [start, end) is a hyphenated

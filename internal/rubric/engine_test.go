@@ -735,6 +735,10 @@ func TestRunnerUpRaisesNoFlag(t *testing.T) {
 		{"We use a random split, and the runner-up was a forward split.", true},
 		{"We use a random split because it is simple and the time split was rejected.", true},
 		{"We use a random split of the logs.", true},
+		// A general claim about such a choice is not the design's.
+		{"A random split of the logs will always look better offline than it is.", false},
+		{"A random split of the logs will be what we evaluate on.", true},
+		{"A random split of the logs is used for evaluation.", true},
 	} {
 		d := &design.Design{Sections: design.Answers{"evaluation": {"offline": text(tt.text)}}}
 		if got := item(t, e.Check("x", d), "rf-split").Raised; got != tt.flag {
