@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -206,18 +207,19 @@ func TestRescoreKeepsTheOldScore(t *testing.T) {
 	os.CopyFS(dir, os.DirFS("../../cases"))
 	rf := filepath.Join(dir, "search-discovery", "rubric.yaml")
 	b, _ := os.ReadFile(rf)
-	os.WriteFile(rf, []byte(strings.Replace(string(b), "version: 2", "version: 3", 1)), 0o644)
+	v := k.Rubric.Version
+	os.WriteFile(rf, []byte(strings.Replace(string(b), fmt.Sprintf("version: %d", v), fmt.Sprintf("version: %d", v+1), 1)), 0o644)
 	e, out, _ = testEnv("")
 	if err := run(ctx, []string{"rescore", "--db", db, "--cases", dir, "--case", "search-discovery"}, e); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "v2 100.0 -> v3 100.0") {
-		t.Fatalf("output %q", out)
+	if want := fmt.Sprintf("v%d 100.0 -> v%d 100.0", v, v+1); !strings.Contains(out.String(), want) {
+		t.Fatalf("output %q, want %q", out, want)
 	}
 	st, _ = store.Open(ctx, db)
 	defer st.Close()
 	reps, _ := st.Reports(ctx, d.ID)
-	if len(reps) != 2 || reps[0].RubricVersion != 2 || reps[1].RubricVersion != 3 || reps[1].Reason != "rescore" {
+	if len(reps) != 2 || reps[0].RubricVersion != v || reps[1].RubricVersion != v+1 || reps[1].Reason != "rescore" {
 		t.Fatalf("reports %+v", reps)
 	}
 }
