@@ -242,6 +242,12 @@ var badRequests = []badRequest{
 	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
 	}},
+	{"POST /drills/reviews/:id", "comment", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/reviews/1", formOf("comment", in.form))
+	}},
+	{"POST /drills/reviews/calibrate/:pack", "comment", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/reviews/calibrate/ml-fundamentals", formOf("comment", in.form))
+	}},
 	{"POST /drills/loops", "note", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/drills/loops", formOf("note", in.form))
 	}},

@@ -75,6 +75,7 @@ func (s *Server) routesDrills(g *echo.Group) {
 	d.POST("/sets/:id/finish", s.handleSetFinish)
 	d.GET("/sets/:id/report", s.handleSetReport)
 	s.routesLoops(d)
+	s.routesDrillReviews(d)
 	d.POST("/:slug", s.handleDrillAnswer)
 	d.GET("/:slug/attempts/:id", s.handleDrillAttempt)
 	d.POST("/:slug/attempts/:id/rating", s.handleDrillRerate)
@@ -224,6 +225,7 @@ type drillPage struct {
 	Run        *runView
 	SignedIn   bool
 	Attempts   []*store.DrillAttempt
+	Reviews    map[int64]int // peer reviews of each attempt, by its id
 	Card       *store.DrillCard
 	CardStatus string
 	Reference  *referenceView
@@ -291,6 +293,9 @@ func (s *Server) drillPageFor(c echo.Context, d *catalog.Drill) (drillPage, erro
 	}
 	if len(p.Attempts) > 0 {
 		p.Reference = s.referenceOf(d)
+		if p.Reviews, err = s.drillReviews.DrillReviewCounts(ctx, u.ID, d.Slug); err != nil {
+			return p, err
+		}
 		cards, err := s.drills.DrillCards(ctx, u.ID)
 		if err != nil {
 			return p, err
@@ -565,6 +570,7 @@ type attemptPage struct {
 	Latest    bool
 	Ratings   []srs.Rating
 	Prompt    template.HTML
+	Peer      *reviewsView // the peer reviews, nil before the first
 }
 
 func (p attemptPage) PageTitle() string { return "Report: " + p.Drill.Title }
@@ -604,6 +610,9 @@ func (s *Server) handleDrillAttempt(c echo.Context) error {
 	if card, ok := cards[d.Slug]; ok {
 		p.Card = &card
 		p.DueWords = dueWords(card.Due, s.now())
+	}
+	if p.Peer, err = s.peerReviews(ctx, a.UserID, d, a); err != nil {
+		return err
 	}
 	return s.renderPage(c, http.StatusOK, "drill_attempt", p)
 }
