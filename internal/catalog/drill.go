@@ -37,6 +37,24 @@ type Pack struct {
 	Sources []Source `yaml:"sources,omitempty" json:"sources,omitempty"`
 
 	Drills []*Drill `yaml:"-" json:"-"` // in file order
+	// Calibration is the pack's calibration answer (calibration.yaml): a
+	// reviewer's first review in the pack is of it.
+	Calibration *Calibration `yaml:"-" json:"-"`
+}
+
+// CalibrationFile is the file of a drill pack that holds its calibration
+// answer.
+const CalibrationFile = "calibration.yaml"
+
+// Calibration is an answer of mixed quality to one drill of a pack, with
+// its known level on every scored item of that drill's rubric and the
+// reason for each. Reviewers calibrate on it before their first review of
+// an answer in the pack.
+type Calibration struct {
+	Drill  string                `yaml:"drill" json:"drill"`
+	Answer string                `yaml:"answer" json:"answer"`
+	SQL    string                `yaml:"sql,omitempty" json:"sql,omitempty"`
+	Levels map[string]KnownLevel `yaml:"levels" json:"levels"`
 }
 
 // Value returns the pack's value with the given id and whether it exists.
@@ -106,6 +124,16 @@ func (d *Drill) Texts() []string {
 		out = append(out, f.Question)
 	}
 	return out
+}
+
+// Pack returns the drill pack with the given slug and whether it exists.
+func (c *Catalog) Pack(slug string) (*Pack, bool) {
+	for _, p := range c.Packs {
+		if p.Slug == slug {
+			return p, true
+		}
+	}
+	return nil, false
 }
 
 // Drill returns the drill with the given slug and whether it exists.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -128,7 +129,7 @@ func (l *loader) pack(name string, cat *Catalog) *Pack {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".yaml") || n == "pack.yaml" || n == "concepts.yaml" {
+		if e.IsDir() || !strings.HasSuffix(n, ".yaml") || n == "pack.yaml" || n == "concepts.yaml" || n == CalibrationFile {
 			continue
 		}
 		if d := l.drill(path.Join(dir, n), &p, sources, concepts, own); d != nil {
@@ -141,7 +142,64 @@ func (l *loader) pack(name string, cat *Catalog) *Pack {
 	if len(l.errs) > before {
 		return nil
 	}
+	p.Calibration = l.packCalibration(path.Join(dir, CalibrationFile), &p)
+	if len(l.errs) > before {
+		return nil
+	}
 	return &p
+}
+
+// packCalibration reads and checks a pack's calibration answer: an answer
+// to one of its drills, within a drill answer's limits (a query only in a
+// SQL pack, one that runs on the dataset when the loader lints), with the
+// known level of every scored item of that drill's rubric.
+func (l *loader) packCalibration(file string, p *Pack) *Calibration {
+	var c Calibration
+	doc, ok := l.readYAML(file, &c)
+	if !ok {
+		return nil
+	}
+	fail := func(at, format string, args ...any) { l.fail(file, doc.line(at), fieldName(at), format, args...) }
+	var d *Drill
+	for _, pd := range p.Drills {
+		if pd.Slug == c.Drill {
+			d = pd
+		}
+	}
+	if d == nil {
+		fail("$.drill", "%q is not a drill of this pack: name the drill the calibration answer answers", c.Drill)
+		return nil
+	}
+	a := drill.Answer{Format: drill.Format, Drill: d.Slug, Answer: c.Answer, SQL: c.SQL}
+	if err := a.Validate(); err != nil {
+		var de *drill.Error
+		if errors.As(err, &de) && de.Field == "sql" {
+			fail("$.sql", "%s", de.Message)
+		} else {
+			fail("$.answer", "%s", strings.TrimPrefix(err.Error(), "answer: "))
+		}
+	}
+	switch {
+	case d.Kind != KindSQL && c.SQL != "":
+		fail("$.sql", "only drills of a sql pack have a query")
+	case d.Kind == KindSQL && strings.TrimSpace(c.SQL) == "":
+		fail("$.sql", "a SQL drill's calibration answer needs its query")
+	case d.Kind == KindSQL && l.deep:
+		judge := sqlJudge{data: l.dataset(), opts: d.SQL.options()}
+		if _, ran, why, err := judge.Compare(c.SQL, d.Reference.SQL); err != nil || !ran {
+			fail("$.sql", "the calibration query does not run on the dataset: %s", firstOf(why, err))
+		}
+	}
+	l.checkKnownLevels(doc, c.Levels, d.Rubric)
+	return &c
+}
+
+// firstOf returns why, or the error's text when why is empty.
+func firstOf(why string, err error) string {
+	if why == "" && err != nil {
+		return err.Error()
+	}
+	return why
 }
 
 // text records a problem when v, trimmed, is shorter than min or longer

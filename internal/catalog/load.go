@@ -586,11 +586,25 @@ func (l *loader) calibrationLevels(file string, r *rubric.Rubric) map[string]Kno
 	if !ok {
 		return nil
 	}
+	l.checkKnownLevels(doc, f.Levels, r)
+	return f.Levels
+}
+
+// KnownWhyMax is the longest reason for a known level, in characters: one
+// sentence.
+const KnownWhyMax = 400
+
+// checkKnownLevels checks the known levels ($.levels of doc) of a
+// calibration against rubric r: a level from 0 to 3 and a reason for
+// every scored item and for no other, spread so that a reviewer who
+// answers 0 everywhere, or 3 everywhere, scores below half.
+func (l *loader) checkKnownLevels(doc yamlDoc, levels map[string]KnownLevel, r *rubric.Rubric) {
+	file := doc.file
 	scored := r.Scored()
 	known := map[string]bool{}
 	for _, it := range scored {
 		known[it.ID] = true
-		kl, ok := f.Levels[it.ID]
+		kl, ok := levels[it.ID]
 		switch {
 		case !ok:
 			l.fail(file, doc.line("$.levels"), "levels", "no level for item %q", it.ID)
@@ -598,9 +612,11 @@ func (l *loader) calibrationLevels(file string, r *rubric.Rubric) map[string]Kno
 			l.fail(file, doc.line("$.levels."+it.ID), it.ID, "level %d is not from 0 to 3", kl.Level)
 		case strings.TrimSpace(kl.Why) == "":
 			l.fail(file, doc.line("$.levels."+it.ID), it.ID, "give the reason for the level (why)")
+		case utf8.RuneCountInString(kl.Why) > KnownWhyMax:
+			l.fail(file, doc.line("$.levels."+it.ID), it.ID, "the reason is longer than %d characters: say it in one sentence", KnownWhyMax)
 		}
 	}
-	for id := range f.Levels {
+	for id := range levels {
 		if !known[id] {
 			l.fail(file, doc.line("$.levels."+id), id, "%q is not a scored item of the rubric", id)
 		}
@@ -611,7 +627,7 @@ func (l *loader) calibrationLevels(file string, r *rubric.Rubric) map[string]Kno
 	for _, constant := range []int{0, 3} {
 		credit := 0.0
 		for _, it := range scored {
-			switch d := f.Levels[it.ID].Level - constant; {
+			switch d := levels[it.ID].Level - constant; {
 			case d == 0:
 				credit++
 			case d == 1 || d == -1:
@@ -622,7 +638,6 @@ func (l *loader) calibrationLevels(file string, r *rubric.Rubric) map[string]Kno
 			l.fail(file, doc.line("$.levels"), "levels", "a reviewer who answers %d everywhere scores %.0f%%: spread the known levels so that a constant answer scores below 50%%", constant, 100*acc)
 		}
 	}
-	return f.Levels
 }
 
 // lineOfKey returns the line of the first "key": in a JSON text, or 1.

@@ -242,6 +242,23 @@ var badRequests = []badRequest{
 	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
 	}},
+	{"POST /drills/reviews/:id", "comment", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/reviews/1", formOf("comment", in.form))
+	}},
+	{"POST /drills/reviews/calibrate/:pack", "comment", func(f *badFixture, in badInput) *response {
+		return f.form(f.ann, "/drills/reviews/calibrate/ml-fundamentals", formOf("comment", in.form))
+	}},
+	{"POST /drills/upload", "answer", func(f *badFixture, in badInput) *response {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("_csrf", f.ann.csrf)
+		fw, _ := w.CreateFormFile("file", "answer.json")
+		fw.Write([]byte(`{"format":"casebench.drill-answer/v1","drill":"l1-vs-l2","answer":"L1 zeroes weights` + in.json + `"}`))
+		w.Close()
+		req, _ := http.NewRequest("POST", f.app.srv.URL+"/drills/upload", &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		return f.ann.do(req)
+	}},
 	{"POST /drills/loops", "note", func(f *badFixture, in badInput) *response {
 		return f.form(f.ann, "/drills/loops", formOf("note", in.form))
 	}},

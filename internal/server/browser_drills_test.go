@@ -2,11 +2,16 @@ package server_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/casebench/casebench/internal/drill"
 )
 
 // noSideScroll fails the test when the page is wider than the viewport.
@@ -275,4 +280,135 @@ func signUpTo(a *app, name, next string) chromedp.Action[chromedp.Void] {
 		chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
 		chromedp.Click(css(`form.stack button`)),
 	)
+}
+
+// TestBrowserDrillReviewAndUpload: a member answers a drill and uploads a
+// SQL drill's answer file (a bad one first); a second member calibrates on
+// the pack and reviews the first answer blind; the author reads the peer
+// levels on the report. At 1280 and 390 px.
+func TestBrowserDrillReviewAndUpload(t *testing.T) {
+	a := newDrillApp(t, newTestClock())
+	ctx := newBrowser(t)
+	sqlDrill, _ := a.cat.Drill("plan-mix")
+	good := filepath.Join(t.TempDir(), "plan-mix.json")
+	bad := filepath.Join(t.TempDir(), "writes.json")
+	for path, ans := range map[string]*drill.Answer{
+		good: {Drill: sqlDrill.Slug, Answer: "Counts by plan over the members still subscribed, with each plan's share.", SQL: sqlDrill.Reference.SQL},
+		bad:  {Drill: sqlDrill.Slug, SQL: "DELETE FROM members"},
+	} {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := drill.Encode(f, ans); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	onDesktopAndPhone(t, ctx, func(t *testing.T, vp viewport) {
+		author, reviewer := "dra_"+vp.name, "drr_"+vp.name
+		loginAs(t, ctx, a, "")
+		do(t, ctx, "the author answers a drill",
+			signUpTo(a, author, "/drills/l1-vs-l2"),
+			chromedp.WaitVisible(css(`#drill-form`)),
+			chromedp.SendKeys(css(`textarea[name="answer"]`), mediumL1),
+			chromedp.Click(css(`#check-button`)),
+			chromedp.WaitVisible(css(`#report`)),
+		)
+		loc := get(t, ctx, "report address", chromedp.Location())
+		id := idOf(t, loc[strings.Index(loc, "/drills/"):])
+
+		// Upload: a query that writes is refused on the page; the good file
+		// becomes an attempt with its report.
+		do(t, ctx, "upload a bad file",
+			chromedp.Navigate(a.srv.URL+"/drills"),
+			chromedp.WaitVisible(css(`#upload summary`)),
+			chromedp.Click(css(`#upload summary`)),
+			chromedp.WaitVisible(css(`#upload-button`)),
+		)
+		noSideScroll(t, ctx, "bank with the upload form", vp.width)
+		screenshot(t, ctx, "drills-upload-open-"+vp.name, false)
+		do(t, ctx, "choose the bad file",
+			chromedp.SetUploadFiles(css(`#upload-form input[type=file]`), []string{bad}),
+			chromedp.Click(css(`#upload-button`)),
+		)
+		waitFor(t, ctx, "the upload's refusal", "#upload-error")
+		if msg := get(t, ctx, "refusal", chromedp.Text(css(`#upload-error`))); !strings.Contains(msg, "Nothing was saved") || !strings.Contains(msg, "SELECT") {
+			t.Fatalf("the refusal says %q", msg)
+		}
+		noSideScroll(t, ctx, "upload refused", vp.width)
+		screenshot(t, ctx, "drill-upload-refused-"+vp.name, true)
+		do(t, ctx, "upload the good file",
+			chromedp.SetUploadFiles(css(`#upload-form input[type=file]`), []string{good}),
+			chromedp.Click(css(`#upload-button`)),
+		)
+		waitFor(t, ctx, "the uploaded answer's report", "#report #score")
+		if flash := get(t, ctx, "flash", chromedp.Text(css(`.flash`))); !strings.Contains(flash, "Uploaded and checked") {
+			t.Fatalf("after the upload the page says %q", flash)
+		}
+		if n := get(t, ctx, "met result", chromedp.Evaluate[int](`document.querySelectorAll("#item-result .chip.status-met").length`)); n != 1 {
+			t.Fatal("the uploaded reference query is not met")
+		}
+		noSideScroll(t, ctx, "uploaded report", vp.width)
+		screenshot(t, ctx, "drill-upload-report-"+vp.name, true)
+
+		// The reviewer: the queue, calibration, the blind review.
+		loginAs(t, ctx, a, "")
+		do(t, ctx, "the reviewer opens the queue",
+			signUpTo(a, reviewer, "/drills/reviews"),
+			chromedp.WaitVisible(css(`#drill-queue`)),
+		)
+		noSideScroll(t, ctx, "review queue", vp.width)
+		screenshot(t, ctx, "drill-queue-"+vp.name, true)
+		row := fmt.Sprintf("#answer-%d", id)
+		if body := get(t, ctx, "queue", chromedp.Text(css(`main`))); strings.Contains(body, author) {
+			t.Fatal("the queue names the author")
+		}
+		do(t, ctx, "calibrate", chromedp.Click(css(row+` a[href^="/drills/reviews/calibrate/"]`)))
+		waitFor(t, ctx, "the calibration form", "#submit-calibration")
+		noSideScroll(t, ctx, "calibration form", vp.width)
+		do(t, ctx, "answer 3 everywhere", pickAll("3"), chromedp.Click(css(`#submit-calibration`)))
+		waitFor(t, ctx, "the calibration result", "#accuracy")
+		acc := get(t, ctx, "accuracy", chromedp.Text(css(`#accuracy`)))
+		if n, err := strconv.Atoi(strings.TrimSuffix(acc, "%")); err != nil || n >= 50 {
+			t.Fatalf("answering 3 everywhere scores %q", acc)
+		}
+		noSideScroll(t, ctx, "calibration result", vp.width)
+		screenshot(t, ctx, "drill-calibration-"+vp.name, true)
+		do(t, ctx, "open the answer",
+			chromedp.Navigate(a.srv.URL+"/drills/reviews"),
+			chromedp.WaitVisible(css(row)),
+			chromedp.Click(css(row+` a.button`)),
+		)
+		waitFor(t, ctx, "the review form", "#submit-review")
+		if body := get(t, ctx, "review page", chromedp.Text(css(`main`))); strings.Contains(body, author) || !strings.Contains(body, "selects features") {
+			t.Fatal("the review page names the author, or does not show the answer")
+		}
+		noSideScroll(t, ctx, "review form", vp.width)
+		screenshot(t, ctx, "drill-review-form-"+vp.name, true)
+		do(t, ctx, "review",
+			pickAll("2"),
+			chromedp.SendKeys(css(`#review-form textarea[name="comment"]`), "Say what happens with correlated features."),
+			chromedp.Click(css(`#submit-review`)),
+		)
+		waitFor(t, ctx, "the reviews after submitting", "#reviews table.summary")
+		if body := get(t, ctx, "reviews", chromedp.Text(css(`#reviews`))); strings.Contains(body, author) || !strings.Contains(body, "You") {
+			t.Fatalf("after the review: %q", body)
+		}
+		noSideScroll(t, ctx, "review submitted", vp.width)
+
+		// The author reads the peer levels beside the automatic ones.
+		loginAs(t, ctx, a, author)
+		do(t, ctx, "the author opens the report", chromedp.Navigate(loc), chromedp.WaitVisible(css(`#peer-reviews table.summary`)))
+		peer := get(t, ctx, "peer reviews", chromedp.Text(css(`#peer-reviews`)))
+		if !strings.Contains(peer, "Reviewer 1") || !strings.Contains(peer, "correlated features") || strings.Contains(peer, reviewer) {
+			t.Fatalf("the author's peer reviews: %q", peer)
+		}
+		if n := get(t, ctx, "automatic column", chromedp.Evaluate[int](`document.querySelectorAll('#peer-reviews td[data-label="Automatic"]').length`)); n == 0 {
+			t.Fatal("no automatic level beside the peer levels")
+		}
+		noSideScroll(t, ctx, "author's report", vp.width)
+		do(t, ctx, "scroll to the reviews", chromedp.ScrollIntoView(css(`#peer-reviews`)))
+		screenshot(t, ctx, "drill-peer-reviews-"+vp.name, false)
+	})
 }

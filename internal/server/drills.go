@@ -75,8 +75,12 @@ func (s *Server) routesDrills(g *echo.Group) {
 	d.POST("/sets/:id/finish", s.handleSetFinish)
 	d.GET("/sets/:id/report", s.handleSetReport)
 	s.routesLoops(d)
+	s.routesDrillReviews(d)
+	d.GET("/upload", s.handleDrillUploadForm)
+	d.POST("/upload", s.handleDrillUpload)
 	d.POST("/:slug", s.handleDrillAnswer)
 	d.GET("/:slug/attempts/:id", s.handleDrillAttempt)
+	d.GET("/:slug/attempts/:id/export.json", s.handleDrillAttemptExport)
 	d.POST("/:slug/attempts/:id/rating", s.handleDrillRerate)
 	d.POST("/:slug/snooze", s.handleSnooze)
 	d.POST("/:slug/retire", s.handleRetire(true))
@@ -116,6 +120,7 @@ type drillsPage struct {
 	Shown, Total    int
 	SignedIn        bool
 	DueCount, Tried int
+	Upload          drillUploadPage
 }
 
 func (drillsPage) PageTitle() string { return "Drills" }
@@ -147,7 +152,7 @@ func (s *Server) handleDrills(c echo.Context) error {
 		return badRequest("Search with at most 100 characters.")
 	}
 	p := drillsPage{Kinds: catalog.DrillKinds, KindNames: drillKindNames, Kind: kind, Q: c.QueryParam("q"), Diff: diff,
-		Difficulties: catalog.Difficulties, Total: len(s.cat.Drills)}
+		Difficulties: catalog.Difficulties, Total: len(s.cat.Drills), Upload: newDrillUploadPage()}
 	cards := map[string]store.DrillCard{}
 	if u := currentUser(c); u != nil {
 		p.SignedIn = true
@@ -224,6 +229,7 @@ type drillPage struct {
 	Run        *runView
 	SignedIn   bool
 	Attempts   []*store.DrillAttempt
+	Reviews    map[int64]int // peer reviews of each attempt, by its id
 	Card       *store.DrillCard
 	CardStatus string
 	Reference  *referenceView
@@ -291,6 +297,9 @@ func (s *Server) drillPageFor(c echo.Context, d *catalog.Drill) (drillPage, erro
 	}
 	if len(p.Attempts) > 0 {
 		p.Reference = s.referenceOf(d)
+		if p.Reviews, err = s.drillReviews.DrillReviewCounts(ctx, u.ID, d.Slug); err != nil {
+			return p, err
+		}
 		cards, err := s.drills.DrillCards(ctx, u.ID)
 		if err != nil {
 			return p, err
@@ -454,11 +463,22 @@ type savedAttempt struct {
 // reviews the user's card with the proposed rating.
 func (s *Server) saveAttempt(ctx context.Context, userID int64, d *catalog.Drill, f drillForm, sc *setContext) (savedAttempt, error) {
 	now := s.now()
-	ans := &drill.Answer{Format: drill.Format, Drill: d.Slug, Answer: f.Answer, SQL: f.SQL, AnsweredAt: &now}
+	return s.storeAnswer(ctx, userID, d, &drill.Answer{Format: drill.Format, Drill: d.Slug, Answer: f.Answer, SQL: f.SQL, AnsweredAt: &now}, sc)
+}
+
+// storeAnswer checks the answer ans to drill d with the drill's engine, as
+// casebench check does, stores it with what it says (its follow-up, when
+// it was written and how long it took), and reviews the user's card with
+// the proposed rating, in the timed set sc when there is one.
+func (s *Server) storeAnswer(ctx context.Context, userID int64, d *catalog.Drill, ans *drill.Answer, sc *setContext) (savedAttempt, error) {
+	now := s.now()
 	rep := d.Engine.Check(d.Slug, ans.Design())
 	r := proposedRating(rep)
-	a := &store.DrillAttempt{UserID: userID, Drill: d.Slug, Kind: d.Kind, Answer: f.Answer, SQL: f.SQL, Score: rep.Score, Grade: rep.Grade,
-		Report: rep, Proposed: r, Rating: r, CreatedAt: now}
+	a := &store.DrillAttempt{UserID: userID, Drill: d.Slug, Kind: d.Kind, Answer: ans.Answer, SQL: ans.SQL, Score: rep.Score, Grade: rep.Grade,
+		Report: rep, Proposed: r, Rating: r, CreatedAt: now, AnsweredAt: ans.AnsweredAt, Seconds: ans.Seconds}
+	if ans.FollowUp != nil {
+		a.FollowUpQuestion, a.FollowUp = ans.FollowUp.Question, ans.FollowUp.Answer
+	}
 	if sc != nil {
 		a.SetID = &sc.Set.ID
 		a.Late = now.After(sc.Set.Deadline)
@@ -565,6 +585,10 @@ type attemptPage struct {
 	Latest    bool
 	Ratings   []srs.Rating
 	Prompt    template.HTML
+	Peer      *reviewsView // the peer reviews, nil before the first
+	// WrittenAt is when an uploaded answer says it was written, when
+	// that is not when it was checked.
+	WrittenAt *time.Time
 }
 
 func (p attemptPage) PageTitle() string { return "Report: " + p.Drill.Title }
@@ -604,6 +628,12 @@ func (s *Server) handleDrillAttempt(c echo.Context) error {
 	if card, ok := cards[d.Slug]; ok {
 		p.Card = &card
 		p.DueWords = dueWords(card.Due, s.now())
+	}
+	if w := a.AnsweredAt; w != nil && !w.Equal(a.CreatedAt) {
+		p.WrittenAt = w
+	}
+	if p.Peer, err = s.peerReviews(ctx, a.UserID, d, a); err != nil {
+		return err
 	}
 	return s.renderPage(c, http.StatusOK, "drill_attempt", p)
 }

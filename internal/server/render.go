@@ -141,7 +141,7 @@ func newViews(fsys, static fs.FS, generated map[string][]byte, cat *catalog.Cata
 		}
 		v.pages[name] = t
 	}
-	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram", "submit", "drills", "drill", "drill_attempt", "drills_due", "drill_sets", "drill_set", "drill_set_report", "drills_progress", "drill_loop", "drill_loop_report"} {
+	for _, need := range []string{"error", "catalog", "case", "login", "signup", "designs", "design", "view", "report", "queue", "calibrate", "review", "design_reviews", "profile", "mentor", "followups", "compare", "progress", "diagram", "submit", "drills", "drill", "drill_attempt", "drills_due", "drill_sets", "drill_set", "drill_set_report", "drills_progress", "drill_loop", "drill_loop_report", "drill_queue", "drill_calibrate", "drill_review", "drill_upload"} {
 		if v.pages[need] == nil {
 			return nil, fmt.Errorf("template %s.html is missing", need)
 		}

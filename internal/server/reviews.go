@@ -16,6 +16,7 @@ import (
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/review"
+	"github.com/casebench/casebench/internal/rubric"
 	"github.com/casebench/casebench/internal/store"
 )
 
@@ -51,10 +52,13 @@ func reviewError(err error, slug string) error {
 	return err
 }
 
-// itemIDs returns the rubric's item ids in order.
-// itemIDs returns the items reviewers score: every item but the red flags.
-func itemIDs(k *catalog.Case) []string {
-	scored := k.Rubric.Scored()
+// itemIDs returns the items reviewers score of a case's rubric.
+func itemIDs(k *catalog.Case) []string { return scoredIDs(k.Rubric) }
+
+// scoredIDs returns the ids of the items reviewers score, in order: every
+// item of r but the red flags.
+func scoredIDs(r *rubric.Rubric) []string {
+	scored := r.Scored()
 	ids := make([]string, len(scored))
 	for i, it := range scored {
 		ids[i] = it.ID
@@ -127,9 +131,13 @@ type formItem struct {
 	Error   string
 }
 
-func formItems(k *catalog.Case, f reviewForm) []formItem {
-	out := make([]formItem, 0, len(k.Rubric.Items))
-	for _, it := range k.Rubric.Scored() {
+func formItems(k *catalog.Case, f reviewForm) []formItem { return rubricFormItems(k.Rubric, f) }
+
+// rubricFormItems returns the items of a review form on rubric r, filled
+// in from f.
+func rubricFormItems(r *rubric.Rubric, f reviewForm) []formItem {
+	out := make([]formItem, 0, len(r.Items))
+	for _, it := range r.Scored() {
 		fi := formItem{ID: it.ID, Title: it.Title, Points: it.Points, Dim: it.Dimension, Levels: it.Levels, Comment: f.Comments[it.ID], Error: f.Errors[it.ID]}
 		if l, ok := f.Levels[it.ID]; ok {
 			fi.Given = &l
@@ -209,9 +217,12 @@ func (s *Server) calibrationCase(c echo.Context) (*catalog.Case, error) {
 	return k, nil
 }
 
-func itemTitles(k *catalog.Case) map[string]string {
+func itemTitles(k *catalog.Case) map[string]string { return rubricTitles(k.Rubric) }
+
+// rubricTitles returns the title of every item of r, by id.
+func rubricTitles(r *rubric.Rubric) map[string]string {
 	t := map[string]string{}
-	for _, it := range k.Rubric.Items {
+	for _, it := range r.Items {
 		t[it.ID] = it.Title
 	}
 	return t
@@ -378,24 +389,25 @@ type reviewCard struct {
 	Label string
 }
 
-// newReviewsView aggregates reviews for a role: peer median and spread per
-// item, the automatic level when the role may see it, comments by label.
-func newReviewsView(k *catalog.Case, role review.Role, reviews []store.Review, auto map[string]int, rulings []store.Ruling) reviewsView {
+// newReviewsView aggregates reviews on rubric r for a role: peer median
+// and spread per item, the automatic level when the role may see it,
+// comments by label.
+func newReviewsView(r *rubric.Rubric, role review.Role, reviews []store.Review, auto map[string]int, rulings []store.Ruling) reviewsView {
 	v := reviewsView{Role: role, View: review.ViewFor(role), Rulings: map[string]store.Ruling{}}
 	if !v.View.AutoLevels {
 		auto = nil
 	}
-	for _, r := range rulings {
-		v.Rulings[r.ItemID] = r
+	for _, g := range rulings {
+		v.Rulings[g.ItemID] = g
 	}
 	levels := make([]review.Levels, len(reviews))
-	for i, r := range reviews {
-		levels[i] = r.Levels
-		v.Reviews = append(v.Reviews, reviewCard{Review: r, Label: review.Label(v.View, i+1, r.ReviewerName, r.Own)})
+	for i, rv := range reviews {
+		levels[i] = rv.Levels
+		v.Reviews = append(v.Reviews, reviewCard{Review: rv, Label: review.Label(v.View, i+1, rv.ReviewerName, rv.Own)})
 	}
-	for _, sum := range review.Summarize(itemIDs(k), levels, auto) {
+	for _, sum := range review.Summarize(scoredIDs(r), levels, auto) {
 		row := summaryRow{ItemSummary: sum}
-		if it, ok := k.Rubric.Item(sum.ItemID); ok {
+		if it, ok := r.Item(sum.ItemID); ok {
 			row.Title, row.Points = it.Title, it.Points
 		}
 		for _, rc := range v.Reviews {
@@ -403,8 +415,8 @@ func newReviewsView(k *catalog.Case, role review.Role, reviews []store.Review, a
 				row.Comments = append(row.Comments, labelledComment{Label: rc.Label, Text: t})
 			}
 		}
-		if r, ok := v.Rulings[sum.ItemID]; ok {
-			row.Ruling = &r
+		if g, ok := v.Rulings[sum.ItemID]; ok {
+			row.Ruling = &g
 		}
 		if sum.Disputed && row.Ruling == nil {
 			v.Disputes++
@@ -508,7 +520,7 @@ func (s *Server) designReviews(c echo.Context, d *design.Design, role review.Rol
 	if role == review.Mentor {
 		author = s.authorName(c, d)
 	}
-	return newReviewsView(k, role, revs, autoLevels(k, d), rulings), rulings, author, nil
+	return newReviewsView(k.Rubric, role, revs, autoLevels(k, d), rulings), rulings, author, nil
 }
 
 // authorName returns the name of d's author, for a mentor's eyes.
@@ -700,7 +712,7 @@ func (s *Server) settle(c echo.Context, item string, level int, reason string) (
 	if err != nil {
 		return nil, reviewError(err, k.Slug)
 	}
-	v := newReviewsView(k, role, revs, nil, nil)
+	v := newReviewsView(k.Rubric, role, revs, nil, nil)
 	disputed := false
 	for _, row := range v.Items {
 		if row.ItemID == item {

@@ -61,6 +61,9 @@ type Options struct {
 	Practice    PracticeStore // default: Store, when it implements PracticeStore
 	Tokens      TokenStore    // default: Store, when it implements TokenStore
 	Drills      DrillStore    // default: Store, when it implements DrillStore
+	// DrillReviews is peer review of drill answers (default: Store, when
+	// it implements DrillReviewStore).
+	DrillReviews DrillReviewStore
 	// Now is the server's clock (default time.Now), for drill schedules
 	// and timed sets; tests move it.
 	Now          func() time.Time
@@ -95,16 +98,17 @@ type Server struct {
 	throttle *loginThrottle
 	secure   bool
 
-	diagrams    Renderer
-	renderLimit *limiter
-	reviews     ReviewStore
-	practice    PracticeStore
-	outage      *outageLog
-	tokens      TokenStore
-	drills      DrillStore
-	loops       LoopStore
-	now         func() time.Time
-	scheduler   srs.Scheduler
+	diagrams     Renderer
+	renderLimit  *limiter
+	reviews      ReviewStore
+	practice     PracticeStore
+	outage       *outageLog
+	tokens       TokenStore
+	drills       DrillStore
+	loops        LoopStore
+	drillReviews DrillReviewStore
+	now          func() time.Time
+	scheduler    srs.Scheduler
 
 	metrics      *metrics
 	metricsAllow []*net.IPNet
@@ -162,6 +166,13 @@ func New(o Options) (*Server, error) {
 		}
 		o.Drills = ds
 	}
+	if o.DrillReviews == nil {
+		ds, ok := o.Store.(DrillReviewStore)
+		if !ok {
+			return nil, fmt.Errorf("the store does not support peer review of drill answers")
+		}
+		o.DrillReviews = ds
+	}
 	loops, ok := o.Drills.(LoopStore)
 	if !ok {
 		return nil, fmt.Errorf("the store does not support full loops")
@@ -198,7 +209,7 @@ func New(o Options) (*Server, error) {
 		diagrams: o.Diagrams, renderLimit: newLimiter(o.RenderPerMin, time.Minute), reviews: o.Reviews, practice: o.Practice,
 		outage: newOutageLog(o.Logger, 10*time.Second), tokens: o.Tokens, throttle: newLoginThrottle(o.LoginPerMin, o.LoginDelay),
 		metrics: newMetrics(o.Store, o.Diagrams), metricsAllow: o.MetricsAllow, metricsToken: o.MetricsToken,
-		drills: o.Drills, loops: loops, scheduler: srs.NewScheduler(),
+		drills: o.Drills, loops: loops, drillReviews: o.DrillReviews, scheduler: srs.NewScheduler(),
 	}
 	clock := o.Now
 	s.now = func() time.Time { return clock().UTC().Truncate(time.Microsecond) }

@@ -17,16 +17,19 @@ import (
 // DrillAttempt is one answer to a drill, with its report and the rating it
 // gave the drill's schedule.
 type DrillAttempt struct {
-	ID       int64          `json:"id"`
-	UserID   int64          `json:"-"`
-	Drill    string         `json:"drill"`
-	Kind     string         `json:"kind"`
-	Answer   string         `json:"answer"`
-	SQL      string         `json:"sql,omitempty"`
-	FollowUp string         `json:"follow_up,omitempty"`
-	Score    float64        `json:"score"`
-	Grade    string         `json:"grade"`
-	Report   *rubric.Report `json:"report,omitempty"`
+	ID     int64  `json:"id"`
+	UserID int64  `json:"-"`
+	Drill  string `json:"drill"`
+	Kind   string `json:"kind"`
+	Answer string `json:"answer"`
+	SQL    string `json:"sql,omitempty"`
+	// FollowUp is the answer to the follow-up question FollowUpQuestion,
+	// when the answer came with one (an uploaded answer file).
+	FollowUp         string         `json:"follow_up,omitempty"`
+	FollowUpQuestion string         `json:"follow_up_question,omitempty"`
+	Score            float64        `json:"score"`
+	Grade            string         `json:"grade"`
+	Report           *rubric.Report `json:"report,omitempty"`
 	// Proposed is the rating the automatic grade maps to; Rating is the
 	// one the schedule took, the learner's when they changed it.
 	Proposed srs.Rating `json:"proposed_rating"`
@@ -37,6 +40,11 @@ type DrillAttempt struct {
 	SetID     *int64    `json:"set_id,omitempty"`
 	Late      bool      `json:"late,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// AnsweredAt is when the answer was written, when it says so (an
+	// uploaded answer file); CreatedAt is when it was checked and stored.
+	// Seconds is how long it took, when known.
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	Seconds    int        `json:"seconds,omitempty"`
 }
 
 // DrillCard is a user's schedule for one drill.
@@ -77,6 +85,7 @@ type attemptRow struct {
 	Answer    string        `db:"answer"`
 	SQL       string        `db:"sql_text"`
 	FollowUp  string        `db:"follow_up"`
+	FUQ       string        `db:"follow_up_question"`
 	Score     float64       `db:"score"`
 	Grade     string        `db:"grade"`
 	Report    string        `db:"report"`
@@ -86,16 +95,22 @@ type attemptRow struct {
 	SetID     sql.NullInt64 `db:"set_id"`
 	Late      bool          `db:"late"`
 	CreatedAt time.Time     `db:"created_at"`
+	Answered  sql.NullTime  `db:"answered_at"`
+	Seconds   int           `db:"seconds"`
 }
 
-const attemptColumns = "id, user_id, drill_slug, kind, answer, sql_text, follow_up, score, grade, report, proposed, rating, card_before, set_id, late, created_at"
+const attemptColumns = "id, user_id, drill_slug, kind, answer, sql_text, follow_up, follow_up_question, score, grade, report, proposed, rating, card_before, set_id, late, created_at, answered_at, seconds"
 
 // attemptSummaryColumns leave out the answer and the report, for lists.
-const attemptSummaryColumns = "id, user_id, drill_slug, kind, '' AS answer, '' AS sql_text, '' AS follow_up, score, grade, '' AS report, proposed, rating, card_before, set_id, late, created_at"
+const attemptSummaryColumns = "id, user_id, drill_slug, kind, '' AS answer, '' AS sql_text, '' AS follow_up, '' AS follow_up_question, score, grade, '' AS report, proposed, rating, card_before, set_id, late, created_at, answered_at, seconds"
 
 func (r attemptRow) attempt() (*DrillAttempt, error) {
-	a := &DrillAttempt{ID: r.ID, UserID: r.UserID, Drill: r.Drill, Kind: r.Kind, Answer: r.Answer, SQL: r.SQL, FollowUp: r.FollowUp,
-		Score: r.Score, Grade: r.Grade, Proposed: srs.Rating(r.Proposed), Rating: srs.Rating(r.Rating), Late: r.Late, CreatedAt: r.CreatedAt.UTC()}
+	a := &DrillAttempt{ID: r.ID, UserID: r.UserID, Drill: r.Drill, Kind: r.Kind, Answer: r.Answer, SQL: r.SQL, FollowUp: r.FollowUp, FollowUpQuestion: r.FUQ,
+		Score: r.Score, Grade: r.Grade, Proposed: srs.Rating(r.Proposed), Rating: srs.Rating(r.Rating), Late: r.Late, CreatedAt: r.CreatedAt.UTC(), Seconds: r.Seconds}
+	if r.Answered.Valid {
+		t := r.Answered.Time.UTC()
+		a.AnsweredAt = &t
+	}
 	if r.SetID.Valid {
 		id := r.SetID.Int64
 		a.SetID = &id
@@ -221,14 +236,17 @@ func (s *Store) AddDrillAttempt(ctx context.Context, a *DrillAttempt, review Car
 		if err != nil {
 			return err
 		}
-		var setID any
+		var setID, answered any
 		if a.SetID != nil {
 			setID = *a.SetID
 		}
-		a.ID, err = insert(ctx, tx, `INSERT INTO drill_attempts (user_id, drill_slug, kind, answer, sql_text, follow_up, score, grade, report,
-			proposed, rating, card_before, set_id, late, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.UserID, a.Drill, a.Kind, a.Answer, a.SQL, a.FollowUp, a.Score, a.Grade, string(rep), int(a.Proposed), int(a.Rating),
-			string(before), setID, a.Late, a.CreatedAt.UTC())
+		if a.AnsweredAt != nil {
+			answered = a.AnsweredAt.UTC()
+		}
+		a.ID, err = insert(ctx, tx, `INSERT INTO drill_attempts (user_id, drill_slug, kind, answer, sql_text, follow_up, follow_up_question, score, grade, report,
+			proposed, rating, card_before, set_id, late, created_at, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.UserID, a.Drill, a.Kind, a.Answer, a.SQL, a.FollowUp, a.FollowUpQuestion, a.Score, a.Grade, string(rep), int(a.Proposed), int(a.Rating),
+			string(before), setID, a.Late, a.CreatedAt.UTC(), answered, a.Seconds)
 		if err != nil {
 			return err
 		}
