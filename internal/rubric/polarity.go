@@ -453,7 +453,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 			}
 			// "We stop the rollout if a guardrail breaks" keeps it, and so
 			// does "the canary stops as soon as the sequence excludes zero".
-			if strings.HasPrefix(toks[j].word, "stop") && toks[j].word != "stopped" && (conditionAfter(toks, e) || followedBy(toks, j+1, s-j-1, "as", "when", "once", "if", "until")) {
+			if strings.HasPrefix(toks[j].word, "stop") && toks[j].word != "stopped" && (conditionAfter(toks, e) || followedBy(toks, j+1, e-j-1, "as", "when", "once", "if", "until")) {
 				break
 			}
 			// A negation after "with" is bound to the phrase it opens: "an
@@ -1068,7 +1068,7 @@ func describesNoun(toks []token, from, to int) bool {
 
 var (
 	notAux       = setOf(`is are was were be been being do does did will would should must can could may might shall we i you they it this that which`)
-	notDescribes = setOf(`available appropriate suitable allowed licensed eligible cleared permitted rated approved shown seen watched played yet`)
+	notDescribes = setOf(`available appropriate suitable allowed licensed eligible cleared permitted rated approved shown seen watched played yet offered carried stocked playable streamable`)
 )
 
 func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {

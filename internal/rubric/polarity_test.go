@@ -182,6 +182,8 @@ func TestPolarity(t *testing.T) {
 		{"random split", "We use a random split because the forward split leaks.", A, false},
 		{"random split", "A random split where rows leak across days.", D, false},
 		{"logging propensities", "We stopped logging propensities once the bandit was retired.", D, false},
+		{"revers* + on its own + harm @10", "It stops and reverses on its own when a check shows harm.", A, false},
+		{"similar + shows @6", "A show not offered becomes the most similar offered shows.", A, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, but it will fail on retention, so we use it anyway.", A, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, so we use it, but it will lag at first.", A, false},
 		// The other arm of a comparison, a definition, an adjective.
