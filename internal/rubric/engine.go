@@ -24,7 +24,7 @@ const (
 // the interviewers call strong raised at most two, and the wrong designs
 // that still scored medium had raised three or four flags whose points
 // the rest of their coverage made up; one design they call medium raised
-// three. Over all parts the rule grades two more designs as the
+// three. Over all parts the rule grades three more designs as the
 // interviewers do than no rule, and one more than a bar of four.
 const (
 	FlagsForWeak   = 3
