@@ -360,8 +360,8 @@ func (p *parsed) markBuzz(e *Engine) {
 }
 
 // keywordShare returns the share of the design's written words, outside
-// tables, that are keyword runs: lists, templated or packed sentences, and
-// text copied from the case.
+// tables, that are keyword runs: lists, templated or packed sentences,
+// options left to circumstance, and text copied from the case.
 func (p *parsed) keywordShare() float64 {
 	all, kw := 0, 0
 	for i := range p.sents {
@@ -377,7 +377,12 @@ func (p *parsed) keywordShare() float64 {
 		case s.optN > 0:
 			kw += s.optTo - s.optFrom
 		default:
-			kw += altWords(s)
+			w := altWords(s)
+			if at, ok := undecidedUntil(s.tokens); ok {
+				// The options a sentence leaves to circumstance.
+				w = max(w, at+1)
+			}
+			kw += w
 		}
 	}
 	if all == 0 {

@@ -831,6 +831,13 @@ func spanPolarity(s *sentence, sp span, risk bool) (Polarity, string) {
 		// says: "What it does not mean: - It's not a 97% chance it works".
 		return Denied, s.listCue + ":"
 	}
+	if pol == Affirmed && !risk {
+		if at, ok := undecidedUntil(s.tokens); ok && sp.start < at {
+			// "batch, near-real-time or real-time, depending on the
+			// channel" names the options and leaves the choice open.
+			return Hedged, s.text[s.tokens[at].start:s.tokens[min(at+3, len(s.tokens)-1)].end]
+		}
+	}
 	if s.dismissed != "" && pol != Denied {
 		return Denied, s.dismissed
 	}
@@ -1190,4 +1197,38 @@ func negatedSpan(toks []token, sp span) bool {
 		}
 	}
 	return false
+}
+
+// undecidedUntil reports whether a sentence lists alternatives and then
+// leaves the choice to circumstance ("batch, near-real-time or real-time,
+// depending on the channel"; "A, B and C can be applied depending on the
+// budget"; "Depending on the analysis, we use A, B, C and D"), returning
+// where the words it leaves open end. A condition on one choice ("we drop
+// a rung depending on the buffer") has no "or", modal or list before it.
+func undecidedUntil(toks []token) (int, bool) {
+	open := false
+	for k, t := range toks {
+		switch t.word {
+		case "or", "either", "can", "could", "may", "might":
+			open = true
+		case "depending", "dependent":
+			if k+1 >= len(toks) || toks[k+1].word != "on" && toks[k+1].word != "upon" {
+				continue
+			}
+			if open {
+				return k, true
+			}
+			if k == 0 {
+				// "Depending on X, we use A, B, C and D": a list after it.
+				clauses := map[int]bool{}
+				for _, u := range toks[k:] {
+					clauses[u.clause] = true
+				}
+				if len(clauses) >= 4 {
+					return len(toks) - 1, true
+				}
+			}
+		}
+	}
+	return 0, false
 }

@@ -184,6 +184,11 @@ func TestPolarity(t *testing.T) {
 		{"logging propensities", "We stopped logging propensities once the bandit was retired.", D, false},
 		{"revers* + on its own + harm @10", "It stops and reverses on its own when a check shows harm.", A, false},
 		{"similar + shows @6", "A show not offered becomes the most similar offered shows.", A, false},
+		// Options left to circumstance decide nothing; a condition on one choice does.
+		{"real-time", "Scoring is batch, near-real-time or real-time, depending on the channel.", H, false},
+		{"thompson sampling", "A combination of a random slice, Thompson sampling and UCB can be applied depending on the budget.", H, false},
+		{"time-forward splits", "Depending on the analysis, we use time-forward splits, rolling backtests, grouping by account, and replay.", H, false},
+		{"lower rung", "The player picks a lower rung depending on the buffer.", A, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, but it will fail on retention, so we use it anyway.", A, false},
 		{"bandit* + allocat* @4", "Bandit allocation would save traffic, so we use it, but it will lag at first.", A, false},
 		// The other arm of a comparison, a definition, an adjective.
