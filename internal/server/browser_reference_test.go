@@ -124,7 +124,9 @@ func importDesign(t *testing.T, ctx browserCtx, a *app, design []byte) string {
 	// navigation while that page is still loading (net::ERR_ABORTED), and
 	// leave the browser on that page: the designs page is opened again
 	// until it is the page shown.
-	onDesigns := `location.pathname === "/designs" && document.readyState === "complete" && !!document.querySelector('input[name="file"]')`
+	// The form is what the import needs: waiting for the whole page to
+	// complete would also wait on every picture it shows.
+	onDesigns := `location.pathname === "/designs" && document.readyState !== "loading" && !!document.querySelector('input[name="file"]')`
 	for attempt := 1; ; attempt++ {
 		err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/designs"))
 		if err != nil && !strings.Contains(err.Error(), "ERR_ABORTED") {
