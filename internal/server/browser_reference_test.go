@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -33,9 +36,13 @@ func drawnLabelPx(t *testing.T, ctx browserCtx, sel string) (px float64, width f
 // CASEBENCH_SCREENSHOTS=DIR keeps a picture of each.
 func TestBrowserReferenceDiagrams(t *testing.T) {
 	a := newApp(t)
+	// The designs are imported through the import form by a client of
+	// their owner's (importing is not what this test looks at); the
+	// browser then signs in as that owner.
+	owner := a.signup("ref_rita")
 	ctx := newBrowser(t)
-	do(t, ctx, "sign up",
-		chromedp.Navigate(a.srv.URL+"/signup"),
+	do(t, ctx, "log in",
+		chromedp.Navigate(a.srv.URL+"/login"),
 		chromedp.SendKeys(css(`input[name="name"]`), "ref_rita"),
 		chromedp.SendKeys(css(`input[name="password"]`), "correct horse battery"),
 		chromedp.Click(css(`form.stack button`)),
@@ -55,8 +62,8 @@ func TestBrowserReferenceDiagrams(t *testing.T) {
 		d := shot{slug: filepath.Base(filepath.Dir(f))}
 		// The reference is a submitted design, which the compare page
 		// shows beside the reference; a draft of it opens in the editor.
-		d.submitted = importDesign(t, ctx, a, b)
-		d.draft = importDesign(t, ctx, a, []byte(strings.Replace(string(b), `"status": "submitted"`, `"status": "draft"`, 1)))
+		d.submitted = importDesign(t, owner, b)
+		d.draft = importDesign(t, owner, []byte(strings.Replace(string(b), `"status": "submitted"`, `"status": "draft"`, 1)))
 		designs = append(designs, d)
 	}
 	for _, vp := range []struct {
@@ -112,56 +119,25 @@ func TestBrowserReferenceDiagrams(t *testing.T) {
 	}
 }
 
-// importDesign imports a design JSON file through the designs page and
-// returns the new design's id.
-func importDesign(t *testing.T, ctx browserCtx, a *app, design []byte) string {
+// importDesign imports design through the designs page's import form, as
+// c, and returns the new design's id.
+func importDesign(t *testing.T, c *client, design []byte) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "design.json")
-	if err := os.WriteFile(path, design, 0o644); err != nil {
-		t.Fatal(err)
+	c.get("/designs")
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.WriteField("_csrf", c.csrf)
+	fw, _ := w.CreateFormFile("file", "design.json")
+	fw.Write(design)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.app.srv.URL+"/designs/import", &b)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	r := c.do(req)
+	path := r.Request.URL.Path
+	if r.StatusCode != http.StatusOK || !regexp.MustCompile(`^/designs/[0-9]+$`).MatchString(path) {
+		t.Fatalf("import a design: status %d at %s: %.300s", r.StatusCode, path, r.body)
 	}
-	// Leaving the page of the design imported before can abort this
-	// navigation while that page is still loading (net::ERR_ABORTED), and
-	// leave the browser on that page: the designs page is opened again
-	// until it is the page shown.
-	// The form is what the import needs: waiting for the whole page to
-	// complete would also wait on every picture it shows.
-	onDesigns := `location.pathname === "/designs" && document.readyState !== "loading" && !!document.querySelector('input[name="file"]')`
-	for attempt := 1; ; attempt++ {
-		err := chromedp.Do(ctx, chromedp.Navigate(a.srv.URL+"/designs"))
-		if err != nil && !strings.Contains(err.Error(), "ERR_ABORTED") {
-			t.Fatalf("open the designs page: %v", err)
-		}
-		shown := false
-		for deadline := time.Now().Add(20 * time.Second); !shown && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](onDesigns))
-			shown = err == nil && ok
-		}
-		if shown {
-			break
-		}
-		if attempt == 3 {
-			t.Fatalf("the designs page did not open (last navigation: %v)", err)
-		}
-	}
-	do(t, ctx, "import a design",
-		chromedp.Evaluate[chromedp.Void](`document.body.setAttribute("data-before-import", "1")`),
-		chromedp.SetUploadFiles(css(`input[name="file"]`), []string{path}),
-		chromedp.Click(css(`form[action="/designs/import"] button`)),
-	)
-	// The page is replaced by the imported design's; until then a check
-	// may land on the old page, on none, or on one being read.
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !document.body.hasAttribute("data-before-import") && /\/designs\/[0-9]+$/.test(location.pathname)`))
-		if err == nil && ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the import did not open the design: %v", err)
-		}
-	}
-	loc := get(t, ctx, "address", chromedp.Location())
-	return loc[strings.LastIndex(loc, "/")+1:]
+	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // shootElement saves a picture of the element sel, when a screenshot
