@@ -185,22 +185,15 @@ func drillReviewsOf(ctx context.Context, tx *sqlx.Tx, attemptID, viewerID int64,
 		index[r.ID] = len(out)
 		out = append(out, rv)
 	}
-	var items []struct {
-		ReviewID int64  `db:"review_id"`
-		ItemID   string `db:"item_id"`
-		Level    int    `db:"level"`
-		Comment  string `db:"comment"`
-	}
-	if err := tx.SelectContext(ctx, &items, tx.Rebind(`SELECT ri.review_id, ri.item_id, ri.level, ri.comment
-		FROM drill_review_items ri JOIN drill_reviews r ON r.id = ri.review_id WHERE r.attempt_id = ?`), attemptID); err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		rv := &out[index[it.ReviewID]]
-		rv.Levels[it.ItemID] = it.Level
-		if it.Comment != "" {
-			rv.Comments[it.ItemID] = it.Comment
+	err := drillReviews.eachItem(ctx, tx, attemptID, func(reviewID int64, item string, level int, comment string) {
+		rv := &out[index[reviewID]]
+		rv.Levels[item] = level
+		if comment != "" {
+			rv.Comments[item] = comment
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -234,13 +227,7 @@ func (s *Store) SubmitDrillReview(ctx context.Context, reviewerID, id int64, pac
 		if err != nil {
 			return err
 		}
-		for item, level := range levels {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO drill_review_items (review_id, item_id, level, comment) VALUES (?, ?, ?, ?)`),
-				rid, item, level, comments[item]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return drillReviews.insertItems(ctx, tx, rid, levels, comments)
 	})
 	return rid, err
 }

@@ -227,22 +227,15 @@ func (s *Store) reviewsOf(ctx context.Context, tx *sqlx.Tx, designID, viewerID i
 		index[r.ID] = len(out)
 		out = append(out, rv)
 	}
-	var items []struct {
-		ReviewID int64  `db:"review_id"`
-		ItemID   string `db:"item_id"`
-		Level    int    `db:"level"`
-		Comment  string `db:"comment"`
-	}
-	if err := tx.SelectContext(ctx, &items, tx.Rebind(`SELECT ri.review_id, ri.item_id, ri.level, ri.comment
-		FROM review_items ri JOIN reviews r ON r.id = ri.review_id WHERE r.design_id = ?`), designID); err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		rv := &out[index[it.ReviewID]]
-		rv.Levels[it.ItemID] = it.Level
-		if it.Comment != "" {
-			rv.Comments[it.ItemID] = it.Comment
+	err := designReviews.eachItem(ctx, tx, designID, func(reviewID int64, item string, level int, comment string) {
+		rv := &out[index[reviewID]]
+		rv.Levels[item] = level
+		if comment != "" {
+			rv.Comments[item] = comment
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -278,13 +271,7 @@ func (s *Store) SubmitReview(ctx context.Context, reviewerID, id int64, levels r
 		if err != nil {
 			return err
 		}
-		for item, level := range levels {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO review_items (review_id, item_id, level, comment) VALUES (?, ?, ?, ?)`),
-				rid, item, level, comments[item]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return designReviews.insertItems(ctx, tx, rid, levels, comments)
 	})
 	return rid, err
 }
@@ -434,4 +421,42 @@ type MentorItem struct {
 	Reviews  int    `db:"reviews" json:"reviews"`
 	Disputed int    `db:"disputed" json:"disputed"` // disputed items not settled yet
 	Settled  int    `db:"settled" json:"settled"`   // items a mentor settled
+}
+
+// reviewTables names where one kind of review keeps its item levels: the
+// items' table, the reviews' table and the column naming what was reviewed.
+type reviewTables struct{ items, reviews, subject string }
+
+var (
+	designReviews = reviewTables{items: "review_items", reviews: "reviews", subject: "design_id"}
+	drillReviews  = reviewTables{items: "drill_review_items", reviews: "drill_reviews", subject: "attempt_id"}
+)
+
+// insertItems stores review rid's level and comment for each item.
+func (t reviewTables) insertItems(ctx context.Context, tx *sqlx.Tx, rid int64, levels review.Levels, comments map[string]string) error {
+	q := tx.Rebind(`INSERT INTO ` + t.items + ` (review_id, item_id, level, comment) VALUES (?, ?, ?, ?)`)
+	for item, level := range levels {
+		if _, err := tx.ExecContext(ctx, q, rid, item, level, comments[item]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachItem calls fn with every item of every review of subject id.
+func (t reviewTables) eachItem(ctx context.Context, tx *sqlx.Tx, id int64, fn func(reviewID int64, item string, level int, comment string)) error {
+	var items []struct {
+		ReviewID int64  `db:"review_id"`
+		ItemID   string `db:"item_id"`
+		Level    int    `db:"level"`
+		Comment  string `db:"comment"`
+	}
+	if err := tx.SelectContext(ctx, &items, tx.Rebind(`SELECT ri.review_id, ri.item_id, ri.level, ri.comment
+		FROM `+t.items+` ri JOIN `+t.reviews+` r ON r.id = ri.review_id WHERE r.`+t.subject+` = ?`), id); err != nil {
+		return err
+	}
+	for _, it := range items {
+		fn(it.ReviewID, it.ItemID, it.Level, it.Comment)
+	}
+	return nil
 }
