@@ -29,7 +29,17 @@ const (
 const (
 	FlagsForWeak   = 3
 	FlaggedCeiling = MediumFrom - 5
+	// FlagStep lowers the ceiling for each red flag beyond FlagsForWeak:
+	// a design that gets five key decisions wrong ranks below one that
+	// gets three wrong, however fluent both are.
+	FlagStep = 3
 )
+
+// flaggedCeiling is the score a design with n >= FlagsForWeak red flags
+// is held at.
+func flaggedCeiling(n int) float64 {
+	return max(0, FlaggedCeiling-FlagStep*float64(n-FlagsForWeak))
+}
 
 // Credit of a decision by how it is stated.
 const (
@@ -42,8 +52,8 @@ const (
 // and pipeline then count only for keywordWeight of what they would.
 // Keyword runs include the lists of options a sentence names without
 // choosing, and the brackets and slash runs that name tools to pick from.
-// On the blind set's development parts (six authors per case), every
-// keyword-stuffed design sits at 0.24 or more and every other design at
+// On the blind set's development parts (fourteen authors per case), every
+// keyword-stuffed design sits at 0.23 or more and every other design at
 // 0.20 or less; the bar is between the two.
 const KeywordDesign = 0.22
 
@@ -414,10 +424,10 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	if rep.Possible > 0 {
 		rep.Score = round1(max(0, 100*(rep.Earned-rep.Penalty)/float64(rep.Possible)))
 	}
-	if n := len(raised); n >= FlagsForWeak && rep.Score > FlaggedCeiling {
+	if n := len(raised); n >= FlagsForWeak && rep.Score > flaggedCeiling(n) {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteManyFlags,
-			Message: fmt.Sprintf("%d red flags: this many of the case's key decisions go the wrong way, and an interviewer does not call such a design borderline however much else it covers, so its score is held at %.0f (it would be %.1f). Fix the flagged decisions first.", n, FlaggedCeiling, rep.Score)})
-		rep.Score = FlaggedCeiling
+			Message: fmt.Sprintf("%d red flags: this many of the case's key decisions go the wrong way, and an interviewer does not call such a design borderline however much else it covers, so its score is held at %.0f (it would be %.1f). Fix the flagged decisions first.", n, flaggedCeiling(n), rep.Score)})
+		rep.Score = flaggedCeiling(n)
 	}
 	for dim, poss := range dimPossible {
 		rep.Dimensions[dim] = round1(max(0, 100*dimEarned[dim]/float64(poss)))

@@ -84,10 +84,14 @@ func (m *mention) words() string {
 // when it has at least terseMinWords words, is not a comma list, and at most
 // terseMaxConcept of its words are words of concept phrases ("A/B test
 // randomised by account, 2-4 weeks (covers weekly patterns)"), or when it
-// carries a number ("split: last 4 weeks held out").
+// carries a number ("split: last 4 weeks held out"), in at least
+// terseFigureWords words.
 const (
 	terseMinWords   = 5
 	terseMaxConcept = 0.6
+	// terseFigureWords is the fewest words of a note that carries a
+	// number: "~150M active profiles/day" states the scale.
+	terseFigureWords = 3
 )
 
 // Templated sentences: templateMin or more sentences of the design cut from
@@ -244,10 +248,16 @@ func (p *parsed) index(e *Engine) {
 // written note rather than a run of keywords.
 func (e *Engine) terse(s *sentence) bool {
 	n := len(s.tokens)
-	if n < terseMinWords || listLike(s.text, s.tokens) {
+	if n < terseFigureWords || listLike(s.text, s.tokens) {
 		return false
 	}
-	if hasNumber(s) || conditional(s) {
+	if hasNumber(s) {
+		return true
+	}
+	if n < terseMinWords {
+		return false
+	}
+	if conditional(s) {
 		return true
 	}
 	covered := 0
@@ -360,13 +370,13 @@ func (p *parsed) markBuzz(e *Engine) {
 }
 
 // keywordShare returns the share of the design's written words, outside
-// tables, that are keyword runs: lists, templated or packed sentences,
+// tables (table fields and tables written in text), that are keyword runs: lists, templated or packed sentences,
 // options left to circumstance, and text copied from the case.
 func (p *parsed) keywordShare() float64 {
 	all, kw := 0, 0
 	for i := range p.sents {
 		s := &p.sents[i]
-		if s.row || s.over {
+		if s.row || s.over || tableLine(s.text) {
 			continue
 		}
 		n := len(s.tokens)
@@ -389,6 +399,15 @@ func (p *parsed) keywordShare() float64 {
 		return 0
 	}
 	return float64(kw) / float64(all)
+}
+
+// tableLine reports whether a sentence is a line of a table written in a
+// text field ("generator | evidence | compute |", its first mark cut
+// off with the list marks): its cells are not
+// sentences, so they earn nothing as prose, and they are not a run of
+// keywords either.
+func tableLine(text string) bool {
+	return strings.HasSuffix(text, "|") && strings.Count(text, "|") >= 2
 }
 
 // Packed sentences: a sentence naming packedConcepts or more of the

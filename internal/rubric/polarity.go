@@ -285,7 +285,7 @@ func denyCueAt(toks []token, j, cl int) (start int, ok, risk bool) {
 		}
 		return 0, false, false
 	}
-	if j+1 < len(toks) && toks[j+1].is(kNotDenying|kHarmVerb) {
+	if j+1 < len(toks) && toks[j+1].is(kNotDenying|kHarmVerb) && !modalNotMerely(toks, j) {
 		return 0, false, false
 	}
 	if !toks[j].is(kBareNegation) && j > 0 && toks[j-1].is(kDeterminer) && w != "without" {
@@ -581,7 +581,7 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 	}
 	for j := e; j < end; j++ {
 		w := toks[j].word
-		if toks[j].is(kNegator) && !(j+1 < len(toks) && toks[j+1].is(kNotDenying)) {
+		if toks[j].is(kNegator) && !(j+1 < len(toks) && toks[j+1].is(kNotDenying) && !modalNotMerely(toks, j)) {
 			for k := j + 1; k < end && k <= j+3; k++ {
 				if toks[k].is(kRefusedPredicate) || risk && toks[k].is(kHandling) {
 					if k+2 < len(toks) && toks[k+1].word == "to" && toks[k+2].is(kHarmVerb) {
@@ -1231,4 +1231,26 @@ func undecidedUntil(toks []token) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// modalNotMerely reports whether the negation at j is a modal one followed
+// by "simply", "just" or "merely": "the objective cannot simply be the
+// highest bitrate" refuses it as the objective, where "we do not just log
+// plays" adds to them.
+func modalNotMerely(toks []token, j int) bool {
+	if j+1 >= len(toks) {
+		return false
+	}
+	switch toks[j+1].word {
+	case "simply", "just", "merely":
+	default:
+		return false
+	}
+	switch toks[j].word {
+	case "cannot", "can't", "shouldn't", "mustn't", "won't":
+		return true
+	case "not":
+		return j > 0 && (toks[j-1].word == "must" || toks[j-1].word == "should" || toks[j-1].word == "can")
+	}
+	return false
 }
