@@ -183,6 +183,26 @@ func TestTwoUsersOneURL(t *testing.T) {
 		if r := shared.send(annsDesign, nil); r.StatusCode != http.StatusNotFound {
 			t.Fatalf("bob in ann's browser gets her draft: %d", r.StatusCode)
 		}
+		// Two signed-out visitors share the layout, rendered once, but
+		// each page holds its own CSRF token, if any.
+		for _, path := range []string{"/login", "/cases/homepage-recommendations"} {
+			v1, v2 := a.client(), a.client()
+			r1, r2 := v1.send(path, map[string]string{"Accept-Encoding": "gzip"}), v2.send(path, nil)
+			wantStatus(t, r1, http.StatusOK)
+			wantStatus(t, r2, http.StatusOK)
+			r1.body = decoded(t, r1)
+			for i, v := range []*client{v1, v2} {
+				r := []*response{r1, r2}[i]
+				tok, has := r.doc(t).Find(`input[name="_csrf"]`).First().Attr("value")
+				if has && (tok != v.cookie("_csrf") || tok == "") {
+					t.Errorf("%s: visitor %d's page holds CSRF token %q, not their own %q", path, i+1, tok, v.cookie("_csrf"))
+				}
+			}
+			if c1 := v1.cookie("_csrf"); c1 != "" && strings.Contains(string(r2.body), c1) {
+				t.Errorf("%s: the second visitor's page holds the first visitor's CSRF token", path)
+			}
+		}
+
 		// Signed out, the same URL shows no one.
 		anon := a.client()
 		r := anon.send("/cases/homepage-recommendations", map[string]string{"If-None-Match": rBob.Header.Get("ETag")})

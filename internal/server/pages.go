@@ -150,35 +150,39 @@ func (s *Server) renderContent(key, name string, page any, u *auth.User) (*cache
 func (s *Server) sendCached(c echo.Context, cp *cachedPage) error {
 	data := s.layoutFor(c)
 	data.Title, data.MainClass, data.Page = cp.title, cp.mainClass, template.HTML(s.views.contentMark)
-	etag := s.pageETag(cp, &data)
+	etag := s.pageETag(cp, &data, true)
 	h := c.Response().Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache")
 	if etagMatch(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	sh, err := s.shellFor(etag, &data)
+	sh, err := s.shellFor(s.shellKey(cp, &data), &data)
 	if err != nil {
 		return err
 	}
-	return s.send(c, http.StatusOK, data.CSRF, sh.head, cp.parts, sh.tail)
+	return s.sendPieces(c, data.CSRF, sh.head, cp.parts, sh.tail)
 }
 
-// shell is the layout of a cached page, cut where the content goes.
-type shell struct{ head, tail []byte }
+// shell is the layout of a cached page, cut where the content goes, and
+// each half cut where the CSRF token goes.
+type shell struct{ head, tail []*piece }
 
-// shellFor returns the layout for data, rendered once per ETag: the ETag
-// names every input of the layout, so a viewer's repeat of a page takes
-// no template at all.
-func (s *Server) shellFor(etag string, data *layoutData) (shell, error) {
+// shellFor returns the layout for data, rendered once per key with the
+// CSRF placeholder: the key names every other input of the layout, so a
+// repeat of a page takes no template at all, whoever asks, and a
+// first-time visitor (with a token of their own) takes none either.
+func (s *Server) shellFor(key string, data *layoutData) (shell, error) {
 	s.shellMu.Lock()
-	sh, ok := s.shells[etag]
+	sh, ok := s.shells[key]
 	s.shellMu.Unlock()
 	if ok {
 		return sh, nil
 	}
 	var b bytes.Buffer
-	if err := s.views.shell.ExecuteTemplate(&b, "layout", data); err != nil {
+	marked := *data
+	marked.CSRF = s.views.csrfMark
+	if err := s.views.shell.ExecuteTemplate(&b, "layout", &marked); err != nil {
 		return shell{}, err
 	}
 	out := b.Bytes()
@@ -186,12 +190,13 @@ func (s *Server) shellFor(etag string, data *layoutData) (shell, error) {
 	if i < 0 {
 		return shell{}, errNoContentMark
 	}
-	sh = shell{head: out[:i:i], tail: out[i+len(s.views.contentMark):]}
+	mark := []byte(s.views.csrfMark)
+	sh = shell{head: cutPieces(out[:i:i], mark), tail: cutPieces(out[i+len(s.views.contentMark):], mark)}
 	s.shellMu.Lock()
 	if len(s.shells) >= maxShells {
 		clear(s.shells)
 	}
-	s.shells[etag] = sh
+	s.shells[key] = sh
 	s.shellMu.Unlock()
 	return sh, nil
 }
@@ -202,9 +207,27 @@ const maxShells = 4096
 
 var errNoContentMark = &appError{Status: http.StatusInternalServerError, Message: "The page could not be laid out."}
 
+// cutPieces cuts b at each mark into pieces.
+func cutPieces(b, mark []byte) []*piece {
+	var out []*piece
+	for {
+		i := bytes.Index(b, mark)
+		if i < 0 {
+			return append(out, newPiece(b))
+		}
+		out = append(out, newPiece(b[:i:i]))
+		b = b[i+len(mark):]
+	}
+}
+
+// shellKey names the inputs of a cached page's layout but the CSRF token.
+func (s *Server) shellKey(cp *cachedPage, d *layoutData) string {
+	return s.pageETag(cp, d, false)
+}
+
 // pageETag is a weak validator (the same for every content coding) of
 // everything the bytes of a cached page depend on.
-func (s *Server) pageETag(cp *cachedPage, d *layoutData) string {
+func (s *Server) pageETag(cp *cachedPage, d *layoutData, withCSRF bool) string {
 	h := sha256.New()
 	var n [8]byte
 	field := func(v string) {
@@ -225,7 +248,9 @@ func (s *Server) pageETag(cp *cachedPage, d *layoutData) string {
 		field(itoa(int64(d.Counts.Waiting)))
 		field(itoa(int64(d.Counts.Unread)))
 	}
-	field(d.CSRF)
+	if withCSRF {
+		field(d.CSRF)
+	}
 	field(d.Flash)
 	return `W/"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
 }
@@ -246,10 +271,47 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-// send writes an HTML page made of head, the shared content pieces with
-// the CSRF token between them, and tail, in the coding the client
-// accepts. The token is compressed apart from everything else.
-func (s *Server) send(c echo.Context, status int, csrf string, head []byte, content []*piece, tail []byte) error {
+// send writes an HTML page rendered for this request, in the coding the
+// client accepts. Each CSRF token in it is compressed apart from the rest.
+func (s *Server) send(c echo.Context, status int, csrf string, page []byte) error {
+	sp := s.startPage(c, status, len(page))
+	if sp == nil {
+		return nil
+	}
+	sp.split(page, []byte(csrf))
+	return sp.finish()
+}
+
+// sendPieces sends a cached page with status 200: runs of shared pieces,
+// one after another, with this response's CSRF token between the pieces
+// of each run.
+func (s *Server) sendPieces(c echo.Context, csrf string, runs ...[]*piece) error {
+	n := 0
+	for _, run := range runs {
+		n += max(len(run)-1, 0) * len(csrf)
+		for _, p := range run {
+			n += len(p.raw)
+		}
+	}
+	sp := s.startPage(c, http.StatusOK, n)
+	if sp == nil {
+		return nil
+	}
+	token := []byte(csrf)
+	for _, run := range runs {
+		for i, p := range run {
+			if i > 0 {
+				sp.dynamic(token)
+			}
+			sp.static(p)
+		}
+	}
+	return sp.finish()
+}
+
+// startPage writes the header of an HTML page of n bytes, uncompressed,
+// and returns the body's writer, or nil for a HEAD request.
+func (s *Server) startPage(c echo.Context, status, n int) *splicer {
 	res := c.Response()
 	h := res.Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
@@ -259,27 +321,13 @@ func (s *Server) send(c echo.Context, status int, csrf string, head []byte, cont
 		h.Set(echo.HeaderContentEncoding, enc.String())
 	} else {
 		// Known in advance: the body goes out unchunked.
-		n := len(head) + len(tail) + max(len(content)-1, 0)*len(csrf)
-		for _, p := range content {
-			n += len(p.raw)
-		}
 		h.Set(echo.HeaderContentLength, strconv.Itoa(n))
 	}
 	res.WriteHeader(status)
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
-	sp := newSplicer(res, enc)
-	token := []byte(csrf)
-	sp.split(head, token)
-	for i, p := range content {
-		if i > 0 {
-			sp.dynamic(token)
-		}
-		sp.static(p)
-	}
-	sp.split(tail, token)
-	return sp.finish()
+	return newSplicer(res, enc)
 }
 
 // split writes b made for this response, with each occurrence of token

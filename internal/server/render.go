@@ -299,7 +299,7 @@ func (s *Server) writePage(c echo.Context, status int, name string, data layoutD
 	if err := t.ExecuteTemplate(b, "layout", data); err != nil {
 		return err
 	}
-	return s.send(c, status, data.CSRF, b.Bytes(), nil, nil)
+	return s.send(c, status, data.CSRF, b.Bytes())
 }
 
 func (e errorPage) PageTitle() string { return http.StatusText(e.Status) }
