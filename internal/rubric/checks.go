@@ -733,7 +733,7 @@ func (e *Engine) reasons(c *Check, p *parsed, cr *CheckResult) {
 		if s.row || !s.credited() || s.packed || !namesSomething(s) {
 			continue
 		}
-		if c.Numbers && !hasNumber(s) || !c.Numbers && !hasReason(s) {
+		if c.Numbers && !hasFigure(s) || !c.Numbers && !hasReason(s) {
 			continue
 		}
 		n++
@@ -755,6 +755,27 @@ func (e *Engine) reasons(c *Check, p *parsed, cr *CheckResult) {
 	if cr.Credit < 0.999 {
 		cr.Hint = fmt.Sprintf("Give %s for your decisions where you make them, section by section: %d sentences so far, %d of %d sections with %d or more.", word, n, secs, c.MinSections, per)
 	}
+}
+
+// spelledNumbers are the numbers plain writers spell out ("a tenth of
+// members", "five minutes", "twice a day"). "One" is left out: it is a
+// pronoun as often as a number.
+var spelledNumbers = setOf(`two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+fifty sixty ninety hundred hundreds thousand thousands million millions billion billions half halves third thirds
+quarter quarters tenth tenths fifth fifths hundredth twice double doubled doubles dozen dozens`)
+
+// hasFigure reports whether a sentence decides with a number, in digits
+// or in words.
+func hasFigure(s *sentence) bool {
+	if hasNumber(s) {
+		return true
+	}
+	for _, t := range s.tokens {
+		if spelledNumbers[t.word] {
+			return true
+		}
+	}
+	return false
 }
 
 // namesSomething reports whether a sentence names a concept of the rubric:
