@@ -216,7 +216,7 @@ func (s *Server) editor(d *design.Design, title string, a design.Answers, raw ma
 // draft, the design to read once submitted, and to a mentor; a reviewer
 // is sent to its blind review page. The author's pages are cached (see
 // pageCache): while the design's version is the one cached, the page costs
-// one query and no decoding.
+// one narrow query (its version and status) and no decoding.
 func (s *Server) handleDesignEdit(c echo.Context) error {
 	id, err := designID(c)
 	if err != nil {
@@ -224,20 +224,27 @@ func (s *Server) handleDesignEdit(c echo.Context) error {
 	}
 	u := currentUser(c)
 	key := "design:" + itoa(id) + ":" + itoa(u.ID)
+	ctx := c.Request().Context()
 	cp := s.pages.get(key)
-	var known int64
 	if cp != nil {
-		known = cp.version
+		version, status, err := s.store.OwnDesignVersion(ctx, u.ID, id)
+		switch {
+		case isNotFound(err):
+			s.pages.remove(key)
+			return s.showOthersDesign(c, id)
+		case err != nil:
+			return err
+		case version == cp.version && status == cp.status:
+			return s.sendCached(c, cp)
+		}
 	}
-	d, same, err := s.store.OwnDesignUnlessVersion(c.Request().Context(), u.ID, id, known)
+	d, err := s.store.OwnDesign(ctx, u.ID, id)
 	switch {
 	case isNotFound(err):
 		s.pages.remove(key)
 		return s.showOthersDesign(c, id)
 	case err != nil:
 		return err
-	case same && cp.status == d.Status:
-		return s.sendCached(c, cp)
 	}
 	name, page := "design", any(nil)
 	if d.Status != design.StatusDraft {

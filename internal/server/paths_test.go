@@ -117,7 +117,7 @@ func TestMissingStatic(t *testing.T) {
 type panicStore struct{ *store.Store }
 
 func (panicStore) OwnDesign(context.Context, int64, int64) (*design.Design, error) { panic("boom") }
-func (panicStore) OwnDesignUnlessVersion(context.Context, int64, int64, int64) (*design.Design, bool, error) {
+func (panicStore) OwnDesignVersion(context.Context, int64, int64) (int64, design.Status, error) {
 	panic("boom")
 }
 

@@ -36,7 +36,7 @@ type Store interface {
 	UserByToken(ctx context.Context, token string) (*auth.User, error)
 	CreateDesign(ctx context.Context, d *design.Design) error
 	OwnDesign(ctx context.Context, userID, id int64) (*design.Design, error)
-	OwnDesignUnlessVersion(ctx context.Context, userID, id, version int64) (*design.Design, bool, error)
+	OwnDesignVersion(ctx context.Context, userID, id int64) (int64, design.Status, error)
 	ListDesigns(ctx context.Context, userID int64) ([]store.Summary, error)
 	UpdateDesign(ctx context.Context, userID, id int64, u store.Update) (*design.Design, error)
 	DeleteDesign(ctx context.Context, userID, id int64) error

@@ -106,29 +106,15 @@ func (s *Store) OwnDesign(ctx context.Context, userID, id int64) (*design.Design
 	return r.design()
 }
 
-// OwnDesignUnlessVersion is OwnDesign for a caller that already holds
-// version of the design, say as a rendered page: when the stored version is
-// still that one, it reads and decodes no content, and returns the design
-// without sections, pipeline or interview, and same true. Either way it
-// takes one query.
-func (s *Store) OwnDesignUnlessVersion(ctx context.Context, userID, id, version int64) (d *design.Design, same bool, err error) {
-	var r designRow
-	err = s.get(ctx, &r, `SELECT id, user_id, case_slug, title, status, mode, version,
-		CASE WHEN version = ? THEN '' ELSE content END AS content, created_at, updated_at, submitted_at
-		FROM designs WHERE id = ? AND user_id = ?`, version, id, userID)
+// OwnDesignVersion returns the version and status of design id of userID,
+// or ErrNotFound: what a page cached at a version needs to know that it is
+// still the page, in one narrow query.
+func (s *Store) OwnDesignVersion(ctx context.Context, userID, id int64) (version int64, status design.Status, err error) {
+	err = s.row(ctx, `SELECT version, status FROM designs WHERE id = ? AND user_id = ?`, id, userID).Scan(&version, &status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, ErrNotFound
+		return 0, "", ErrNotFound
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	if r.Version == version {
-		r.Content = "{}"
-		d, err := r.design()
-		return d, true, err
-	}
-	d, err = r.design()
-	return d, false, err
+	return version, status, err
 }
 
 // ListDesigns returns the designs of userID, most recently changed first.
