@@ -897,6 +897,11 @@ func laterHedge(toks []token, e int) (int, bool) {
 	return 0, false
 }
 
+// outgoing are the verbs that make "out" a way of shipping: "Go out:",
+// "Roll out:", "Send out:".
+var outgoing = setOf(`go goes going gone went roll rolls rolled rolling send sends sent carry carried put puts
+print printed check checked work worked figure find found branch fan reach ship ships shipped push pushed`)
+
 // refusingHead reports whether the mention follows a head that refuses the
 // list after its colon: "Not doing: X, Y", "Out of scope for v1: X".
 func refusingHead(s *sentence, start int) (string, bool) {
@@ -912,8 +917,9 @@ func refusingHead(s *sentence, start int) (string, bool) {
 			}
 			if toks := s.tokens[:n]; len(toks) <= 5 { // a heading, not a clause
 				for k, t := range toks {
-					// "Out of scope:", "Out:", but not "Out-of-catalog:".
-					out := t.word == "out" && (k == len(toks)-1 || k+2 < len(toks) && toks[k+1].word == "of" && toks[k+2].word == "scope")
+					// "Out of scope:", "Out:", but not "Out-of-catalog:",
+					// and not "Go out:" or "Roll out:", which ship.
+					out := t.word == "out" && (k == len(toks)-1 && !(k > 0 && outgoing[toks[k-1].word]) || k+2 < len(toks) && toks[k+1].word == "of" && toks[k+2].word == "scope")
 					if (t.is(kListCue) || out) && !(k+1 < len(toks) && toks[k+1].is(kNotDenying)) {
 						s.head, s.headAt = head+":", i
 						break

@@ -67,6 +67,8 @@ func TestPolarity(t *testing.T) {
 		{"exploration", "We keep exploration small, but never zero.", A, false},
 		{"exploration", "Without logs we are blind, so exploration is logged with propensities.", A, false},
 		{"canary", "We never skip the canary.", A, false},
+		{"primary metric", "Go out: the primary metric has improved beyond reasonable doubt.", A, false},
+		{"primary metric", "Out: a primary metric chosen after the test.", D, false},
 		{"maximi* + average bitrate @4", "The objective cannot simply be to maximise average bitrate.", D, false},
 		{"maximi* + average bitrate @4", "We can't just maximise average bitrate and hope stalls stay rare.", D, false},
 		{"log* + plays @3", "We do not just log plays; we log every impression too.", A, false},
