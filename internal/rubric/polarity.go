@@ -744,7 +744,10 @@ func subordinateCue(toks []token, i, cl int) bool {
 		case "if", "when", "whenever", "unless":
 			return true
 		case "that", "which", "who":
-			if k >= i-2 && !(k > 0 && toks[k-1].word == "not") {
+			// "The advantage is that you don't need to X" states a
+			// fact: a "that" after "is" opens what is said, not a
+			// relative clause.
+			if k >= i-2 && !(k > 0 && toks[k-1].word == "not") && !(k > 0 && toks[k].word == "that" && copulas[toks[k-1].word]) {
 				return true
 			}
 		}

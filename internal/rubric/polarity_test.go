@@ -67,6 +67,8 @@ func TestPolarity(t *testing.T) {
 		{"exploration", "We keep exploration small, but never zero.", A, false},
 		{"exploration", "Without logs we are blind, so exploration is logged with propensities.", A, false},
 		{"canary", "We never skip the canary.", A, false},
+		{"standardis*", "An advantage of both is that you don't need to standardise features.", D, false},
+		{"negative*", "The catch is that unseen tiles are not negatives.", D, false},
 		{"primary metric", "Go out: the primary metric has improved beyond reasonable doubt.", A, false},
 		{"primary metric", "Out: a primary metric chosen after the test.", D, false},
 		{"maximi* + average bitrate @4", "The objective cannot simply be to maximise average bitrate.", D, false},
