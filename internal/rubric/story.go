@@ -306,6 +306,14 @@ func (l storyLine) scene() bool {
 	return false
 }
 
+// letDown are what others failed to do in a story that blames them: "they
+// didn't prioritise it", "he never delivered".
+var letDown = setOf(`prioritise prioritize prioritised prioritized deliver delivered to listen follow care bother respond reply`)
+
+// othersFailings follow "someone else('s)" in a story that blames: the
+// possessive is not among a sentence's words.
+var othersFailings = setOf(`delays delay mistakes mistake failure failures fault errors error bugs bug problems problem mess slip slips`)
+
 var blameWords = setOf(`fault blame blamed blaming incompetent lazy sloppy careless useless clueless`)
 
 // blames reports whether the sentence puts a failure on others: "it was
@@ -339,6 +347,17 @@ func (l storyLine) blames() bool {
 			if i > 0 && !firstSingular[ws[i-1]] && !mine(i) {
 				return true
 			}
+		case phraseAt(ws, i, []string{"outside", "my", "control"}) || phraseAt(ws, i, []string{"out", "of", "my", "control"}) ||
+			phraseAt(ws, i, []string{"beyond", "my", "control"}) ||
+			(w == "someone" || w == "somebody") && i+2 < len(ws) && ws[i+1] == "else" && othersFailings[ws[i+2]]:
+			// "Things went wrong, mostly outside my control", "the
+			// results of someone else's delays".
+			if !(i > 0 && (ws[i-1] == "not" || ws[i-1] == "nothing")) {
+				return true
+			}
+		case (w == "they" || w == "he" || w == "she") && i+2 < len(ws) && (ws[i+1] == "didn't" || ws[i+1] == "never" || ws[i+1] == "failed") && letDown[ws[i+2]]:
+			// "I had flagged it, but they didn't prioritise it."
+			return true
 		case w == "because" && i+2 < len(ws) && ws[i+1] == "of" && others[ws[i+2]],
 			(w == "thanks" || w == "due") && i+2 < len(ws) && ws[i+1] == "to" && others[ws[i+2]] && !slices.Contains(ws, "help"):
 			return true

@@ -135,6 +135,11 @@ func TestStoryBlame(t *testing.T) {
 		{"I blame myself for not asking sooner.", false},
 		{"They disagreed at first, so I showed them the numbers.", false},
 		{"Nobody was to blame; the spec was ambiguous and I had not asked.", false},
+		{"Then things went wrong, mostly outside my control.", true},
+		{"I had flagged that I needed clean logs, but they didn't prioritise it.", true},
+		{"So I'm not left holding the results of someone else's delays.", true},
+		{"The delay was not outside my control: I had not asked for the logs early.", false},
+		{"They didn't agree at first, so I ran a small test with them.", false},
 	} {
 		rep := checkStory(t, fullStory+"\n"+tc.sentence)
 		got := false
