@@ -186,8 +186,8 @@ func (l *loader) packCalibration(file string, p *Pack) *Calibration {
 		fail("$.sql", "a SQL drill's calibration answer needs its query")
 	case d.Kind == KindSQL && l.deep:
 		judge := sqlJudge{data: l.dataset(), opts: d.SQL.options()}
-		if _, ran, why, err := judge.Compare(c.SQL, d.Reference.SQL); err != nil || !ran {
-			fail("$.sql", "the calibration query does not run on the dataset: %s", firstOf(why, err))
+		if v, err := judge.Compare(c.SQL, d.Reference.SQL); err != nil || !v.Ran {
+			fail("$.sql", "the calibration query does not run on the dataset: %s", firstOf(v.Explanation, err))
 		}
 	}
 	l.checkKnownLevels(doc, c.Levels, d.Rubric)

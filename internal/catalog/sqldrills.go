@@ -40,18 +40,18 @@ type sqlJudge struct {
 }
 
 // Compare runs answer against query on the dataset (see rubric.SQLJudge).
-func (j sqlJudge) Compare(answer, query string) (same, ran bool, why string, err error) {
+func (j sqlJudge) Compare(answer, query string) (rubric.SQLVerdict, error) {
 	data, err := j.data.get()
 	if err != nil {
-		return false, false, "", fmt.Errorf("the SQL drills' dataset cannot be loaded: %w", err)
+		return rubric.SQLVerdict{}, fmt.Errorf("the SQL drills' dataset cannot be loaded: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*SQLTimeout)
 	defer cancel()
 	res, err := data.Check(ctx, answer, query, j.opts)
 	if err != nil {
-		return false, false, "", err
+		return rubric.SQLVerdict{}, err
 	}
-	return res.Pass, res.Got != nil, res.Explanation, nil
+	return rubric.SQLVerdict{Same: res.Pass, Ran: res.Got != nil, Closeness: res.Closeness, Explanation: res.Explanation}, nil
 }
 
 func (s *SQLSpec) options() sqldrill.Options {
@@ -105,7 +105,8 @@ func (l *loader) checkSQL(fail func(at, format string, args ...any), d *Drill) r
 	if !l.deep || judge.data.err != nil {
 		return judge
 	}
-	same, _, why, err := judge.Compare(d.Reference.SQL, d.Reference.SQL)
+	v, err := judge.Compare(d.Reference.SQL, d.Reference.SQL)
+	same, why := v.Same, v.Explanation
 	switch {
 	case errors.Is(err, sqldrill.ErrReference):
 		fail("$.reference.sql", "the reference query does not run on the dataset: %s", strings.TrimPrefix(err.Error(), sqldrill.ErrReference.Error()+": "))
@@ -123,7 +124,8 @@ func (l *loader) checkSQL(fail func(at, format string, args ...any), d *Drill) r
 				continue
 			}
 			at := fmt.Sprintf("$.rubric.items[%d].checks[%d].query", i, j)
-			same, ran, why, err := judge.Compare(c.Query, d.Reference.SQL)
+			v, err := judge.Compare(c.Query, d.Reference.SQL)
+			same, ran, why := v.Same, v.Ran, v.Explanation
 			switch {
 			case err != nil:
 				fail(at, "the trap could not be checked: %v", err)

@@ -19,9 +19,17 @@ const (
 type SQLJudge interface {
 	// Compare runs answer and query and reports whether their results are
 	// the same, whether the answer ran at all (not refused, failed or
-	// stopped), and why, in words for the learner. The error is for what
-	// the learner cannot fix: query itself fails, or the dataset is gone.
-	Compare(answer, query string) (same, ran bool, explanation string, err error)
+	// stopped), how close its result comes (1 the same, 0 nothing alike),
+	// and why, in words for the learner. The error is for what the learner
+	// cannot fix: query itself fails, or the dataset is gone.
+	Compare(answer, query string) (v SQLVerdict, err error)
+}
+
+// SQLVerdict is what a judge says of an answer's query.
+type SQLVerdict struct {
+	Same, Ran   bool
+	Closeness   float64
+	Explanation string
 }
 
 // sqlSpec is what an engine built WithSQL checks queries against.
@@ -30,12 +38,7 @@ type sqlSpec struct {
 	reference string
 
 	mu   sync.Mutex
-	seen map[[2]string]sqlVerdict // comparisons of answers that ran, newest kept
-}
-
-type sqlVerdict struct {
-	same, ran bool
-	why       string
+	seen map[[2]string]SQLVerdict // comparisons of answers that ran, newest kept
 }
 
 // sqlRemembered is how many comparisons an engine keeps: a check compares
@@ -53,30 +56,34 @@ func WithSQL(judge SQLJudge, reference string) Option {
 // compare runs the judge, or returns what it said of the same pair
 // before. Only answers that ran are remembered: one stopped by a time
 // limit on a busy machine may run another time.
-func (s *sqlSpec) compare(answer, query string) (same, ran bool, why string, err error) {
+func (s *sqlSpec) compare(answer, query string) (SQLVerdict, error) {
 	key := [2]string{answer, query}
 	s.mu.Lock()
 	v, ok := s.seen[key]
 	s.mu.Unlock()
 	if ok {
-		return v.same, v.ran, v.why, nil
+		return v, nil
 	}
-	same, ran, why, err = s.judge.Compare(answer, query)
-	if err == nil && ran {
+	v, err := s.judge.Compare(answer, query)
+	if err == nil && v.Ran {
 		s.mu.Lock()
 		if s.seen == nil || len(s.seen) >= sqlRemembered {
-			s.seen = map[[2]string]sqlVerdict{}
+			s.seen = map[[2]string]SQLVerdict{}
 		}
-		s.seen[key] = sqlVerdict{same, ran, why}
+		s.seen[key] = v
 		s.mu.Unlock()
 	}
-	return same, ran, why, err
+	return v, err
 }
 
 // sqlQuery returns the answer's query for check c, trimmed.
 func sqlQuery(c *Check, p *parsed) string {
 	return strings.TrimSpace(p.d.Sections.Get(c.Section, c.Field).Text)
 }
+
+// sqlClose is the closeness from which a wrong result is close: one
+// column of four off, with the right rows.
+const sqlClose = 0.75
 
 func (e *Engine) sqlResult(c *Check, p *parsed, cr *CheckResult) {
 	cr.Label = "the query's result equals the reference query's on the drill's dataset"
@@ -93,17 +100,26 @@ func (e *Engine) sqlResult(c *Check, p *parsed, cr *CheckResult) {
 		miss("This drill's dataset is not loaded, so the query cannot be run.")
 		return
 	}
-	same, ran, why, err := e.sql.compare(q, e.sql.reference)
+	v, err := e.sql.compare(q, e.sql.reference)
 	switch {
 	case err != nil:
 		miss("The query could not be checked: " + err.Error())
-	case same:
+	case v.Same:
 		cr.Credit = 1
-		cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: "same result as the reference", Excerpt: why}}
-	case !ran:
-		miss("The query did not run: " + why)
+		cr.Evidence = []Evidence{{Section: c.Section, Field: c.Field, Words: "same result as the reference", Excerpt: v.Explanation}}
+	case !v.Ran:
+		miss("The query did not run: " + v.Explanation)
 	default:
-		miss("The result differs from the reference: " + why)
+		// The levels of a result: it runs with the asked-for columns
+		// (a third), and it is close, all but a quarter of it the
+		// reference's (two thirds).
+		switch {
+		case v.Closeness >= sqlClose:
+			cr.Credit = 2.0 / 3
+		case v.Closeness > 0:
+			cr.Credit = 1.0 / 3
+		}
+		miss("The result differs from the reference: " + v.Explanation)
 	}
 }
 
@@ -113,11 +129,11 @@ func (e *Engine) sqlTrap(c *Check, p *parsed, cr *CheckResult) {
 	if q == "" || e.sql == nil {
 		return
 	}
-	if right, _, _, err := e.sql.compare(q, e.sql.reference); err != nil || right {
+	if v, err := e.sql.compare(q, e.sql.reference); err != nil || v.Same {
 		return
 	}
-	same, ran, _, err := e.sql.compare(q, c.Query)
-	if err != nil || !ran || !same {
+	v, err := e.sql.compare(q, c.Query)
+	if err != nil || !v.Ran || !v.Same {
 		return
 	}
 	cr.Credit = 1

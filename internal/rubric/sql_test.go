@@ -2,6 +2,7 @@ package rubric_test
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,12 +16,12 @@ import (
 // datasetJudge runs queries on the bundled sample dataset.
 type datasetJudge struct{ d *sqldrill.Dataset }
 
-func (j datasetJudge) Compare(answer, query string) (bool, bool, string, error) {
+func (j datasetJudge) Compare(answer, query string) (rubric.SQLVerdict, error) {
 	res, err := j.d.Check(context.Background(), answer, query, sqldrill.Options{Ordered: true})
 	if err != nil {
-		return false, false, "", err
+		return rubric.SQLVerdict{}, err
 	}
-	return res.Pass, res.Got != nil, res.Explanation, nil
+	return rubric.SQLVerdict{Same: res.Pass, Ran: res.Got != nil, Closeness: res.Closeness, Explanation: res.Explanation}, nil
 }
 
 const (
@@ -55,20 +56,26 @@ func TestSQLChecksRunTheQuery(t *testing.T) {
 	for _, tc := range []struct {
 		name, query string
 		met         bool
+		credit      float64 // a third for the asked-for columns, two for a close result
 		note, flag  string
 	}{
-		{"the reference, written differently", "select plan, count(*) as members\nfrom members where cancel_date is null\ngroup by 1 order by 1", true, "", ""},
-		{"the mistake the trap knows", plansTrap, false, "The result differs from the reference", "rf-cancelled"},
-		{"another mistake", "SELECT plan, COUNT(*) AS members FROM members WHERE cancel_date IS NOT NULL GROUP BY plan ORDER BY plan", false, "The result differs from the reference", ""},
-		{"a query that is refused", "DELETE FROM members", false, "The query did not run", ""},
-		{"a typo", "SELECT plan, COUNT(*) AS members FROM memberz GROUP BY plan", false, "no such table", ""},
-		{"no query", "", false, "No query yet.", ""},
+		{"the reference, written differently", "select plan, count(*) as members\nfrom members where cancel_date is null\ngroup by 1 order by 1", true, 1, "", ""},
+		{"the right rows in the wrong order", "SELECT plan, COUNT(*) AS members FROM members WHERE cancel_date IS NULL GROUP BY plan ORDER BY plan DESC", false, 2.0 / 3, "The result differs from the reference", ""},
+		{"the mistake the trap knows", plansTrap, false, 1.0 / 3, "The result differs from the reference", "rf-cancelled"},
+		{"another mistake", "SELECT plan, COUNT(*) AS members FROM members WHERE cancel_date IS NOT NULL GROUP BY plan ORDER BY plan", false, 1.0 / 3, "The result differs from the reference", ""},
+		{"other columns", "SELECT plan FROM members GROUP BY plan ORDER BY plan", false, 0, "The result differs from the reference", ""},
+		{"a query that is refused", "DELETE FROM members", false, 0, "The query did not run", ""},
+		{"a typo", "SELECT plan, COUNT(*) AS members FROM memberz GROUP BY plan", false, 0, "no such table", ""},
+		{"no query", "", false, 0, "No query yet.", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := e.Check("d", (&drill.Answer{Format: drill.Format, Drill: "d", Answer: "x", SQL: tc.query}).Design())
 			c := rep.Items[0].Checks[0]
 			if c.Met != tc.met {
 				t.Errorf("met %v, want %v (notes %+v)", c.Met, tc.met, c.Notes)
+			}
+			if math.Abs(c.Credit-tc.credit) > 0.01 {
+				t.Errorf("credit %.2f, want %.2f", c.Credit, tc.credit)
 			}
 			if tc.note != "" && (len(c.Notes) == 0 || !strings.Contains(c.Notes[0].Message, tc.note)) {
 				t.Errorf("notes %+v; want %q", c.Notes, tc.note)

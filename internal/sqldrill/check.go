@@ -81,6 +81,11 @@ type Result struct {
 	Explanation string
 	Got, Want   *Head         // the first rows of each result; Got is nil when the answer did not run
 	Elapsed     time.Duration // how long the answer took, when it ran
+	// Closeness is the share of the reference's columns whose values the
+	// answer's same-numbered column holds, as a multiset, scaled by how
+	// near its row count is: 1 for a match, 0.75 for a result one column
+	// of four off, 0 when the answer did not run or has other columns.
+	Closeness float64
 }
 
 // Head is the start of a result, as text for display.
@@ -139,6 +144,10 @@ func (d *Dataset) Check(ctx context.Context, answer, reference string, opts Opti
 	res.Got = head(got, opts.HeadRows)
 	res.Verdict, res.Explanation = compare(got, want, opts)
 	res.Pass = res.Verdict == Passed
+	res.Closeness = 1
+	if !res.Pass {
+		res.Closeness = closeness(got, want, comparer{tol: opts.Tolerance})
+	}
 	return res, nil
 }
 

@@ -391,3 +391,33 @@ func shorten(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n]) + "…"
 }
+
+// closeness is the share of want's columns that got's column of the same
+// position holds as a multiset of values, times the ratio of the smaller
+// row count to the larger: how near a wrong result is to the right one.
+func closeness(got, want *result, c comparer) float64 {
+	if len(got.columns) != len(want.columns) || len(want.columns) == 0 {
+		return 0
+	}
+	ng, nw := len(got.rows), len(want.rows)
+	if ng == 0 || nw == 0 {
+		if ng == nw {
+			return 1
+		}
+		return 0
+	}
+	same := 0
+	for j := range want.columns {
+		col := func(rows [][]any) [][]any {
+			out := make([][]any, len(rows))
+			for i, r := range rows {
+				out[i] = []any{r[j]}
+			}
+			return out
+		}
+		if c.multiset(col(got.rows), col(want.rows)).equal() {
+			same++
+		}
+	}
+	return float64(same) / float64(len(want.columns)) * float64(min(ng, nw)) / float64(max(ng, nw))
+}
