@@ -15,7 +15,7 @@ const (
 // stuffed design should grade weak), the highest among equals. See
 // README.md, "How grades are set".
 const (
-	StrongFrom = 67.0
+	StrongFrom = 63.0
 	MediumFrom = 37.0
 )
 
