@@ -99,7 +99,8 @@ colleague colleagues coworker coworkers peer peers boss client clients analyst a
 hundred hundreds thousand thousands million millions billion half third quarter twice double doubled tripled
 halved quadrupled tenfold`)
 	decisionLemmas = setOf(`decide choose pick opt propose recommend commit settle prioritise prioritize
-select bet drop cut kill pause stop cancel scrap shelve escalate veto approve greenlight insist defer`)
+select bet drop cut kill pause stop cancel scrap shelve escalate veto approve greenlight insist defer
+offer suggest argue advocate switch scope`)
 	resultLemmas = setOf(`reduce cut raise increase grow rise fall drop lift improve save ship launch deliver lower
 shorten double halve triple recover win gain lose finish complete catch prevent reach hit beat exceed miss affect
 speed shrink boost land adopt retain convert result lead end`)
@@ -171,13 +172,80 @@ func (l storyLine) decides() bool {
 		if !firstSingular[w] || w == "me" || w == "myself" {
 			continue
 		}
-		for k := i + 1; k < len(ws) && k <= i+4; k++ {
-			if decisionPhrase(ws, k) || lemmaIn(decisionLemmas, ws[k]) {
+		for k := i + 1; k < len(ws) && k <= i+6; k++ {
+			if firstSingular[ws[k]] || ws[k] == "and" && k > i+4 {
+				break
+			}
+			if decisionPhrase(ws, k) || lemmaIn(decisionLemmas, ws[k]) && !planned(ws, k) {
+				return true
+			}
+		}
+		// "I retrained the model on plays instead", "I kept the rule
+		// rather than the model": a choice between options, told as what
+		// the teller did, not as what someone said or what was learned.
+		if choseOver(ws, i) && !l.conditional(i) && !l.lesson() {
+			return true
+		}
+	}
+	return false
+}
+
+// teamDecides reports whether the sentence states a decision taken as a
+// team: "we decided", "we chose", "the team agreed to". It is a decision
+// in the story, though not the teller's own.
+func (l storyLine) teamDecides() bool {
+	ws := l.words
+	for i, w := range ws {
+		if !firstPlural[w] && w != "team" {
+			continue
+		}
+		for k := i + 1; k < len(ws) && k <= i+3; k++ {
+			if decisionPhrase(ws, k) || (lemmaIn(decisionLemmas, ws[k]) || agreedOn(ws, k)) && !planned(ws, k) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// choicePast are past forms, beyond the result verbs', that tell what the
+// teller did in place of something else.
+var choicePast = setOf(`built rebuilt wrote rewrote chose took sent spent gave held drew`)
+
+// agreedOn reports whether word k states a decision taken together:
+// "we agreed on a compromise", "we settled on", "agreed to pause"; not
+// "we agreed that the points were fair".
+func agreedOn(ws []string, k int) bool {
+	if k+1 >= len(ws) || !lemmaIn(agreeLemmas, ws[k]) {
+		return false
+	}
+	switch ws[k+1] {
+	case "on", "to", "upon":
+		return true
+	}
+	return false
+}
+
+var agreeLemmas = setOf(`agree settle`)
+
+// choseOver reports whether "I" at i is followed by a verb in the past
+// and then "instead" or "rather than", in a sentence that does not report
+// what others said: "I rebuilt the label on qualified plays instead".
+func choseOver(ws []string, i int) bool {
+	for k := 0; k < i; k++ {
+		switch ws[k] {
+		case "because", "said", "told", "thought", "felt", "if", "when":
+			return false
+		}
+	}
+	v := i + 1
+	if v < len(ws) && (ws[v] == "then" || ws[v] == "also" || ws[v] == "deliberately" || ws[v] == "instead") {
+		v++
+	}
+	if v >= len(ws) || !(len(ws[v]) > 3 && strings.HasSuffix(ws[v], "ed") || irregularPast[ws[v]] || choicePast[ws[v]]) {
+		return false
+	}
+	return hasPhrase(ws[v:], []string{"instead", "rather than"})
 }
 
 // decisionPhrase reports whether a phrase of deciding starts at word k:
@@ -210,7 +278,7 @@ func (l storyLine) resultSaid() bool {
 	if l.task() || l.decides() {
 		return false
 	}
-	if hasPhrase(l.words, []string{"in the end", "as a result", "ended up", "went from", "by the end", "which meant", "that meant"}) {
+	if hasPhrase(l.words, outcomePhrases) && !l.says(conditionalWords) {
 		return true
 	}
 	for i, w := range l.words {
@@ -223,6 +291,16 @@ func (l storyLine) resultSaid() bool {
 	}
 	return false
 }
+
+var conditionalWords = setOf(`if unless would could might`)
+
+// outcomePhrases say what came of the work, with or without a measure.
+var outcomePhrases = []string{"in the end", "as a result", "ended up", "went from", "by the end", "which meant", "that meant",
+	"went into production", "went live", "went out", "into production", "worked out", "paid off", "was adopted", "were adopted",
+	"was used", "were used", "is used", "is now used", "now uses", "now use", "was rolled out", "were rolled out", "got rolled out",
+	"got more", "got better", "became more", "grew more", "more confident", "less help", "on their own", "on his own", "on her own",
+	"was promoted", "got promoted", "were happy", "was happy", "the outcome", "stopped asking", "no longer",
+	"the final version", "found it easier", "went well", "went fine", "went smoothly"}
 
 // raisedPoint reports whether the verb at i raises a point rather than
 // moving a number: "raised a fair worry", not "raised eleven questions,
@@ -314,6 +392,39 @@ var letDown = setOf(`prioritise prioritize prioritised prioritized deliver deliv
 // possessive is not among a sentence's words.
 var othersFailings = setOf(`delays delay mistakes mistake failure failures fault errors error bugs bug problems problem mess slip slips`)
 
+// theirFailings follow "their" in a story that blames: "their planning",
+// "their mess".
+var theirFailings = setOf(`planning mess fault incompetence delays negligence sloppiness failure`)
+
+// notGetting reports whether the words from i say that others did not
+// understand or care: "never understood", "didn't really get", "doesn't
+// care".
+func notGetting(ws []string, i int) bool {
+	for n := 0; n < 2 && i+1 < len(ws); n++ {
+		switch ws[i] {
+		case "had", "has", "have", "honestly", "just", "simply", "clearly", "still":
+			i++
+		}
+	}
+	if i+1 >= len(ws) {
+		return false
+	}
+	switch ws[i] {
+	case "didn't", "never", "don't", "doesn't", "couldn't", "wouldn't":
+	default:
+		return false
+	}
+	k := i + 1
+	if k+1 < len(ws) && (ws[k] == "really" || ws[k] == "even" || ws[k] == "fully") {
+		k++
+	}
+	switch ws[k] {
+	case "understand", "understood", "get", "got", "care", "cared", "listen", "listened", "bother", "bothered":
+		return true
+	}
+	return false
+}
+
 var blameWords = setOf(`fault blame blamed blaming incompetent lazy sloppy careless useless clueless`)
 
 // blames reports whether the sentence puts a failure on others: "it was
@@ -357,6 +468,18 @@ func (l storyLine) blames() bool {
 			}
 		case (w == "they" || w == "he" || w == "she") && i+2 < len(ws) && (ws[i+1] == "didn't" || ws[i+1] == "never" || ws[i+1] == "failed") && letDown[ws[i+2]]:
 			// "I had flagged it, but they didn't prioritise it."
+			return true
+		case others[w] && notGetting(ws, i+1):
+			// "the product managers didn't really understand ML", "their
+			// PM had never understood what a model involves".
+			return true
+		case (w == "their" || w == "his" || w == "her") && i+1 < len(ws) && theirFailings[ws[i+1]] && !(i > 0 && ws[i-1] == "fix"):
+			// "a consequence of their planning, not ours".
+			return true
+		case (w == "not" || w == "wasn't" || w == "isn't") && i+2 < len(ws) && ws[i+1] == "my" && (ws[i+2] == "decision" || ws[i+2] == "call" || ws[i+2] == "problem" || ws[i+2] == "job"):
+			// "I told him it wasn't my decision."
+			return true
+		case phraseAt(ws, i, []string{"stuck", "in", "their", "ways"}) || phraseAt(ws, i, []string{"not", "ours"}):
 			return true
 		case w == "because" && i+2 < len(ws) && ws[i+1] == "of" && others[ws[i+2]],
 			(w == "thanks" || w == "due") && i+2 < len(ws) && ws[i+1] == "to" && others[ws[i+2]] && !slices.Contains(ws, "help"):
@@ -423,6 +546,10 @@ func (e *Engine) story(c *Check, p *parsed, cr *CheckResult) {
 				found(l, "a decision")
 				return
 			}
+		}
+		if i := slices.IndexFunc(lines, storyLine.teamDecides); i >= 0 {
+			miss(0.5, fmt.Sprintf("Part: a decision told as the team's: “%s”. Say which call was yours, and the options you weighed.", quoteOf(lines[i])))
+			break
 		}
 		miss(0, fmt.Sprintf("Missing: a decision. No sentence says what you decided (“I decided…”, “I chose…”, “my call was…”); the story ends “%s”.", quoteOf(last)))
 	case PartResult:
@@ -516,7 +643,7 @@ func (e *Engine) storyLacks(c *Check, p *parsed, cr *CheckResult) {
 			raise(fmt.Sprintf("only “we”: “we” in %s, “I” in %d", sentences(len(wes)), len(is)), wes[0])
 		}
 	case PartDecision:
-		if !slices.ContainsFunc(lines, storyLine.decides) {
+		if !slices.ContainsFunc(lines, func(l storyLine) bool { return l.decides() || l.teamDecides() }) {
 			raise("no decision; it ends", last)
 		}
 	case PartResult:

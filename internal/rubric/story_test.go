@@ -122,6 +122,63 @@ func TestStoryResultWithoutMeasure(t *testing.T) {
 	}
 }
 
+// TestStoryDecision reads who decided: the teller's own call earns the
+// decision, a call told as the team's earns part of it and raises no "no
+// decision" flag, and agreeing with a point is no decision at all.
+func TestStoryDecision(t *testing.T) {
+	const scene = "Last year I worked on a search team of five at a retailer. My job was to improve the ranking model. I read the logs and I built the features over several weeks. "
+	const end = " The new model lifted clicks by 4% in the test. I learned to start from the logs."
+	for _, tc := range []struct {
+		sentence string
+		level    int
+		flagged  bool
+	}{
+		{"I decided to ship the simpler model first.", 3, false},
+		{"I rebuilt the label on plays of ten minutes instead, and ran it as a third arm.", 3, false},
+		{"I offered a cheap way to settle it: a two-week test.", 3, false},
+		{"We discussed it as a team and decided to go ahead, but carefully.", 2, false},
+		{"In the end we agreed on a compromise of two boosted slots.", 2, false},
+		{"We discussed it and we agreed that some points were fair.", 0, true},
+		{"He said I had split the data randomly rather than by time.", 0, true},
+		{"I thought we could do it rather than wait.", 0, true},
+	} {
+		rep := checkStory(t, scene+tc.sentence+end)
+		it := storyItem(t, rep, "decision")
+		flagged := false
+		for _, f := range rep.RaisedFlags() {
+			flagged = flagged || f.ID == "rf-no-decision"
+		}
+		if *it.Level != tc.level || flagged != tc.flagged {
+			t.Errorf("%q: decision level %d, flagged %v; want %d, %v (%s)", tc.sentence, *it.Level, flagged, tc.level, tc.flagged, notes(it))
+		}
+	}
+}
+
+// TestStoryOutcomes reads results told without a verb of change: what
+// came of the work counts as a result, with or without a measure.
+func TestStoryOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		sentence string
+		result   bool
+	}{
+		{"The model went into production and was used for planning retention campaigns.", true},
+		{"Over time he got a lot more confident and needed less help.", true},
+		{"The final version was cleaner, and the team found it easier to work with.", true},
+		{"We would roll it out to everyone if it went well.", false},
+		{"Then I moved on to the next request in the queue.", false},
+	} {
+		text := "Last year I was the only ML engineer on a churn project. My task was to choose a model in two weeks. I decided to ship a logistic regression because we had little data. I wrote the metric down and I presented it to the product manager. " + tc.sentence
+		rep := checkStory(t, text)
+		flagged := false
+		for _, f := range rep.RaisedFlags() {
+			flagged = flagged || f.ID == "rf-no-result"
+		}
+		if flagged == tc.result {
+			t.Errorf("%q: no-result flag %v; want a result read: %v", tc.sentence, flagged, tc.result)
+		}
+	}
+}
+
 func TestStoryBlame(t *testing.T) {
 	for _, tc := range []struct {
 		sentence string
@@ -140,6 +197,12 @@ func TestStoryBlame(t *testing.T) {
 		{"So I'm not left holding the results of someone else's delays.", true},
 		{"The delay was not outside my control: I had not asked for the logs early.", false},
 		{"They didn't agree at first, so I ran a small test with them.", false},
+		{"Honestly, the product managers didn't really understand ML.", true},
+		{"Their PM had honestly never understood what building a model involves.", true},
+		{"That was really a consequence of their planning, not ours.", true},
+		{"I told him it wasn't my decision and pointed him to my manager.", true},
+		{"I helped them fix their planning for the next quarter.", false},
+		{"I didn't really understand the billing data at first, so I asked.", false},
 	} {
 		rep := checkStory(t, fullStory+"\n"+tc.sentence)
 		got := false
