@@ -575,6 +575,8 @@ func polarity(sent *sentence, s, e int, risk bool) (Polarity, string) {
 				continue // "a file is replaced when ..."
 			case (w == "excluded" || w == "removed") && next == "from":
 				continue // "holdout members are excluded from every assignment"
+			case w == "noise" && !dismissedAs(toks, j):
+				continue // "bias squared, variance and irreducible noise"
 			}
 			return Denied, cue(e, min(j+3, end))
 		}
@@ -1086,6 +1088,19 @@ var (
 	notAux       = setOf(`is are was were be been being do does did will would should must can could may might shall we i you they it this that which`)
 	notDescribes = setOf(`available appropriate suitable allowed licensed eligible cleared permitted rated approved shown seen watched played yet offered carried stocked playable streamable`)
 )
+
+// dismissedAs reports whether the word at j is said of what comes before
+// it, as in "the lift is noise", "that signal was mostly noise", rather
+// than naming a thing of its own ("and irreducible noise").
+func dismissedAs(toks []token, j int) bool {
+	for k := j - 1; k >= 0 && k >= j-2; k-- {
+		switch toks[k].word {
+		case "is", "are", "was", "were", "be", "as", "just", "pure", "mostly", "only", "merely", "basically":
+			return true
+		}
+	}
+	return false
+}
 
 func innerDenied(sent *sentence, slots []int, s int, risk bool) (bool, string) {
 	if len(slots) < 2 || risk {
