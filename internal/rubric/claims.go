@@ -16,7 +16,7 @@ const CheckClaims = "claims"
 // ("treating page views as independent understates the variance", "the
 // naive test would flag false wins") weighs the claim rather than makes it.
 var critiqueWords = setOf(`wrong wrongly mistake mistaken naive naively misleading misleads mislead understates
-understate understated overstates overstate overstated inflates inflated breaks fails flawed invalid incorrect
+understate understated overstates overstate overstated inflate inflates inflated inflating breaks fails flawed invalid incorrect
 incorrectly pitfall trap myth misconception confusing confuses biases biased`)
 
 // judges reports whether a sentence judges what it describes, by a
@@ -28,8 +28,38 @@ func judges(s *sentence, start, end int) bool {
 			return true
 		}
 	}
+	return warnsOf(s, start, end)
+}
+
+// warnsOf reports whether the claim is the condition of a warning
+// addressed to anyone: "if you check it every day and stop the first time
+// p < 0.05, you give it many chances to cross by luck".
+func warnsOf(s *sentence, start, end int) bool {
+	toks := s.tokens
+	cond := false
+	for j := 0; j+1 < start && j+1 < len(toks); j++ {
+		if (toks[j].word == "if" || toks[j].word == "when") && toks[j+1].word == "you" {
+			cond = true
+			break
+		}
+	}
+	if !cond {
+		return false
+	}
+	for j := end; j+1 < len(toks); j++ {
+		if toks[j].word == "you" {
+			for k := j + 1; k < len(toks) && k <= j+8; k++ {
+				if warningWords[toks[k].word] {
+					return true
+				}
+			}
+		}
+	}
 	return false
 }
+
+// warningWords say what goes wrong in a warning's consequence.
+var warningWords = setOf(`chance chances false false-positive error errors luck noise wrong bias risk lose`)
 
 // contrastWords turn a sentence to another subject: a match across one is
 // two claims, not one.

@@ -41,6 +41,8 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"L2 never makes a weight exactly zero.", false},
 		{"Lasso zeroes weights; ridge only shrinks them.", false},
 		{"A common mistake is to think that ridge makes weights exactly zero.", false},
+		{"If you use ridge to get weights exactly zero, you lose the chance to select features.", false},
+		{"If the data is wide, ridge makes the weights exactly zero, so you get a sparse model.", true},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
