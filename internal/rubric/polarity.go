@@ -1216,7 +1216,7 @@ func gainButHarm(toks []token, e int) bool {
 // concepts that name what something is not do ("not + chance + no effect").
 func negatedSpan(toks []token, sp span) bool {
 	for j := sp.start; j < sp.end && j < len(toks); j++ {
-		if toks[j].is(kNegator) {
+		if toks[j].is(kNegator) || toks[j].word == "nothing" {
 			return true
 		}
 	}
