@@ -23,6 +23,7 @@ func (s *Server) routesDrillAPI(g *echo.Group) {
 	g.POST("/drills/:slug/attempts", s.apiDrillAttempt, s.requireUser)
 	g.GET("/drills/:slug/attempts/:id", s.apiDrillAttemptGet, s.requireUser)
 	g.POST("/drills/:slug/attempts/:id/rating", s.apiDrillRerate, s.requireUser)
+	s.routesDrillReviewAPI(g)
 }
 
 // drillSummary is a drill as the API lists it; Status is the caller's

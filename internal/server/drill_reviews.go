@@ -215,13 +215,8 @@ func (s *Server) handleDrillCalibrate(c echo.Context) error {
 		page.Message = "Nothing was saved: give every item a level from 0 to 3."
 		return s.renderPage(c, http.StatusUnprocessableEntity, "drill_calibrate", page)
 	}
-	known := review.Levels{}
-	for id, kl := range p.Calibration.Levels {
-		known[id] = kl.Level
-	}
-	res := review.Calibrate(ids, f.Levels, known)
-	if err := s.drillReviews.SaveDrillCalibration(c.Request().Context(), currentUser(c).ID, p.Slug, d.Slug, f.Levels, res); err != nil {
-		return drillReviewError(err, p.Slug)
+	if _, err := s.calibrateDrill(c.Request().Context(), currentUser(c).ID, p, d, f.Levels); err != nil {
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/drills/reviews/calibrate/"+p.Slug)
 }

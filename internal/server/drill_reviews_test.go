@@ -282,3 +282,132 @@ func autoLevelsOf(t *testing.T, a *app, name string, id int64) map[string]int {
 	}
 	return out
 }
+
+// TestDrillReviewAPI: the review of a drill answer through the JSON API
+// follows the pages' rules: calibrate first, blind until one's own review
+// is in, never one's own answer, and bad levels are refused with nothing
+// stored.
+func TestDrillReviewAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		a := newDrillAppOn(t, st, newTestClock())
+		d, _ := a.cat.Drill("l1-vs-l2")
+		pk, _ := a.cat.Pack(d.Pack)
+		scored := d.Rubric.Scored()
+		ann := a.signup("ann")
+		_, id := answerDrill(t, ann, d.Slug, mediumL1)
+		annTok, bobTok := a.tokenFor("ann"), a.token("bob")
+		path := fmt.Sprintf("/api/v1/drill-reviews/%d", id)
+		levels := func(l int) map[string]int {
+			out := map[string]int{}
+			for _, it := range scored {
+				out[it.ID] = l
+			}
+			return out
+		}
+
+		// The queue: bob sees ann's answer, uncalibrated; ann does not see her own.
+		var q struct {
+			Queue []struct {
+				AttemptID  int64  `json:"attempt_id"`
+				Drill      string `json:"drill"`
+				Pack       string `json:"pack"`
+				Calibrated bool   `json:"calibrated"`
+			} `json:"queue"`
+		}
+		r := a.api("GET", "/api/v1/drill-reviews", bobTok, nil)
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &q)
+		if len(q.Queue) != 1 || q.Queue[0].AttemptID != id || q.Queue[0].Drill != d.Slug || q.Queue[0].Pack != pk.Slug || q.Queue[0].Calibrated {
+			t.Fatalf("bob's queue: %+v", q.Queue)
+		}
+		if strings.Contains(string(r.body), "ann") {
+			t.Fatal("the queue names the author")
+		}
+		r = a.api("GET", "/api/v1/drill-reviews", annTok, nil)
+		r.json(t, &q)
+		if len(q.Queue) != 0 {
+			t.Fatalf("ann's queue lists her own answer: %+v", q.Queue)
+		}
+		wantStatus(t, a.api("GET", "/api/v1/drill-reviews", "", nil), http.StatusUnauthorized)
+
+		// Blind: the answer and the items, not the report or the author.
+		var got struct {
+			Answer     string `json:"answer"`
+			Role       string `json:"role"`
+			Calibrated bool   `json:"calibrated"`
+			Items      []struct {
+				ID     string   `json:"id"`
+				Levels []string `json:"levels"`
+			} `json:"items"`
+			Reviews *struct {
+				Reviews []struct {
+					Own    bool           `json:"own"`
+					Levels map[string]int `json:"levels"`
+				} `json:"reviews"`
+			} `json:"reviews"`
+		}
+		r = a.api("GET", path, bobTok, nil)
+		wantStatus(t, r, http.StatusOK)
+		r.json(t, &got)
+		if got.Answer != mediumL1 || got.Role != "reviewer" || got.Calibrated || len(got.Items) != len(scored) || got.Reviews != nil {
+			t.Fatalf("bob's view before reviewing: %+v", got)
+		}
+		for _, leak := range []string{"ann", `"score"`, `"report"`, `"grade"`} {
+			if strings.Contains(string(r.body), leak) {
+				t.Fatalf("the blind view holds %s: %s", leak, r.body)
+			}
+		}
+
+		// Calibrate first; bad levels store nothing; all 3s score below half.
+		wantStatus(t, a.api("POST", path, bobTok, map[string]any{"levels": levels(3)}), http.StatusConflict)
+		bad := levels(3)
+		bad[scored[0].ID] = 4
+		for _, body := range []any{map[string]any{"levels": bad}, map[string]any{"levels": map[string]int{scored[0].ID: 3}}} {
+			wantStatus(t, a.api("POST", "/api/v1/drill-calibrations/"+pk.Slug, bobTok, body), http.StatusUnprocessableEntity)
+		}
+		for _, body := range []string{`{"levels": [1, 2]}`, `{"levels":`, `[]`} {
+			wantStatus(t, a.api("POST", "/api/v1/drill-calibrations/"+pk.Slug, bobTok, body), http.StatusBadRequest)
+		}
+		if drillCalibrationCount(t, a, "bob") != 0 {
+			t.Fatal("a refused calibration was stored")
+		}
+		wantStatus(t, a.api("POST", "/api/v1/drill-calibrations/nonsense", bobTok, map[string]any{"levels": levels(3)}), http.StatusNotFound)
+		var cal review.Calibration
+		r = a.api("POST", "/api/v1/drill-calibrations/"+pk.Slug, bobTok, map[string]any{"levels": levels(3)})
+		wantStatus(t, r, http.StatusCreated)
+		r.json(t, &cal)
+		if cal.Accuracy >= 0.5 {
+			t.Errorf("all 3s on the calibration answer: accuracy %.2f; want below 0.5", cal.Accuracy)
+		}
+
+		// The review: the author may not; bad levels are refused; then it is kept, once.
+		wantStatus(t, a.api("POST", path, annTok, map[string]any{"levels": levels(3)}), http.StatusForbidden)
+		wantStatus(t, a.api("POST", path, bobTok, map[string]any{"levels": bad}), http.StatusUnprocessableEntity)
+		if n := drillReviewCount(t, a, "ann", id); n != 0 {
+			t.Fatalf("%d reviews stored by refused requests", n)
+		}
+		mine := levels(2)
+		r = a.api("POST", path, bobTok, map[string]any{"levels": mine, "comment": "Misses correlated features."})
+		wantStatus(t, r, http.StatusCreated)
+		wantStatus(t, a.api("POST", path, bobTok, map[string]any{"levels": mine}), http.StatusConflict)
+		if n := drillReviewCount(t, a, "ann", id); n != 1 {
+			t.Fatalf("%d reviews stored, want 1", n)
+		}
+
+		// After: bob sees his review; the author sees it too, unnamed.
+		got.Reviews = nil
+		r = a.api("GET", path, bobTok, nil)
+		r.json(t, &got)
+		if got.Reviews == nil || len(got.Reviews.Reviews) != 1 || !got.Reviews.Reviews[0].Own || got.Reviews.Reviews[0].Levels[scored[0].ID] != 2 {
+			t.Fatalf("bob's view after reviewing: %s", r.body)
+		}
+		r = a.api("GET", path, annTok, nil)
+		wantStatus(t, r, http.StatusOK)
+		if strings.Contains(string(r.body), "bob") || !strings.Contains(string(r.body), "Misses correlated features.") {
+			t.Fatalf("the author's view: %s", r.body)
+		}
+		for _, p := range []string{"/api/v1/drill-reviews/999999", "/api/v1/drill-reviews/x", "/api/v1/drill-reviews/0"} {
+			wantStatus(t, a.api("GET", p, bobTok, nil), http.StatusNotFound)
+		}
+	})
+}
