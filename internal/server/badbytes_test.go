@@ -239,6 +239,13 @@ var badRequests = []badRequest{
 	{"POST /api/v1/drills/:slug/attempts", "answer", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts", f.annToken, `{"answer":"L1 zeroes weights`+in.json+`"}`)
 	}},
+	{"POST /api/v1/drill-reviews/:id", "comment", func(f *badFixture, in badInput) *response {
+		return f.json("POST", "/api/v1/drill-reviews/1", f.bobToken, `{"levels":{},"comment":"`+in.json+`"}`)
+	}},
+	{"POST /api/v1/drill-calibrations/:pack", "levels", func(f *badFixture, in badInput) *response {
+		// A JSON key is text too.
+		return f.json("POST", "/api/v1/drill-calibrations/ml-fundamentals", f.bobToken, `{"levels":{"x`+in.json+`":1}}`)
+	}},
 	{"POST /api/v1/drills/:slug/attempts/:id/rating", "rating", func(f *badFixture, in badInput) *response {
 		return f.json("POST", "/api/v1/drills/l1-vs-l2/attempts/1/rating", f.annToken, `{"rating":"good`+in.json+`"}`)
 	}},

@@ -130,6 +130,11 @@ func decodeDrillLevels(c echo.Context, d *catalog.Drill) (reviewForm, error) {
 	if err := decodeJSON(c, &req); err != nil {
 		return reviewForm{}, err
 	}
+	return drillLevels(req, d)
+}
+
+// drillLevels validates a request's levels against drill d's scored items.
+func drillLevels(req levelsRequest, d *catalog.Drill) (reviewForm, error) {
 	f := req.form(scoredIDs(d.Rubric))
 	if len(f.Errors) > 0 {
 		return f, &appError{Status: http.StatusUnprocessableEntity, Message: "Nothing was saved: give every rubric item a level from 0 to 3.", Fields: f.Errors}
@@ -138,6 +143,10 @@ func decodeDrillLevels(c echo.Context, d *catalog.Drill) (reviewForm, error) {
 }
 
 func (s *Server) apiDrillReviewSubmit(c echo.Context) error {
+	var req levelsRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err // a malformed request is refused before anything is looked up
+	}
 	a, role, d, err := s.reviewedAttempt(c)
 	if err != nil {
 		return err
@@ -153,7 +162,7 @@ func (s *Server) apiDrillReviewSubmit(c echo.Context) error {
 	if !ok {
 		return drillReviewError(store.ErrNotCalibrated, d.Pack)
 	}
-	f, err := decodeDrillLevels(c, d)
+	f, err := drillLevels(req, d)
 	if err != nil {
 		return err
 	}
