@@ -43,6 +43,8 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"A common mistake is to think that ridge makes weights exactly zero.", false},
 		{"If you use ridge to get weights exactly zero, you lose the chance to select features.", false},
 		{"If the data is wide, ridge makes the weights exactly zero, so you get a sparse model.", true},
+		{"One option: ridge, to make the weights exactly zero. I would not do it here, since it only shrinks them.", false},
+		{"Ridge makes the weights exactly zero. That is why I use it.", true},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
