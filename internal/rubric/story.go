@@ -432,7 +432,7 @@ var blameWords = setOf(`fault blame blamed blaming incompetent lazy sloppy carel
 func (l storyLine) blames() bool {
 	ws := l.words
 	mine := func(i int) bool {
-		for k := max(0, i-3); k < i; k++ {
+		for k := max(0, i-4); k < i; k++ {
 			if ws[k] == "my" || ws[k] == "i" || ws[k] == "own" || ws[k] == "not" || ws[k] == "no" || ws[k] == "nobody's" || ws[k] == "no-one" {
 				return true
 			}

@@ -203,6 +203,7 @@ func TestStoryBlame(t *testing.T) {
 		{"I told him it wasn't my decision and pointed him to my manager.", true},
 		{"I helped them fix their planning for the next quarter.", false},
 		{"I didn't really understand the billing data at first, so I asked.", false},
+		{"I kept it about the changes, not about him being careless, and asked how it looked from his side.", false},
 	} {
 		rep := checkStory(t, fullStory+"\n"+tc.sentence)
 		got := false
