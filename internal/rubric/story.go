@@ -392,6 +392,24 @@ var letDown = setOf(`prioritise prioritize prioritised prioritized deliver deliv
 // possessive is not among a sentence's words.
 var othersFailings = setOf(`delays delay mistakes mistake failure failures fault errors error bugs bug problems problem mess slip slips`)
 
+// namedBefore reports whether someone else's work comes before word i:
+// "his notebooks were", "Marco's changes were", "the vendor's API was".
+func (l storyLine) namedBefore(i int) bool {
+	toks, text := l.s.tokens, l.s.text
+	for k := max(0, i-5); k < i; k++ {
+		w := toks[k].word
+		if w == "his" || w == "her" || w == "their" {
+			return true
+		}
+		// A possessive's "'s" is not part of the word: read it in the text.
+		raw := text[toks[k].start:toks[k].end]
+		if (strings.HasSuffix(raw, "'s") || strings.HasSuffix(raw, "’s")) && !firstSingular[w] && !firstPlural[w] && w != "it" && w != "that" && w != "what" && w != "there" && w != "here" && w != "he" && w != "she" {
+			return true
+		}
+	}
+	return false
+}
+
 // theirFailings follow "their" in a story that blames: "their planning",
 // "their mess".
 var theirFailings = setOf(`planning mess fault incompetence delays negligence sloppiness failure`)
@@ -480,6 +498,9 @@ func (l storyLine) blames() bool {
 			// "I told him it wasn't my decision."
 			return true
 		case phraseAt(ws, i, []string{"stuck", "in", "their", "ways"}) || phraseAt(ws, i, []string{"not", "ours"}):
+			return true
+		case w == "the" && i+2 < len(ws) && (ws[i+1] == "main" || ws[i+1] == "real" || ws[i+1] == "whole") && (ws[i+2] == "reason" || ws[i+2] == "cause" || ws[i+2] == "problem") && l.namedBefore(i):
+			// "Marco's notebooks were the main reason our readouts were late."
 			return true
 		case w == "because" && i+2 < len(ws) && ws[i+1] == "of" && others[ws[i+2]],
 			(w == "thanks" || w == "due") && i+2 < len(ws) && ws[i+1] == "to" && others[ws[i+2]] && !slices.Contains(ws, "help"):

@@ -204,6 +204,8 @@ func TestStoryBlame(t *testing.T) {
 		{"I helped them fix their planning for the next quarter.", false},
 		{"I didn't really understand the billing data at first, so I asked.", false},
 		{"I kept it about the changes, not about him being careless, and asked how it looked from his side.", false},
+		{"I said Marco's notebooks were the main reason our readouts were late.", true},
+		{"My own estimate was the main reason we slipped, so I rewrote the plan.", false},
 	} {
 		rep := checkStory(t, fullStory+"\n"+tc.sentence)
 		got := false
