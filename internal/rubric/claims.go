@@ -28,7 +28,30 @@ func judges(s *sentence, start, end int) bool {
 			return true
 		}
 	}
-	return warnsOf(s, start, end)
+	return warnsOf(s, start, end) || namesPitfall(s)
+}
+
+// pitfallHeads are what a label before a colon calls a mistake it goes on
+// to describe: "Preprocessing leakage: scaling fitted on the whole data".
+var pitfallHeads = setOf(`leakage leak leaks pitfall pitfalls trap traps mistake mistakes risk risks bug bugs danger
+antipattern anti-pattern error errors problem problems issue issues failure`)
+
+// namesPitfall reports whether the sentence opens with a short label
+// naming a mistake, so that what follows describes the mistake.
+func namesPitfall(s *sentence) bool {
+	i := strings.IndexByte(s.text, ':')
+	if i < 0 {
+		return false
+	}
+	for k, t := range s.tokens {
+		if t.start >= i || k >= 4 {
+			return false
+		}
+		if pitfallHeads[t.word] {
+			return true
+		}
+	}
+	return false
 }
 
 // warnsOf reports whether the claim is the condition of a warning

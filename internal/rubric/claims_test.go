@@ -45,6 +45,8 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"If the data is wide, ridge makes the weights exactly zero, so you get a sparse model.", true},
 		{"One option: ridge, to make the weights exactly zero. I would not do it here, since it only shrinks them.", false},
 		{"Ridge makes the weights exactly zero. That is why I use it.", true},
+		{"A common trap: ridge makes the weights exactly zero, people think, so they drop features.", false},
+		{"My plan: ridge makes the weights exactly zero, so it selects features.", true},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
