@@ -377,6 +377,53 @@ func TestOptionListsEarnNothing(t *testing.T) {
 	}
 }
 
+// TestOptionLeadsLeaveBulletsOpen: bullets under "Candidate approaches
+// include:" are options, not decisions, unless one says it is the choice.
+func TestOptionLeadsLeaveBulletsOpen(t *testing.T) {
+	e := engine(t)
+	prose := "We log every showing with the image shown and whether the member played the title, because the logs are what the next model learns from. " +
+		"A play counts when it lasts fifteen minutes, since a click alone says little about enjoyment. " +
+		"The logs land in the warehouse within the hour and are kept for ninety days. " +
+		"Members who opt out of personalisation get the title's default image and are left out of training."
+	listed := &design.Design{Sections: design.Answers{"data": {"notes": text(prose)}, "model": {"approach": text(
+		"Candidate approaches include:\n- a contextual bandit with exploration on a small share of showings;\n- a ranking model per title;\n- rules set by hand.")}}}
+	chosen := &design.Design{Sections: design.Answers{"data": {"notes": text(prose)}, "model": {"approach": text(
+		"Candidate approaches include:\n- a contextual bandit with exploration on a small share of showings (chosen: new images need views);\n- a ranking model per title;\n- rules set by hand.")}}}
+	l, c := e.Check("x", listed), e.Check("x", chosen)
+	lc := item(t, l, "explore").Checks[0]
+	if lc.Credit >= 1 || !hasNote(lc, rubric.NoteHedged) {
+		t.Fatalf("exploration among the candidates: credit %.2f, notes %+v; want it left open", lc.Credit, lc.Notes)
+	}
+	if got := item(t, c, "explore").Checks[0].Credit; got != 1 {
+		t.Errorf("the candidate marked chosen earns %.2f, want 1", got)
+	}
+}
+
+// TestRunsOfToolsReadAsKeywords: a fluent sentence that strings tools
+// together counts as a keyword run, whatever the tools, and a design made
+// of such sentences is read as a keyword list; a sentence naming one
+// choice and its reason is not.
+func TestRunsOfToolsReadAsKeywords(t *testing.T) {
+	e := engine(t)
+	runs := "For the data we can use the Kafka queue, the Flink jobs, the Spark batch, the Airflow graphs, the Feast store or the Tecton service, as the team sees fit over time. " +
+		"On the serving side there is the gRPC layer, the Envoy proxy, the Istio mesh, the Nginx edge, the Memcached tier or the Cassandra ring, for the members in each of the regions. " +
+		"To watch it all we have the Prometheus metrics, the Grafana boards, the Datadog agents, the PagerDuty rota or the Sentry traces, in the mix for the team. "
+	plain := "We rank with gradient-boosted trees on the viewing history, because they train in minutes and the features are a table. " +
+		"The label is a play of fifteen minutes or more within a day of the showing. " +
+		"Training runs every night on the last four weeks, and a model ships only if it beats yesterday's on held-out days. " +
+		"Members who joined this week get the popular titles of their country until they have three plays. " +
+		"We keep the previous model warm, so a bad release rolls back in a minute. " +
+		"Scores are precomputed for each member each night, which keeps the page within its budget. "
+	stuffed := &design.Design{Sections: design.Answers{"model": {"approach": text(runs + "We rank with gradient-boosted trees, because they train in minutes.")}}}
+	written := &design.Design{Sections: design.Answers{"model": {"approach": text(plain + "Logs flow through Kafka, Flink, Spark and Airflow into the warehouse.")}}}
+	if r := e.Check("x", stuffed); r.KeywordShare < rubric.KeywordDesign {
+		t.Errorf("three runs of tools and one plain sentence: keyword share %.2f, want at least %.2f", r.KeywordShare, rubric.KeywordDesign)
+	}
+	if r := e.Check("x", written); r.KeywordShare >= rubric.KeywordDesign {
+		t.Errorf("six plain sentences and one run of tools: keyword share %.2f, want below %.2f", r.KeywordShare, rubric.KeywordDesign)
+	}
+}
+
 func TestCopiedFromTheCase(t *testing.T) {
 	prompt := "Each title has a pool of images, and the exploration of new images must stay below two percent of impressions at all times."
 	e := engine(t, rubric.WithCaseText(prompt))

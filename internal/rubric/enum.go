@@ -346,3 +346,58 @@ func altProseWord(w string) bool {
 	}
 	return altProse[string(buf[:len(w)])]
 }
+
+// Runs of named items: a sentence that strings together enumRunItems or
+// more short items (enumItemWords words or fewer each) between commas,
+// brackets and "and"/"or" lists techniques rather than deciding among
+// them ("gradient-boosted trees (XGBoost, LightGBM, CatBoost), factorisation
+// machines (FM, FFM, DeepFM), Wide & Deep, DCN ..."), whether or not the
+// items are the rubric's concepts.
+const (
+	enumRunItems  = 4
+	enumItemWords = 4
+)
+
+// enumRunWords returns how many of the sentence's words are in runs of
+// short named items.
+func enumRunWords(s *sentence) int {
+	toks := s.tokens
+	if len(toks) < enumRunItems {
+		return 0
+	}
+	total, run, items, item := 0, 0, 0, 0
+	flush := func() {
+		// close the current item
+		if item >= 1 && item <= enumItemWords {
+			items++
+			run += item
+		} else {
+			if items >= enumRunItems {
+				total += run
+			}
+			items, run = 0, 0
+			if item >= 1 && item <= enumItemWords {
+				items, run = 1, item
+			}
+		}
+		item = 0
+	}
+	for j, t := range toks {
+		if j > 0 {
+			gap := s.text[toks[j-1].end:t.start]
+			if strings.ContainsAny(gap, ",;()") {
+				flush()
+			}
+		}
+		if t.word == "and" || t.word == "or" {
+			flush()
+			continue
+		}
+		item++
+	}
+	flush()
+	if items >= enumRunItems {
+		total += run
+	}
+	return total
+}

@@ -107,12 +107,21 @@ func (e *Engine) parse(d *design.Design) *parsed {
 	p := &parsed{d: d, words: map[string]int{}, buf: getBuffers()}
 	p.found = p.buf.found
 	p.read(e.template, d)
+	if e.technical {
+		// A drill answer's list of options is often the answer asked for
+		// ("the standard ways to handle missing values are: ...").
+		for i := range p.sents {
+			if s := &p.sents[i]; s.inOptions {
+				s.inOptions, s.later = false, ""
+			}
+		}
+	}
 	p.index(e)
 	p.markTemplated()
 	e.markPacked(p)
 	p.markBuzz(e)
 	p.markOverBudget(e)
-	p.keywords = p.keywordShare()
+	p.keywords = p.keywordShare(!e.technical) // a drill's subject is lists of techniques
 	if p.keywords >= KeywordDesign {
 		for i := range p.sents {
 			p.sents[i].weakRow = p.sents[i].row
@@ -144,7 +153,10 @@ func (p *parsed) read(t *design.Template, d *design.Design) {
 	add := func(sec, field, later string, from int) {
 		for i := from; i < len(p.sents); i++ {
 			s := &p.sents[i]
-			s.section, s.field, s.order, s.later = sec, field, i, later
+			s.section, s.field, s.order = sec, field, i
+			if later != "" {
+				s.later = later // a field of plans; else the options list it may be in
+			}
 		}
 	}
 	for _, sec := range t.Sections {
@@ -372,7 +384,7 @@ func (p *parsed) markBuzz(e *Engine) {
 // keywordShare returns the share of the design's written words, outside
 // tables (table fields and tables written in text), that are keyword runs: lists, templated or packed sentences,
 // options left to circumstance, and text copied from the case.
-func (p *parsed) keywordShare() float64 {
+func (p *parsed) keywordShare(enums bool) float64 {
 	all, kw := 0, 0
 	for i := range p.sents {
 		s := &p.sents[i]
@@ -382,12 +394,15 @@ func (p *parsed) keywordShare() float64 {
 		n := len(s.tokens)
 		all += n
 		switch {
-		case !s.prose || s.templated || s.copied || s.packed:
+		case !s.prose || s.templated || s.copied || s.packed || s.inOptions:
 			kw += n
 		case s.optN > 0:
 			kw += s.optTo - s.optFrom
 		default:
 			w := altWords(s)
+			if enums {
+				w = max(w, enumRunWords(s))
+			}
 			if at, ok := undecidedUntil(s.tokens); ok {
 				// The options a sentence leaves to circumstance.
 				w = max(w, at+1)

@@ -16,7 +16,7 @@ const (
 // README.md, "How grades are set".
 const (
 	StrongFrom = 63.0
-	MediumFrom = 37.0
+	MediumFrom = 35.0
 )
 
 // Grade returns the grade of a score from 0 to 100.

@@ -67,6 +67,7 @@ type sentence struct {
 	weakRow              bool // a table row of a design that reads as keyword runs
 	templated            bool // one of many sentences cut from the same frame
 	over                 bool // beyond the words a 45-minute answer holds in its section
+	inOptions            bool // a bullet under a lead of options ("Candidate models include:")
 }
 
 // credited reports whether the sentence's words may earn points.
@@ -290,6 +291,40 @@ func scanWord(w string) (upper, mark bool) {
 type part struct {
 	text string
 	cue  string
+	opt  string // the lead of a list of options it is in ("Options include")
+}
+
+// optionWords, in a short line ending with ":", make the bullets under it
+// a list of options rather than decisions: "Options include:",
+// "Candidate approaches:", "We could use:".
+var optionWords = setOf(`options option alternatives alternative candidates candidate possibilities possible choices
+could might may consider considered considering explore exploring evaluate evaluated evaluating shortlist`)
+
+// optionsLead reports whether line (ending with ":") leads a list of
+// options: a short line with an option word.
+func optionsLead(line string) bool {
+	toks := tokenize(line)
+	if len(toks) > 10 {
+		return false
+	}
+	for _, t := range toks {
+		if optionWords[t.word] {
+			return true
+		}
+	}
+	return false
+}
+
+// chosenOption reports whether a bullet of a list of options says it is
+// the one chosen: "A (chosen: ...)", "B - we go with this".
+func chosenOption(line string) bool {
+	l := strings.ToLower(line)
+	for _, w := range []string{"chosen", "choose", "we pick", "picked", "selected", "we use", "we go with", "go with", "decision", "winner", "preferred", "recommended", "✓"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // listCues are words that, in a line ending with ":", refuse the bullets
@@ -317,6 +352,7 @@ func splitSentences(text string) []string {
 func parts(text string) iter.Seq[part] {
 	return func(yield func(part) bool) {
 		ctxIndent, ctxCue := -1, ""
+		optIndent, optLead := -1, ""
 		for raw := range strings.SplitSeq(text, "\n") {
 			indent := len(raw) - len(strings.TrimLeft(raw, " \t"))
 			line := strings.TrimSpace(raw)
@@ -331,6 +367,21 @@ func parts(text string) iter.Seq[part] {
 				cue = ctxCue
 			} else {
 				ctxIndent, ctxCue = -1, ""
+			}
+			opt := ""
+			if optLead != "" && bullet && indent > optIndent {
+				opt = optLead
+				if chosenOption(line) {
+					opt = ""
+				}
+			} else {
+				optIndent, optLead = -1, ""
+			}
+			if strings.HasSuffix(line, ":") && optionsLead(line) {
+				optIndent, optLead = indent, strings.TrimSuffix(line, ":")
+				if !bullet {
+					optIndent = -1
+				}
 			}
 			if strings.HasSuffix(line, ":") {
 				if toks := tokenize(line); len(toks) <= 6 {
@@ -380,13 +431,13 @@ func parts(text string) iter.Seq[part] {
 					end = true
 				}
 				if end {
-					if s := strings.TrimSpace(line[start : i+1]); s != "" && !yield(part{s, cue}) {
+					if s := strings.TrimSpace(line[start : i+1]); s != "" && !yield(part{s, cue, opt}) {
 						return
 					}
 					start = i + 1
 				}
 			}
-			if s := strings.TrimSpace(line[start:]); s != "" && !yield(part{s, cue}) {
+			if s := strings.TrimSpace(line[start:]); s != "" && !yield(part{s, cue, opt}) {
 				return
 			}
 		}
@@ -492,7 +543,7 @@ func appendText(out []sentence, toks []token, text string) ([]sentence, []token)
 		n := len(toks)
 		toks = appendTokens(toks, p.text)
 		ts := toks[n:len(toks):len(toks)]
-		out = append(out, sentence{text: p.text, tokens: ts, question: strings.HasSuffix(p.text, "?"), listCue: p.cue})
+		out = append(out, sentence{text: p.text, tokens: ts, question: strings.HasSuffix(p.text, "?"), listCue: p.cue, later: p.opt, inOptions: p.opt != ""})
 	}
 	for i := from; i+1 < len(out); i++ {
 		q, a := &out[i], &out[i+1]
