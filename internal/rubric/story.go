@@ -353,7 +353,7 @@ var lessonPhrases = []string{"lesson", "lessons", "taught me", "next time", "sin
 	"ever since", "in hindsight", "looking back", "do differently", "would do it differently", "takeaway", "i realised",
 	"i realized", "showed me", "i came away", "i changed how", "i have kept", "i've kept", "i still", "from then on",
 	"i learned", "i learnt", "i've learned", "i have learned", "what i learned", "what i learnt", "it taught", "i now ask",
-	"my rule", "i always", "i make sure", "today i"}
+	"my rule", "i always", "i make sure", "today i", "took away", "what i took", "i took from", "my own habit", "habit changed"}
 
 // lesson reports whether the sentence states what the teller learned or
 // does differently now.
