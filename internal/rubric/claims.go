@@ -27,8 +27,31 @@ func judges(s *sentence, start, end int) bool {
 		if (j < start || j >= end) && critiqueWords[t.word] {
 			return true
 		}
+		// "the binomial variance can be several times too small"
+		if t.word == "too" && j+1 < len(s.tokens) && tooWhat[s.tokens[j+1].word] {
+			return true
+		}
 	}
-	return warnsOf(s, start, end) || namesPitfall(s)
+	return warnsOf(s, start, end) || namesPitfall(s) || othersPractice(s, start)
+}
+
+// tooWhat follow "too" in a sentence that judges an estimate.
+var tooWhat = setOf(`small narrow low optimistic tight confident short high`)
+
+// othersPractice reports whether the claim is what others do, told as
+// theirs: "People treat each impression as an independent trial".
+func othersPractice(s *sentence, start int) bool {
+	toks := s.tokens
+	if len(toks) < 2 || start < 1 {
+		return false
+	}
+	switch toks[0].word {
+	case "people", "teams", "analysts", "folks":
+		return true
+	case "many", "most", "some":
+		return toks[1].word == "people" || toks[1].word == "teams" || toks[1].word == "analysts"
+	}
+	return false
 }
 
 // pitfallHeads are what a label before a colon calls a mistake it goes on

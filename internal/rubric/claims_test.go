@@ -47,6 +47,7 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"Ridge makes the weights exactly zero. That is why I use it.", true},
 		{"A common trap: ridge makes the weights exactly zero, people think, so they drop features.", false},
 		{"My plan: ridge makes the weights exactly zero, so it selects features.", true},
+		{"People often say ridge makes the weights exactly zero, but it only shrinks them.", false},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
