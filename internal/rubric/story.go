@@ -252,7 +252,7 @@ func choseOver(ws []string, i int) bool {
 // "went with", "made the call", "pushed for", "called it off".
 func decisionPhrase(ws []string, k int) bool {
 	for _, ph := range [][]string{{"went", "with"}, {"go", "with"}, {"pushed", "for"}, {"push", "for"}, {"called", "it"}, {"called", "off"},
-		{"made", "the", "call"}, {"made", "a", "call"}, {"made", "the", "decision"}, {"made", "a", "decision"}, {"made", "the", "choice"}} {
+		{"made", "the", "call"}, {"made", "a", "call"}, {"went", "back", "and"}, {"made", "the", "decision"}, {"made", "a", "decision"}, {"made", "the", "choice"}} {
 		if phraseAt(ws, k, ph) {
 			return true
 		}
