@@ -392,9 +392,11 @@ func shorten(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// closeness is the share of want's columns that got's column of the same
-// position holds as a multiset of values, times the ratio of the smaller
-// row count to the larger: how near a wrong result is to the right one.
+// closeness is how near a wrong result is to the right one: the larger of
+// the share of want's columns that got's column of the same position
+// holds as a multiset of values, times the ratio of the smaller row count
+// to the larger, and the share of rows the two results share, over the
+// larger row count.
 func closeness(got, want *result, c comparer) float64 {
 	if len(got.columns) != len(want.columns) || len(want.columns) == 0 {
 		return 0
@@ -419,5 +421,13 @@ func closeness(got, want *result, c comparer) float64 {
 			same++
 		}
 	}
-	return float64(same) / float64(len(want.columns)) * float64(min(ng, nw)) / float64(max(ng, nw))
+	byColumn := float64(same) / float64(len(want.columns)) * float64(min(ng, nw)) / float64(max(ng, nw))
+	// By row: the rows both results hold, over the larger row count, so
+	// that a result with every right row and a few extra (all of April
+	// where the week from the 7th was asked) is near, as a column-wise
+	// count would not see.
+	d := c.multiset(got.rows, want.rows)
+	shared := nw - len(d.missing)
+	byRow := float64(shared) / float64(max(ng, nw))
+	return max(byColumn, byRow)
 }
