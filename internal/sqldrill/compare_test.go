@@ -63,3 +63,25 @@ func TestCompareOrderKey(t *testing.T) {
 		t.Errorf("a tie swapped without the key: %v %q", v, msg)
 	}
 }
+
+// TestCloseness: how near a wrong result is, by columns or by rows.
+func TestCloseness(t *testing.T) {
+	c := comparer{tol: Options{}.withDefaults().Tolerance}
+	want := table("day,h", row("d1", 1.0), row("d2", 2.0), row("d3", 3.0), row("d4", 4.0))
+	for _, tc := range []struct {
+		name string
+		got  *result
+		want float64
+	}{
+		{"the right rows and one more", table("day,h", row("d0", 0.5), row("d1", 1.0), row("d2", 2.0), row("d3", 3.0), row("d4", 4.0)), 0.8},
+		{"the right rows in another order", table("day,h", row("d4", 4.0), row("d3", 3.0), row("d2", 2.0), row("d1", 1.0)), 1},
+		{"one value off", table("day,h", row("d1", 1.0), row("d2", 2.0), row("d3", 3.0), row("d4", 9.0)), 0.75},
+		{"half the rows", table("day,h", row("d1", 1.0), row("d2", 2.0)), 0.5},
+		{"nothing shared", table("day,h", row("x", 7.0), row("y", 8.0)), 0},
+		{"another number of columns", table("day", row("d1"), row("d2"), row("d3"), row("d4")), 0},
+	} {
+		if got := closeness(tc.got, want, c); got < tc.want-1e-9 || got > tc.want+1e-9 {
+			t.Errorf("%s: closeness %.3f, want %.3f", tc.name, got, tc.want)
+		}
+	}
+}
