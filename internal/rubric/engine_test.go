@@ -399,6 +399,30 @@ func TestOptionLeadsLeaveBulletsOpen(t *testing.T) {
 	}
 }
 
+// TestDeferredChoicesAreOpen: a sentence that lists candidates or puts
+// the choice off ("we may also explore", "the final choice will depend
+// on") leaves open what it names, and a design made of them reads as a
+// keyword list.
+func TestDeferredChoicesAreOpen(t *testing.T) {
+	e := engine(t)
+	deferred := &design.Design{Sections: design.Answers{"model": {"approach": text(
+		"For the images, the candidates include a contextual bandit with exploration on a small share of showings, a ranking model per title and rules set by hand. " +
+			"We may also explore a slate policy for the whole row. The final choice will depend on the offline results and the latency we see.")}}}
+	decided := &design.Design{Sections: design.Answers{"model": {"approach": text(
+		"We choose each title's image with a contextual bandit, with exploration on 2% of showings because new images need views. " +
+			"A slate policy for the whole row waits until the bandit has run a quarter. The bandit is retrained every night.")}}}
+	d, c := e.Check("x", deferred), e.Check("x", decided)
+	if cr := item(t, d, "explore").Checks[0]; cr.Credit >= 1 || !hasNote(cr, rubric.NoteHedged) {
+		t.Errorf("exploration among the candidates: credit %.2f, notes %+v; want it left open", cr.Credit, cr.Notes)
+	}
+	if d.KeywordShare < rubric.KeywordDesign {
+		t.Errorf("a design of deferred choices: keyword share %.2f, want at least %.2f", d.KeywordShare, rubric.KeywordDesign)
+	}
+	if cr := item(t, c, "explore").Checks[0]; cr.Credit != 1 || c.KeywordShare >= rubric.KeywordDesign {
+		t.Errorf("the decided design: exploration credit %.2f, keyword share %.2f", cr.Credit, c.KeywordShare)
+	}
+}
+
 // TestRunsOfToolsReadAsKeywords: a fluent sentence that strings tools
 // together counts as a keyword run, whatever the tools, and a design made
 // of such sentences is read as a keyword list; a sentence naming one

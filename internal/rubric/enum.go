@@ -401,3 +401,41 @@ func enumRunWords(s *sentence) int {
 	}
 	return total
 }
+
+// deferPhrases are the words of a sentence that lists options or puts the
+// choice off: on the blind set's development parts, a share of a tenth of
+// the words at most in designs that are not keyword-stuffed, and up to
+// half in those that hedge everything in fluent prose.
+var deferPhrases = [][]string{
+	{"options", "include"}, {"candidates", "include"}, {"candidate", "models", "include"}, {"approaches", "include"},
+	{"we", "will", "consider"}, {"we", "would", "consider"}, {"we", "may", "explore"}, {"we", "may", "also", "explore"},
+	{"we", "could", "use"}, {"we", "could", "explore"}, {"we", "could", "consider"}, {"we", "could", "also", "use"},
+	{"we", "could", "also", "explore"}, {"we", "could", "also", "consider"}, {"may", "call", "for"},
+	{"will", "depend", "on"}, {"would", "depend", "on"}, {"depending", "on", "results"}, {"depending", "on", "the", "results"},
+	{"to", "be", "determined"}, {"to", "be", "decided"}, {"to", "be", "evaluated"}, {"we", "will", "evaluate"},
+	{"we", "may", "also"}, {"could", "also", "be"}, {"choice", "will", "be"}, {"to", "be", "chosen"},
+}
+
+// defers reports whether the sentence lists options or puts its choice
+// off, and the words that do.
+func defers(s *sentence) (string, bool) {
+	toks := s.tokens
+	for i := range toks {
+		for _, ph := range deferPhrases {
+			if i+len(ph) > len(toks) {
+				continue
+			}
+			ok := true
+			for k, w := range ph {
+				if toks[i+k].word != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return s.text[toks[i].start:toks[i+len(ph)-1].end], true
+			}
+		}
+	}
+	return "", false
+}

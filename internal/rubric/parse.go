@@ -115,6 +115,17 @@ func (e *Engine) parse(d *design.Design) *parsed {
 				s.inOptions, s.later = false, ""
 			}
 		}
+	} else {
+		// A design's sentence that defers its choice ("the candidates
+		// include ...", "we may also explore ...", "the final choice will
+		// depend on ...") names options, not decisions.
+		for i := range p.sents {
+			if s := &p.sents[i]; !s.inOptions && s.later == "" {
+				if cue, ok := defers(s); ok {
+					s.inOptions, s.later = true, cue
+				}
+			}
+		}
 	}
 	p.index(e)
 	p.markTemplated()
