@@ -416,25 +416,15 @@ var deferPhrases = [][]string{
 	{"we", "may", "also"}, {"could", "also", "be"}, {"choice", "will", "be"}, {"to", "be", "chosen"},
 }
 
+var deferSet = indexPhrases(deferPhrases)
+
 // defers reports whether the sentence lists options or puts its choice
 // off, and the words that do.
 func defers(s *sentence) (string, bool) {
 	toks := s.tokens
 	for i := range toks {
-		for _, ph := range deferPhrases {
-			if i+len(ph) > len(toks) {
-				continue
-			}
-			ok := true
-			for k, w := range ph {
-				if toks[i+k].word != w {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return s.text[toks[i].start:toks[i+len(ph)-1].end], true
-			}
+		if n := phraseLenAt(deferSet, toks, i); n > 0 {
+			return s.text[toks[i].start:toks[i+n-1].end], true
 		}
 	}
 	return "", false

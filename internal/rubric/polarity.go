@@ -238,8 +238,14 @@ func phraseEndsAt(phrases *phraseSet, toks []token, i, cl int) (int, bool) {
 
 // phraseStartsAt reports whether one of phrases starts at toks[i].
 func phraseStartsAt(phrases *phraseSet, toks []token, i int) bool {
+	return phraseLenAt(phrases, toks, i) > 0
+}
+
+// phraseLenAt returns the length of a phrase of phrases that starts at
+// word i, or 0.
+func phraseLenAt(phrases *phraseSet, toks []token, i int) int {
 	if i >= len(toks) {
-		return false
+		return 0
 	}
 	for _, p := range phrases.byFirst[toks[i].word] {
 		if i+len(p) > len(toks) {
@@ -253,10 +259,10 @@ func phraseStartsAt(phrases *phraseSet, toks []token, i int) bool {
 			}
 		}
 		if ok {
-			return true
+			return len(p)
 		}
 	}
-	return false
+	return 0
 }
 
 // denyCueAt reports whether toks[j] ends a cue that refuses what follows,

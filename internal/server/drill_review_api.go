@@ -29,23 +29,13 @@ type apiDrillQueueEntry struct {
 }
 
 func (s *Server) apiDrillQueue(c echo.Context) error {
-	ctx, u := c.Request().Context(), currentUser(c)
-	q, err := s.drillReviews.DrillReviewQueue(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	cals, err := s.drillReviews.DrillCalibrations(ctx, u.ID)
+	entries, _, err := s.drillQueue(c.Request().Context(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
 	out := []apiDrillQueueEntry{}
-	for _, it := range q {
-		d, ok := s.cat.Drill(it.Drill)
-		if !ok {
-			continue // a drill no longer in the catalog
-		}
-		_, calibrated := cals[d.Pack]
-		out = append(out, apiDrillQueueEntry{DrillQueueItem: it, Pack: d.Pack, Calibrated: calibrated})
+	for _, e := range entries {
+		out = append(out, apiDrillQueueEntry{DrillQueueItem: e.DrillQueueItem, Pack: e.Drill.Pack, Calibrated: e.Calibrated})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"queue": out})
 }

@@ -115,25 +115,35 @@ type drillQueuePage struct {
 
 func (drillQueuePage) PageTitle() string { return "Review drill answers" }
 
-func (s *Server) handleDrillQueue(c echo.Context) error {
-	ctx, u := c.Request().Context(), currentUser(c)
-	q, err := s.drillReviews.DrillReviewQueue(ctx, u.ID)
+// drillQueue returns the answers waiting for user's review, of drills
+// still in the catalog, and the user's calibrations by pack.
+func (s *Server) drillQueue(ctx context.Context, userID int64) ([]drillQueueEntry, map[string]store.DrillCalibration, error) {
+	q, err := s.drillReviews.DrillReviewQueue(ctx, userID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	cals, err := s.drillReviews.DrillCalibrations(ctx, u.ID)
+	cals, err := s.drillReviews.DrillCalibrations(ctx, userID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	p := drillQueuePage{Limit: store.DrillQueueLimit}
+	var out []drillQueueEntry
 	for _, it := range q {
 		d, ok := s.cat.Drill(it.Drill)
 		if !ok {
 			continue // a drill no longer in the catalog
 		}
 		_, calibrated := cals[d.Pack]
-		p.Entries = append(p.Entries, drillQueueEntry{DrillQueueItem: it, Drill: d, PackTitle: s.drillPackOf(d).Title, Calibrated: calibrated})
+		out = append(out, drillQueueEntry{DrillQueueItem: it, Drill: d, PackTitle: s.drillPackOf(d).Title, Calibrated: calibrated})
 	}
+	return out, cals, nil
+}
+
+func (s *Server) handleDrillQueue(c echo.Context) error {
+	entries, cals, err := s.drillQueue(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	p := drillQueuePage{Limit: store.DrillQueueLimit, Entries: entries}
 	for _, pk := range s.cat.Packs {
 		row := packCalibrationRow{Pack: pk}
 		if cal, ok := cals[pk.Slug]; ok {
