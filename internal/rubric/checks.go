@@ -749,6 +749,18 @@ func (e *Engine) reasons(c *Check, p *parsed, cr *CheckResult) {
 		}
 	}
 	cr.Credit = (math.Min(1, float64(n)/float64(c.Min)) + math.Min(1, float64(secs)/float64(c.MinSections))) / 2
+	if p.flags >= FlagsForWeak && cr.Credit > 0 {
+		// Reasons given for key decisions that go the wrong way are not
+		// reasons an interviewer credits.
+		cr.Credit = 0
+		cr.Notes = append(cr.Notes, Note{Kind: NoteOverridden, Message: fmt.Sprintf("Not counted: %d red flags, so the reasons defend decisions that go the wrong way for this case.", p.flags)})
+	}
+	if rel := e.relevance(p); len(e.own) > 0 && rel < ReasonsOnTopic && cr.Credit > 0 {
+		// Reasons are for this case's decisions: a design that takes up
+		// few of its concerns gives its reasons for another problem.
+		cr.Credit *= rel / ReasonsOnTopic
+		cr.Notes = append(cr.Notes, Note{Kind: "off_topic", Message: fmt.Sprintf("Counts for %.0f%%: the design takes up %.0f%% of this case's own concerns, so most of its reasons are given for other decisions than this case's.", 100*rel/ReasonsOnTopic, 100*rel)})
+	}
 	if n > 0 {
 		cr.Evidence = append([]Evidence{{Words: fmt.Sprintf("%d sentences in %d sections", n, secs)}}, ev...)
 	}

@@ -76,6 +76,12 @@ func keywordWeight(share float64) float64 {
 // designs take up 0.09 to 0.30.
 const OnTopic = 0.35
 
+// ReasonsOnTopic is the relevance below which a design's reasons count in
+// proportion: reasons given in a design about another case are not
+// reasons for this one's decisions. On the blind set's development parts
+// the strong designs take up at least 0.46 of their case's concerns.
+const ReasonsOnTopic = 0.5
+
 // SectionBudget is how many written words of one section are read: a
 // 45-minute answer holds fewer, so a longer section earns no more than a
 // concise one.
@@ -346,6 +352,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 			rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: "red_flag", Message: msg})
 		}
 	}
+	p.flags = len(raised)
 	for _, it := range e.rubric.Items {
 		if it.RedFlag {
 			rep.Items = append(rep.Items, flagResults[it.ID])
@@ -474,6 +481,14 @@ func (e *Engine) relevance(p *parsed) float64 {
 	if len(e.own) == 0 {
 		return 1
 	}
+	if p.relDone {
+		return p.rel
+	}
+	p.rel, p.relDone = e.relevanceOf(p), true
+	return p.rel
+}
+
+func (e *Engine) relevanceOf(p *parsed) float64 {
 	// Only the concerns of the sections written so far count: a draft
 	// that has framed the problem and nothing else is not off topic.
 	written := map[string]bool{"": true}

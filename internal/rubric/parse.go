@@ -23,6 +23,11 @@ type parsed struct {
 	// keywords is the share of written words that are keyword runs.
 	keywords float64
 	graphV   *graphView
+	// rel is the design's relevance to the case, once relDone.
+	rel     float64
+	relDone bool
+	// flags is the number of red flags the design raised.
+	flags int
 }
 
 // mention is one place a concept is named. Its polarity is read on first
