@@ -156,10 +156,11 @@ func mean(x []float64) float64 {
 //
 // wrongOpen names the parts whose wrong and stuffed designs the engine
 // still scores medium: until it reads them, their shortfall is logged
-// instead of failing (see the README). Since runs of named tools count as
-// keyword runs, no part is open: every wrong and stuffed design of every
-// part scores below medium.
-var wrongOpen = map[string]bool{"seen20": true}
+// instead of failing (see the README). Since the forecasting case reads a
+// Gaussian band built from residuals, launch-week exposure as a feature and
+// a system meant to replace the analysts' judgement, no part is open:
+// every wrong and stuffed design of every part scores below medium.
+var wrongOpen = map[string]bool{}
 var blindHalves = []string{"dev", "seen", "seen2", "seen3", "seen4", "seen5", "seen6", "seen7", "seen8", "seen9", "seen10", "seen11", "seen12", "seen13", "seen14", "seen15", "seen16", "seen17", "seen18", "seen19", "seen20"}
 
 // TestBlindSet scores the blind set: designs written by authors who saw
