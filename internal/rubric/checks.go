@@ -446,6 +446,16 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 		}
 		cr.Label = fmt.Sprintf("the design %s %s in %s", verb, strings.Join(names, " or "), e.sectionList(c.Sections))
 	}
+	var qualified map[int]bool // sentences that name an Unless concept
+	for _, id := range c.Unless {
+		ms := e.mentionsOf(id, p)
+		for i := range ms {
+			if qualified == nil {
+				qualified = map[int]bool{}
+			}
+			qualified[ms[i].sent.index] = true
+		}
+	}
 	for _, id := range c.Concepts {
 		ms := e.mentionsOf(id, p)
 		if want == Denied && affirmedSomewhere(ms) {
@@ -454,7 +464,7 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 		for i := range ms {
 			m := &ms[i]
 			s := m.sent
-			if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) || want == Denied && m.gloss {
+			if !(s.prose || s.packed) || s.copied || s.over || !slices.Contains(c.Sections, s.section) || want == Denied && m.gloss || qualified[s.index] {
 				continue
 			}
 			if pol, _ := m.polarity(); pol != want {

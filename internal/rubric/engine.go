@@ -197,6 +197,9 @@ func (e *Engine) build(concepts Concepts, t *design.Template, o options) {
 					}
 				}
 			}
+			for _, id := range c.Unless {
+				used[id] = true
+			}
 		}
 	}
 	ids := make([]string, 0, len(used))

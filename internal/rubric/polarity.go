@@ -913,6 +913,10 @@ func laterHedge(toks []token, e int) (int, bool) {
 var outgoing = setOf(`go goes going gone went roll rolls rolled rolling send sends sent carry carried put puts
 print printed check checked work worked figure find found branch fan reach ship ships shipped push pushed`)
 
+// givenUp are the words that, ending a heading, head what a trade-off
+// gives up.
+var givenUp = setOf(`lost lose loses sacrificed forgone foregone`)
+
 // refusingHead reports whether the mention follows a head that refuses the
 // list after its colon: "Not doing: X, Y", "Out of scope for v1: X".
 func refusingHead(s *sentence, start int) (string, bool) {
@@ -931,7 +935,10 @@ func refusingHead(s *sentence, start int) (string, bool) {
 					// "Out of scope:", "Out:", but not "Out-of-catalog:",
 					// and not "Go out:" or "Roll out:", which ship.
 					out := t.word == "out" && (k == len(toks)-1 && !(k > 0 && outgoing[toks[k-1].word]) || k+2 < len(toks) && toks[k+1].word == "of" && toks[k+2].word == "scope")
-					if (t.is(kListCue) || out) && !(k+1 < len(toks) && toks[k+1].is(kNotDenying)) {
+					// "Lost:", "What we give up:" head what a trade-off
+					// gives up; "Lost plays:" names a measure.
+					gaveUp := k == len(toks)-1 && (givenUp[t.word] || t.word == "up" && k > 0 && (toks[k-1].word == "give" || toks[k-1].word == "gave" || toks[k-1].word == "given"))
+					if (t.is(kListCue) || out || gaveUp) && !(k+1 < len(toks) && toks[k+1].is(kNotDenying)) {
 						s.head, s.headAt = head+":", i
 						break
 					}

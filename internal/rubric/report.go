@@ -15,7 +15,7 @@ const (
 // stuffed design should grade weak), the highest among equals. See
 // README.md, "How grades are set".
 const (
-	StrongFrom = 64.0
+	StrongFrom = 65.0
 	MediumFrom = 35.0
 )
 

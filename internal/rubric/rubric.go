@@ -94,6 +94,10 @@ type Check struct {
 
 	// mentions: concept ids from concepts.yaml; at least Min of them (default 1).
 	Concepts []string `yaml:"concepts,omitempty" json:"concepts,omitempty"`
+	// asserts: concepts that, named in the same sentence, qualify a
+	// mention so that it no longer commits to the concept ("precompute
+	// each member's likely titles" is not "precompute every title").
+	Unless []string `yaml:"unless,omitempty" json:"unless,omitempty"`
 
 	// list_has: rows whose cells equal Where; at least Min of them (default 1).
 	Where map[string]string `yaml:"where,omitempty" json:"where,omitempty"`
@@ -373,6 +377,14 @@ func (c *Check) validateConcepts(t *design.Template, concepts Concepts, need boo
 	for i, k := range c.Concepts {
 		if _, ok := concepts[k]; !ok {
 			add(fmt.Sprintf(".concepts[%d]", i), "concepts: unknown concept %q (define it in concepts.yaml)", k)
+		}
+	}
+	if len(c.Unless) > 0 && c.Check != CheckAsserts {
+		add(".unless", "unless: only an asserts check takes it")
+	}
+	for i, k := range c.Unless {
+		if _, ok := concepts[k]; !ok {
+			add(fmt.Sprintf(".unless[%d]", i), "unless: unknown concept %q (define it in concepts.yaml)", k)
 		}
 	}
 	if c.Min > len(c.Concepts) {
