@@ -446,6 +446,11 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 		}
 		cr.Label = fmt.Sprintf("the design %s %s in %s", verb, strings.Join(names, " or "), e.sectionList(c.Sections))
 	}
+	for _, id := range c.ClearedBy {
+		if affirmedSomewhere(e.mentionsOf(id, p)) {
+			return
+		}
+	}
 	var qualified map[int]bool // sentences that name an Unless concept
 	for _, id := range c.Unless {
 		ms := e.mentionsOf(id, p)

@@ -17,7 +17,8 @@ const (
 	weightHedged       = 0.25 // "we could", "maybe later"
 )
 
-// FlagsForWeak red flags or more hold a design's score at FlaggedCeiling,
+// FlagsForWeak red flags or more (shortcuts not counted) hold a design's
+// score at FlaggedCeiling,
 // below the medium band. On the blind set's parts, every design its
 // authors wrote to decide wrongly raises three or more once the flags
 // read it; at the looks at the ninth and tenth held-out parts, the designs
@@ -197,7 +198,7 @@ func (e *Engine) build(concepts Concepts, t *design.Template, o options) {
 					}
 				}
 			}
-			for _, id := range c.Unless {
+			for _, id := range slices.Concat(c.Unless, c.ClearedBy) {
 				used[id] = true
 			}
 		}
@@ -331,6 +332,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 
 	// Red flags first: items they override earn nothing.
 	raised := map[string]bool{}
+	keyFlags := 0 // raised flags that are not shortcuts
 	flagResults := map[string]ItemResult{}
 	for _, it := range e.rubric.Items {
 		if !it.RedFlag {
@@ -340,6 +342,9 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 		flagResults[it.ID] = ir
 		if ir.Raised {
 			raised[it.ID] = true
+			if !it.Shortcut {
+				keyFlags++
+			}
 			rep.Penalty += ir.Penalty
 			dimEarned[it.Dimension] -= ir.Penalty
 			msg := "Red flag: " + it.Title + ". " + it.Reason
@@ -355,7 +360,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 			rep.Flags = append(rep.Flags, Flag{Item: it.ID, Kind: "red_flag", Message: msg})
 		}
 	}
-	p.flags = len(raised)
+	p.flags = keyFlags
 	for _, it := range e.rubric.Items {
 		if it.RedFlag {
 			rep.Items = append(rep.Items, flagResults[it.ID])
@@ -437,7 +442,7 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	if rep.Possible > 0 {
 		rep.Score = round1(max(0, 100*(rep.Earned-rep.Penalty)/float64(rep.Possible)))
 	}
-	if n := len(raised); n >= FlagsForWeak && rep.Score > flaggedCeiling(n) {
+	if n := keyFlags; n >= FlagsForWeak && rep.Score > flaggedCeiling(n) {
 		rep.Notices = append(rep.Notices, Note{Kind: NoteManyFlags,
 			Message: fmt.Sprintf("%d red flags: this many of the case's key decisions go the wrong way, and an interviewer does not call such a design borderline however much else it covers, so its score is held at %.0f (it would be %.1f). Fix the flagged decisions first.", n, flaggedCeiling(n), rep.Score)})
 		rep.Score = flaggedCeiling(n)

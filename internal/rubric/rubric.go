@@ -74,6 +74,10 @@ type Item struct {
 	// raises it, and Reason says why an expert marks it down.
 	RedFlag bool   `yaml:"red_flag,omitempty" json:"red_flag,omitempty"`
 	Reason  string `yaml:"reason,omitempty" json:"reason,omitempty"`
+	// Shortcut marks a red flag for a shortcut an interviewer marks down
+	// (a reward with no bar on quality), not a key decision gone wrong: it
+	// costs its points but does not count towards FlagsForWeak.
+	Shortcut bool `yaml:"shortcut,omitempty" json:"shortcut,omitempty"`
 }
 
 // Automatic reports whether the item has automatic checks and earns points.
@@ -98,6 +102,10 @@ type Check struct {
 	// mention so that it no longer commits to the concept ("precompute
 	// each member's likely titles" is not "precompute every title").
 	Unless []string `yaml:"unless,omitempty" json:"unless,omitempty"`
+	// asserts: concepts that, affirmed anywhere in the design, clear the
+	// trigger: a design that defines a qualified play elsewhere does not
+	// reward any play.
+	ClearedBy []string `yaml:"cleared_by,omitempty" json:"cleared_by,omitempty"`
 
 	// list_has: rows whose cells equal Where; at least Min of them (default 1).
 	Where map[string]string `yaml:"where,omitempty" json:"where,omitempty"`
@@ -385,6 +393,14 @@ func (c *Check) validateConcepts(t *design.Template, concepts Concepts, need boo
 	for i, k := range c.Unless {
 		if _, ok := concepts[k]; !ok {
 			add(fmt.Sprintf(".unless[%d]", i), "unless: unknown concept %q (define it in concepts.yaml)", k)
+		}
+	}
+	if len(c.ClearedBy) > 0 && c.Check != CheckAsserts {
+		add(".cleared_by", "cleared_by: only an asserts check takes it")
+	}
+	for i, k := range c.ClearedBy {
+		if _, ok := concepts[k]; !ok {
+			add(fmt.Sprintf(".cleared_by[%d]", i), "cleared_by: unknown concept %q (define it in concepts.yaml)", k)
 		}
 	}
 	if c.Min > len(c.Concepts) {
