@@ -1,0 +1,103 @@
+package rubric_test
+
+import (
+	"testing"
+
+	"github.com/casebench/casebench/internal/design"
+	"github.com/casebench/casebench/internal/rubric"
+)
+
+// raised reports whether the report raised the red flag id.
+func raised(r *rubric.Report, id string) bool {
+	for _, it := range r.Items {
+		if it.ID == id {
+			return it.Raised
+		}
+	}
+	return false
+}
+
+func hasNotice(r *rubric.Report, kind string) bool {
+	for _, n := range r.Notices {
+		if n.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFlagQualifiers: a trigger qualified in its own sentence (unless), or
+// cleared by what the design says elsewhere (cleared_by), raises nothing;
+// the same trigger unqualified raises its flag.
+func TestFlagQualifiers(t *testing.T) {
+	cat := loadCases(t)
+	k, ok := cat.Case("artwork-personalization")
+	if !ok {
+		t.Fatal("no artwork-personalization case")
+	}
+	check := func(sections design.Answers) *rubric.Report {
+		return k.Engine.Check(k.Slug, &design.Design{Sections: sections})
+	}
+
+	every := check(design.Answers{"deployment": {"serving": text("Scores are precomputed in a nightly batch for each member and title, and written to a key-value store.")}})
+	likely := check(design.Answers{"deployment": {"serving": text("Scores are precomputed in a nightly batch for each member and title in their likely homepage candidates, about 300 titles each, and written to a key-value store.")}})
+	if !raised(every, "rf-precompute-everything") {
+		t.Error("precomputing each member and title: want rf-precompute-everything raised")
+	}
+	if raised(likely, "rf-precompute-everything") {
+		t.Error("precomputing each member's likely titles: want no flag")
+	}
+
+	anyPlay := design.Answers{"framing": {"objective": text("The reward is a play of the title from that card, because a play is a better sign of interest than a press on the artwork.")}}
+	if r := check(anyPlay); !raised(r, "rf-any-play-reward") {
+		t.Error("the reward is a play: want rf-any-play-reward raised")
+	}
+	defined := design.Answers{
+		"framing": anyPlay["framing"],
+		"data":    {"labels": text("A showing counts as a success only when the member keeps watching for at least 10 minutes.")},
+	}
+	if r := check(defined); raised(r, "rf-any-play-reward") {
+		t.Error("a play defined elsewhere as at least 10 minutes of watching: want no flag")
+	}
+}
+
+// TestShortcutFlagsDoNotMakeADesignWeak: three raised flags hold a design
+// below medium, but a shortcut flag does not count towards the three.
+func TestShortcutFlagsDoNotMakeADesignWeak(t *testing.T) {
+	flag := func(id, concept string, shortcut bool) rubric.Item {
+		return rubric.Item{ID: id, Dimension: "model", Points: 1, Title: "Flag " + id, Reason: "An interviewer marks it down.", RedFlag: true, Shortcut: shortcut,
+			Checks: []rubric.Check{{Check: "asserts", Concepts: []string{concept}, Sections: []string{"model"}}}}
+	}
+	build := func(shortcut bool) *rubric.Engine {
+		r := &rubric.Rubric{Version: 1, Items: []rubric.Item{
+			{ID: "explore", Dimension: "model", Points: 20, Title: "Explores", Decision: "How the policy keeps learning", Levels: []string{"", "", "", ""}, Checks: []rubric.Check{
+				{Check: "mentions", Concepts: []string{"exploration"}, Sections: []string{"model"}},
+			}},
+			flag("rf-split", "random_split", false),
+			flag("rf-clicks", "clicks", false),
+			flag("rf-take", "take_fraction", shortcut),
+			flag("rf-ab", "ab_test", false), // not raised
+			flag("rf-retention", "retention", false),
+		}}
+		tmpl := loadTemplate(t)
+		if ps := r.Validate(tmpl, testConcepts); len(ps) > 0 {
+			t.Fatalf("rubric invalid: %+v", ps)
+		}
+		return rubric.NewEngine(r, testConcepts, tmpl)
+	}
+	d := &design.Design{Sections: design.Answers{"model": {"approach": text(
+		"We explore on a small share of the showings every day. We train on a random split of the rows we logged. " +
+			"We optimise clicks on the artwork for every member. We report the take fraction of the new images to the team.")}}}
+	key, short := build(false).Check("x", d), build(true).Check("x", d)
+	for _, r := range []*rubric.Report{key, short} {
+		if n := len(r.RaisedFlags()); n != 3 {
+			t.Fatalf("want 3 flags raised, got %d", n)
+		}
+	}
+	if !hasNotice(key, rubric.NoteManyFlags) || key.Score != rubric.FlaggedCeiling {
+		t.Errorf("three key flags: score %.1f; want it held at %.0f with a notice", key.Score, rubric.FlaggedCeiling)
+	}
+	if hasNotice(short, rubric.NoteManyFlags) || short.Score <= rubric.FlaggedCeiling {
+		t.Errorf("two key flags and a shortcut: score %.1f; want it not held", short.Score)
+	}
+}
