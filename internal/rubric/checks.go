@@ -475,7 +475,7 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 			if pol, _ := m.polarity(); pol != want {
 				continue
 			}
-			if want == Affirmed && (genericKind(s.tokens, m.start, m.end) || genericClaim(s.tokens, m.start, m.end) || s.section == "model" && s.field == "baseline" || weighsAlternative(s.tokens, m.start, m.end)) {
+			if want == Affirmed && (genericKind(s.tokens, m.start, m.end) || genericClaim(s.tokens, m.start, m.end) || s.section == "model" && s.field == "baseline" || weighsAlternative(s.tokens, m.start, m.end) || elsewhere(s.tokens)) {
 				// A general claim, the baseline the design sets out to beat
 				// ("today: a fixed-n test re-run every minute"), or the
 				// runner-up it set aside is not what the design does.
@@ -486,6 +486,22 @@ func (e *Engine) asserts(c *Check, p *parsed, cr *CheckResult, want Polarity) {
 			return
 		}
 	}
+}
+
+// elsewhere reports whether a sentence tells of a system built somewhere
+// else ("at my previous company we optimised clicks"): what another
+// employer did is not what this design chooses.
+func elsewhere(toks []token) bool {
+	for k := 0; k+1 < len(toks); k++ {
+		switch toks[k].word {
+		case "previous", "former", "last", "old":
+			switch toks[k+1].word {
+			case "company", "employer", "job", "role", "team":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // genericClaim reports whether the mention at [start, end) sits in the

@@ -48,6 +48,15 @@ func TestFlagQualifiers(t *testing.T) {
 		t.Error("precomputing each member's likely titles: want no flag")
 	}
 
+	past := check(design.Answers{"framing": {"objective": text("I built creative selection at my previous company, where we picked one image per impression to maximise click-through.")}})
+	ours := check(design.Answers{"framing": {"objective": text("We pick one image per impression to maximise click-through, because clicks arrive within seconds.")}})
+	if raised(past, "rf-click-reward") {
+		t.Error("a system built at a previous company: want no flag for this design")
+	}
+	if !raised(ours, "rf-click-reward") {
+		t.Error("the design maximises click-through: want rf-click-reward raised")
+	}
+
 	anyPlay := design.Answers{"framing": {"objective": text("The reward is a play of the title from that card, because a play is a better sign of interest than a press on the artwork.")}}
 	if r := check(anyPlay); !raised(r, "rf-any-play-reward") {
 		t.Error("the reward is a play: want rf-any-play-reward raised")
