@@ -32,7 +32,20 @@ func judges(s *sentence, start, end int) bool {
 			return true
 		}
 	}
-	return warnsOf(s, start, end) || namesPitfall(s) || othersPractice(s, start)
+	return warnsOf(s, start, end) || namesPitfall(s) || othersPractice(s, start) || inCondition(s, end)
+}
+
+// inCondition reports whether the mention ending at end lies wholly in
+// the opening "if" clause of its sentence: "If they stop as soon as it is
+// significant, the false positives go up" supposes the mistake, to warn
+// of it; it does not claim it.
+func inCondition(s *sentence, end int) bool {
+	toks := s.tokens
+	if len(toks) == 0 || toks[0].word != "if" {
+		return false
+	}
+	comma := strings.IndexByte(s.text, ',')
+	return comma >= 0 && end-1 < len(toks) && toks[end-1].end <= comma
 }
 
 // tooWhat follow "too" in a sentence that judges an estimate.

@@ -43,6 +43,7 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"A common mistake is to think that ridge makes weights exactly zero.", false},
 		{"If you use ridge to get weights exactly zero, you lose the chance to select features.", false},
 		{"If the data is wide, ridge makes the weights exactly zero, so you get a sparse model.", true},
+		{"If they count on ridge making the weights exactly zero, they keep every feature and never notice.", false},
 		{"One option: ridge, to make the weights exactly zero. I would not do it here, since it only shrinks them.", false},
 		{"Ridge makes the weights exactly zero. That is why I use it.", true},
 		{"A common trap: ridge makes the weights exactly zero, people think, so they drop features.", false},
