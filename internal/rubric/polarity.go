@@ -898,7 +898,9 @@ func laterHedge(toks []token, e int) (int, bool) {
 		if toks[j].clause == cl || !(toks[j].word == "could" || toks[j].word == "might" || toks[j].word == "maybe") {
 			continue
 		}
-		for k := j + 1; k < len(toks) && k <= j+4; k++ {
+		// The pronoun is the modal's own: in "how bad it might get, and
+		// uses it to choose" the "it" belongs to the next clause.
+		for k := j + 1; k < len(toks) && k <= j+4 && toks[k].clause == toks[j].clause; k++ {
 			switch toks[k].word {
 			case "it", "that", "this", "them":
 				return j, true

@@ -74,6 +74,7 @@ func TestPolarity(t *testing.T) {
 		{"precompute", "Lost: nightly precompute of every member and title.", D, false},
 		{"precompute", "What we give up: a nightly precompute of every pair.", D, false},
 		{"precompute", "Lost plays: counted after every precompute.", A, false},
+		{"forecast* + how fast + arrive @10", "The app makes an honest forecast of how fast the next few pieces will arrive, including how bad it might get, and uses it to choose each piece.", A, false},
 		{"maximi* + average bitrate @4", "The objective cannot simply be to maximise average bitrate.", D, false},
 		{"maximi* + average bitrate @4", "We can't just maximise average bitrate and hope stalls stay rare.", D, false},
 		{"log* + plays @3", "We do not just log plays; we log every impression too.", A, false},
