@@ -110,3 +110,17 @@ func TestShortcutFlagsDoNotMakeADesignWeak(t *testing.T) {
 		t.Errorf("two key flags and a shortcut: score %.1f; want it not held", short.Score)
 	}
 }
+
+// TestModalHedgesOnlyItsOwnClause: "might" followed by a pronoun leaves
+// a mention open only when the pronoun is in the modal's own clause.
+func TestModalHedgesOnlyItsOwnClause(t *testing.T) {
+	e := engine(t)
+	own := &design.Design{Sections: design.Answers{"model": {"approach": text("We keep exploration on every day, however much it might cost, and log it with the showing.")}}}
+	open := &design.Design{Sections: design.Answers{"model": {"approach": text("We have not settled exploration yet; later we might add it to the showings.")}}}
+	if cr := item(t, e.Check("x", own), "explore").Checks[0]; cr.Credit != 1 {
+		t.Errorf("exploration kept on, whatever it might cost: credit %.2f, notes %+v; want full", cr.Credit, cr.Notes)
+	}
+	if cr := item(t, e.Check("x", open), "explore").Checks[0]; cr.Credit >= 1 {
+		t.Errorf("exploration we might add later: credit %.2f; want it left open", cr.Credit)
+	}
+}
