@@ -735,7 +735,11 @@ func checkedWhether(toks []token, j int) bool {
 	for k := j - 1; k >= 0 && k >= j-2; k-- {
 		switch toks[k].word {
 		case "check", "checks", "checked", "verify", "verifies", "test", "tests", "measure", "measures", "see", "ask", "track", "tracks", "monitor", "monitors", "confirm", "confirms",
-			"predict", "predicts", "estimate", "estimates", "decide", "decides", "determine", "determines", "classify", "classifies", "tell", "tells", "flag", "flags", "detect", "detects", "learn", "learns":
+			"predict", "predicts", "estimate", "estimates", "decide", "decides", "determine", "determines", "classify", "classifies", "tell", "tells", "flag", "flags", "detect", "detects", "learn", "learns",
+			// What a design judges or reads by: "judge a picture by whether
+			// it leads to a play", "the set-aside group shows whether the
+			// programme pays", "we need to know whether members stay".
+			"by", "shows", "show", "showing", "know", "knowing", "judge", "judges", "judged", "compare", "compares", "record", "records", "recorded", "kept", "keep", "keeps":
 			return true
 		}
 	}
