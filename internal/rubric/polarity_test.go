@@ -347,3 +347,29 @@ func TestNegativePointUnderRefusingHeading(t *testing.T) {
 		}
 	}
 }
+
+// TestPolarityStrict holds rules that each must read their sentences
+// exactly, beyond the table's overall bar.
+func TestPolarityStrict(t *testing.T) {
+	const A, H, D = Affirmed, Hedged, Denied
+	for _, tt := range []struct {
+		form, text string
+		want       Polarity
+	}{
+		{"precompute", "Lost: nightly precompute of every member and title.", D},
+		{"precompute", "What we give up: a nightly precompute of every pair.", D},
+		{"precompute", "Lost plays: counted after every precompute.", A},
+		{"retention", "We judge each picture by whether members keep their retention up over the quarter.", A},
+		{"retention", "The set-aside group shows whether retention improves across the whole programme.", A},
+		{"retention", "We have not decided whether retention belongs in the reward at all.", H},
+	} {
+		s, sp, ok := firstMention(t, tt.form, tt.text)
+		if !ok {
+			t.Errorf("%q not found in %q", tt.form, tt.text)
+			continue
+		}
+		if got, cue := spanPolarity(s, sp, false); got != tt.want {
+			t.Errorf("%q in %q: got %s (cue %q), want %s", tt.form, tt.text, got, cue, tt.want)
+		}
+	}
+}
