@@ -252,7 +252,9 @@ func choseOver(ws []string, i int) bool {
 // "went with", "made the call", "pushed for", "called it off".
 func decisionPhrase(ws []string, k int) bool {
 	for _, ph := range [][]string{{"went", "with"}, {"go", "with"}, {"pushed", "for"}, {"push", "for"}, {"called", "it"}, {"called", "off"},
-		{"made", "the", "call"}, {"made", "a", "call"}, {"went", "back", "and"}, {"made", "the", "decision"}, {"made", "a", "decision"}, {"made", "the", "choice"}} {
+		{"made", "the", "call"}, {"made", "a", "call"}, {"went", "back", "and"}, {"made", "the", "decision"}, {"made", "a", "decision"}, {"made", "the", "choice"},
+		// A choice not to: "I didn't try to debug it live."
+		{"didn't", "try", "to"}, {"did", "not", "try", "to"}, {"rolled", "back"}, {"roll", "back"}} {
 		if phraseAt(ws, k, ph) {
 			return true
 		}
@@ -353,7 +355,8 @@ var lessonPhrases = []string{"lesson", "lessons", "taught me", "next time", "sin
 	"ever since", "in hindsight", "looking back", "do differently", "would do it differently", "takeaway", "i realised",
 	"i realized", "showed me", "i came away", "i changed how", "i have kept", "i've kept", "i still", "from then on",
 	"i learned", "i learnt", "i've learned", "i have learned", "what i learned", "what i learnt", "it taught", "i now ask",
-	"my rule", "i always", "i make sure", "today i", "took away", "what i took", "i took from", "my own habit", "habit changed"}
+	"my rule", "i always", "i make sure", "today i", "took away", "what i took", "i took from", "my own habit", "habit changed",
+	"for me personally", "the lesson for me"}
 
 // lesson reports whether the sentence states what the teller learned or
 // does differently now.
@@ -363,7 +366,8 @@ var taskPhrases = []string{"my goal", "my task", "my job", "my role", "my respon
 	"i owned", "i was responsible", "i needed to", "i had to", "the goal was", "the task was", "the ask was",
 	"i set out to", "i was supposed to", "i was given", "i was in charge", "i was leading", "i led", "the problem was",
 	"the challenge was", "we needed to", "i wanted to", "i was hired to", "my mandate", "it fell to me", "i took on",
-	"i volunteered", "i agreed to", "i was the", "i had two", "i had three", "i had a week", "i had one"}
+	"i volunteered", "i agreed to", "i was the", "i had two", "i had three", "i had a week", "i had one",
+	"so i took it", "it was mine", "it was my pipeline", "it was my change", "it was my service", "it was my model"}
 
 // task reports whether the sentence states what the teller had to achieve.
 func (l storyLine) task() bool { return hasPhrase(l.words, taskPhrases) }

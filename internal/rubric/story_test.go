@@ -136,6 +136,8 @@ func TestStoryDecision(t *testing.T) {
 		{"I decided to ship the simpler model first.", 3, false},
 		{"I rebuilt the label on plays of ten minutes instead, and ran it as a third arm.", 3, false},
 		{"I offered a cheap way to settle it: a two-week test.", 3, false},
+		{"I didn't try to debug it live; I opened an incident channel first.", 3, false},
+		{"I rolled back the feature job within the hour.", 3, false},
 		{"We discussed it as a team and decided to go ahead, but carefully.", 2, false},
 		{"In the end we agreed on a compromise of two boosted slots.", 2, false},
 		{"We discussed it and we agreed that some points were fair.", 0, true},
