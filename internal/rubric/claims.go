@@ -58,6 +58,11 @@ func othersPractice(s *sentence, start int) bool {
 	if len(toks) < 2 || start < 1 {
 		return false
 	}
+	// "The obvious approach treats every impression as a trial": what a
+	// naive answer would do, set up to be knocked down.
+	if len(toks) > 2 && toks[0].word == "the" && (toks[1].word == "obvious" || toks[1].word == "naive" || toks[1].word == "naïve" || toks[1].word == "tempting") {
+		return true
+	}
 	switch toks[0].word {
 	case "people", "teams", "analysts", "folks":
 		return true

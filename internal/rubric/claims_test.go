@@ -49,6 +49,8 @@ func TestClaimsReadTheClaimNotItsNeighbour(t *testing.T) {
 		{"A common trap: ridge makes the weights exactly zero, people think, so they drop features.", false},
 		{"My plan: ridge makes the weights exactly zero, so it selects features.", true},
 		{"People often say ridge makes the weights exactly zero, but it only shrinks them.", false},
+		{"The obvious approach uses ridge to make the weights exactly zero; it only shrinks them.", false},
+		{"The approach I use: ridge, which makes the weights exactly zero.", true},
 	} {
 		a := &drill.Answer{Format: drill.Format, Drill: "d", Answer: tc.text}
 		rep := e.Check("d", a.Design())
