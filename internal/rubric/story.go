@@ -368,7 +368,7 @@ var taskPhrases = []string{"my goal", "my task", "my job", "my role", "my respon
 	"the challenge was", "we needed to", "i wanted to", "i was hired to", "my mandate", "it fell to me", "i took on",
 	"i volunteered", "i agreed to", "i was the", "i had two", "i had three", "i had a week", "i had one",
 	"so i took it", "it was mine", "it was my pipeline", "it was my change", "it was my service", "it was my model",
-	"request was", "asked me to", "my manager asked", "was asked to"}
+	"request was", "asked me to", "my manager asked", "was asked to", "once had to"}
 
 // task reports whether the sentence states what the teller had to achieve.
 func (l storyLine) task() bool { return hasPhrase(l.words, taskPhrases) }
