@@ -414,6 +414,8 @@ var deferPhrases = [][]string{
 	{"will", "depend", "on"}, {"would", "depend", "on"}, {"depending", "on", "results"}, {"depending", "on", "the", "results"},
 	{"to", "be", "determined"}, {"to", "be", "decided"}, {"to", "be", "evaluated"}, {"we", "will", "evaluate"},
 	{"we", "may", "also"}, {"could", "also", "be"}, {"choice", "will", "be"}, {"to", "be", "chosen"},
+	// Glossary-like padding: "X could be applied here", "Y is worth considering".
+	{"could", "be", "applied"}, {"worth", "considering"}, {"could", "be", "considered"},
 }
 
 var deferSet = indexPhrases(deferPhrases)

@@ -327,6 +327,47 @@ func chosenOption(line string) bool {
 	return false
 }
 
+// alternativesHeading reports whether a short bold heading names the
+// alternatives a design weighed: "**Alternatives considered.**".
+func alternativesHeading(head string) bool {
+	toks := tokenize(head)
+	if len(toks) > 4 {
+		return false
+	}
+	for _, t := range toks {
+		switch t.word {
+		case "alternatives", "alternative", "options", "candidates":
+			return true
+		}
+	}
+	return false
+}
+
+// refusingHeadings open a line, in bold, to name what a design leaves
+// out.
+var refusingHeadings = []string{"non-goals", "non-goal", "non goals", "out of scope", "not in scope", "not doing", "not goals"}
+
+// refusingHeading returns the heading of a line that opens with a bold
+// refusing heading ("**Non-goals.** ..."), and whether text follows it on
+// the line.
+func refusingHeading(raw string) (string, bool) {
+	line := strings.TrimLeft(strings.TrimSpace(raw), "-+#>| ")
+	if !strings.HasPrefix(line, "**") {
+		return "", false
+	}
+	end := strings.Index(line[2:], "**")
+	if end < 0 {
+		return "", false
+	}
+	h := strings.TrimRight(strings.TrimSpace(line[2:2+end]), ".:")
+	for _, r := range refusingHeadings {
+		if strings.EqualFold(h, r) {
+			return h, strings.TrimSpace(line[2+end+2:]) != ""
+		}
+	}
+	return "", false
+}
+
 // listCues are words that, in a line ending with ":", refuse the bullets
 // under it.
 var listCues = setOf(`not no never avoid avoided rejected reject ruled skip skipped dropped excluded won't don't`)
@@ -377,10 +418,28 @@ func parts(text string) iter.Seq[part] {
 			} else {
 				optIndent, optLead = -1, ""
 			}
-			if strings.HasSuffix(line, ":") && optionsLead(line) {
-				optIndent, optLead = indent, strings.TrimSuffix(line, ":")
+			// A heading line that ends in a colon, or is set apart and ends
+			// in a period ("**Alternatives considered.**"), leads the list
+			// under it.
+			head := strings.TrimRight(line, "*_ ")
+			lead := strings.HasSuffix(head, ":") && optionsLead(head) || strings.HasSuffix(head, ".") && head != line && !bullet && alternativesHeading(head)
+			if lead {
+				optIndent, optLead = indent, strings.TrimRight(head, ":.")
 				if !bullet {
 					optIndent = -1
+				}
+			}
+			// "**Non-goals.** Individual prices. Optimising sign-ups." An
+			// opening heading that names what the design leaves out
+			// refuses the rest of its line, and the list under it.
+			if h, rest := refusingHeading(raw); h != "" {
+				if rest {
+					cue = h
+				} else {
+					ctxIndent, ctxCue = indent, h
+					if !bullet {
+						ctxIndent = -1
+					}
 				}
 			}
 			if strings.HasSuffix(line, ":") {
