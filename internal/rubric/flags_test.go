@@ -124,3 +124,30 @@ func TestModalHedgesOnlyItsOwnClause(t *testing.T) {
 		t.Errorf("exploration we might add later: credit %.2f; want it left open", cr.Credit)
 	}
 }
+
+// TestHeadingsThatRefuseOrWeigh: a bold "Non-goals" heading refuses what
+// follows it, and the bullets under "Alternatives considered" are weighed
+// options, not choices; the same words stated plainly raise their flags.
+func TestHeadingsThatRefuseOrWeigh(t *testing.T) {
+	cat := loadCases(t)
+	k, ok := cat.Case("plan-pricing")
+	if !ok {
+		t.Fatal("no plan-pricing case")
+	}
+	check := func(sections design.Answers) *rubric.Report {
+		return k.Engine.Check(k.Slug, &design.Design{Sections: sections})
+	}
+	if r := check(design.Answers{"framing": {"objective": text("We optimise this month's sign-ups, because they are the number finance reads first.")}}); !raised(r, "rf-short-window") {
+		t.Error("optimising this month's sign-ups: want rf-short-window raised")
+	}
+	if r := check(design.Answers{"framing": {"objective": text("**Non-goals.** Individual prices for members. Optimising this month's sign-ups or the cancel-flow save rate.")}}); raised(r, "rf-short-window") {
+		t.Error("under a Non-goals heading: want no flag")
+	}
+	if r := check(design.Answers{"tradeoffs": {"tradeoffs": text("We randomise list prices between members, because it is the most precise test.")}}); !raised(r, "rf-member-price-test") {
+		t.Error("randomising list prices between members: want rf-member-price-test raised")
+	}
+	weighed := "**Alternatives considered.**\n- *Randomise list prices between members:* precise, but breaks the same-price rule.\n- *Sub-national splits:* more power, lost to the same rule."
+	if r := check(design.Answers{"tradeoffs": {"tradeoffs": text(weighed)}}); raised(r, "rf-member-price-test") {
+		t.Error("an alternative considered and set aside: want no flag")
+	}
+}
