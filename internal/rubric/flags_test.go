@@ -26,18 +26,24 @@ func hasNotice(r *rubric.Report, kind string) bool {
 	return false
 }
 
+// caseChecker returns a function that checks a design of the given
+// sections against a bundled case.
+func caseChecker(t *testing.T, slug string) func(design.Answers) *rubric.Report {
+	t.Helper()
+	k, ok := loadCases(t).Case(slug)
+	if !ok {
+		t.Fatalf("no %s case", slug)
+	}
+	return func(sections design.Answers) *rubric.Report {
+		return k.Engine.Check(k.Slug, &design.Design{Sections: sections})
+	}
+}
+
 // TestFlagQualifiers: a trigger qualified in its own sentence (unless), or
 // cleared by what the design says elsewhere (cleared_by), raises nothing;
 // the same trigger unqualified raises its flag.
 func TestFlagQualifiers(t *testing.T) {
-	cat := loadCases(t)
-	k, ok := cat.Case("artwork-personalization")
-	if !ok {
-		t.Fatal("no artwork-personalization case")
-	}
-	check := func(sections design.Answers) *rubric.Report {
-		return k.Engine.Check(k.Slug, &design.Design{Sections: sections})
-	}
+	check := caseChecker(t, "artwork-personalization")
 
 	every := check(design.Answers{"deployment": {"serving": text("Scores are precomputed in a nightly batch for each member and title, and written to a key-value store.")}})
 	likely := check(design.Answers{"deployment": {"serving": text("Scores are precomputed in a nightly batch for each member and title in their likely homepage candidates, about 300 titles each, and written to a key-value store.")}})
@@ -129,14 +135,7 @@ func TestModalHedgesOnlyItsOwnClause(t *testing.T) {
 // follows it, and the bullets under "Alternatives considered" are weighed
 // options, not choices; the same words stated plainly raise their flags.
 func TestHeadingsThatRefuseOrWeigh(t *testing.T) {
-	cat := loadCases(t)
-	k, ok := cat.Case("plan-pricing")
-	if !ok {
-		t.Fatal("no plan-pricing case")
-	}
-	check := func(sections design.Answers) *rubric.Report {
-		return k.Engine.Check(k.Slug, &design.Design{Sections: sections})
-	}
+	check := caseChecker(t, "plan-pricing")
 	if r := check(design.Answers{"framing": {"objective": text("We optimise this month's sign-ups, because they are the number finance reads first.")}}); !raised(r, "rf-short-window") {
 		t.Error("optimising this month's sign-ups: want rf-short-window raised")
 	}
