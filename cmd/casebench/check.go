@@ -162,6 +162,9 @@ func printReport(w io.Writer, title string, r *rubric.Report) {
 	}
 	fmt.Fprintln(w, ".")
 	fmt.Fprintln(w, rubric.GradeMeaning(r.Grade))
+	if b := r.BandsLine(); b != "" {
+		fmt.Fprintln(w, b)
+	}
 	fmt.Fprintln(w)
 	for _, dim := range rubric.Dimensions {
 		if s, ok := r.Dimensions[dim]; ok {

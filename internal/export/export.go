@@ -136,7 +136,11 @@ func Markdown(w io.Writer, doc Doc) error {
 		if r.HumanPoints > 0 {
 			fmt.Fprintf(&b, "; %d points for reviewers", r.HumanPoints)
 		}
-		fmt.Fprintf(&b, ".\n\n%s\n\n", rubric.GradeMeaning(r.Grade))
+		fmt.Fprintf(&b, ".\n\n%s", rubric.GradeMeaning(r.Grade))
+		if bl := r.BandsLine(); bl != "" {
+			fmt.Fprintf(&b, " %s", bl)
+		}
+		b.WriteString("\n\n")
 		if flags := r.RaisedFlags(); len(flags) > 0 {
 			b.WriteString("Red flags:\n\n")
 			for _, it := range flags {

@@ -452,7 +452,9 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 	}
 	rep.Earned = round1(rep.Earned)
 	rep.Penalty = round1(rep.Penalty)
-	rep.Grade = Grade(rep.Score)
+	strong, medium := e.rubric.Bands()
+	rep.StrongFrom = strong
+	rep.Grade = GradeIn(rep.Score, strong, medium)
 	for _, s := range p.copiedExamples() {
 		rep.Flags = append(rep.Flags, Flag{Kind: NoteCopied, Message: fmt.Sprintf("%s: copied from the case or the rubric, not counted: “%s”", e.where(s.section, s.field), excerpt(s.text))})
 	}

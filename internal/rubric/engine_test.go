@@ -817,3 +817,41 @@ func TestRunnerUpRaisesNoFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseBands: a case's own strong band grades its designs, the report
+// says where it starts, and a band outside the scale is refused. A churn
+// design the interviewers call borderline (64.5) scores between the usual
+// band and churn's own.
+func TestCaseBands(t *testing.T) {
+	cat := loadCases(t)
+	k, _ := cat.Case("churn-retention")
+	d, err := readMarkdownDesign(filepath.Join("testdata", "blind", "churn-retention", "l06.md"), cat.Template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := k.Engine.Check(k.Slug, d)
+	if own.StrongFrom != k.Rubric.StrongFrom || own.StrongFrom <= rubric.StrongFrom {
+		t.Fatalf("churn's report: strong from %.0f; its rubric says %.0f, above the usual %.0f", own.StrongFrom, k.Rubric.StrongFrom, rubric.StrongFrom)
+	}
+	if own.Score < rubric.StrongFrom || own.Score >= own.StrongFrom {
+		t.Fatalf("l06 scores %.1f, not between %.0f and %.0f: pick another design for this test", own.Score, rubric.StrongFrom, own.StrongFrom)
+	}
+	if own.Grade != rubric.GradeMedium || !strings.Contains(own.BandsLine(), fmt.Sprintf("strong from %.0f", own.StrongFrom)) {
+		t.Errorf("under churn's band: %.1f grades %s; report says %q", own.Score, own.Grade, own.BandsLine())
+	}
+	// The same case with its band left out: the engine grades by the rubric
+	// it was built on.
+	k2, _ := loadCases(t).Case(k.Slug)
+	k2.Rubric.StrongFrom = 0
+	rep := k2.Engine.Check(k2.Slug, d)
+	if rep.Score != own.Score || rep.Grade != rubric.GradeStrong || rep.StrongFrom != rubric.StrongFrom {
+		t.Errorf("under the usual band: %.1f grades %s, strong from %.0f; want %.1f, strong from %.0f", rep.Score, rep.Grade, rep.StrongFrom, own.Score, rubric.StrongFrom)
+	}
+	for _, bad := range []float64{20, 44, 91} {
+		r := *k.Rubric
+		r.StrongFrom = bad
+		if ps := r.Validate(cat.Template, k.Concepts); len(ps) != 1 || ps[0].Path != "$.strong_from" {
+			t.Errorf("strong_from %.0f: problems %+v; want one at $.strong_from", bad, ps)
+		}
+	}
+}

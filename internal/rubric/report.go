@@ -1,6 +1,9 @@
 package rubric
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Grades, from the overall automatic score.
 const (
@@ -19,12 +22,16 @@ const (
 	MediumFrom = 35.0
 )
 
-// Grade returns the grade of a score from 0 to 100.
-func Grade(score float64) string {
+// Grade returns the grade of a score from 0 to 100 under the usual bands.
+func Grade(score float64) string { return GradeIn(score, StrongFrom, MediumFrom) }
+
+// GradeIn returns the grade of a score from 0 to 100 under the bands that
+// start at strong and medium.
+func GradeIn(score, strong, medium float64) string {
 	switch {
-	case score >= StrongFrom:
+	case score >= strong:
 		return GradeStrong
-	case score >= MediumFrom:
+	case score >= medium:
 		return GradeMedium
 	}
 	return GradeWeak
@@ -130,6 +137,7 @@ type Report struct {
 	RubricVersion int                `json:"rubric_version"`
 	Score         float64            `json:"score"` // 0-100, over the automatic points, after red flags
 	Grade         string             `json:"grade"`
+	StrongFrom    float64            `json:"strong_from,omitempty"` // the score from which this case grades strong
 	Earned        float64            `json:"earned"`
 	Penalty       float64            `json:"penalty,omitempty"` // points lost to red flags
 	Possible      int                `json:"possible"`          // automatic points
@@ -143,6 +151,15 @@ type Report struct {
 	KeywordShare float64 `json:"keyword_share"`
 	// Relevance is the share of the case's own concepts the design takes up.
 	Relevance float64 `json:"relevance"`
+}
+
+// BandsLine says where this case's grades start, for reports that carry
+// it (reports stored before bands were set per case do not).
+func (r *Report) BandsLine() string {
+	if r.StrongFrom == 0 {
+		return ""
+	}
+	return fmt.Sprintf("In this case a score grades strong from %.0f and medium from %.0f.", r.StrongFrom, MediumFrom)
 }
 
 // RaisedFlags returns the red flags the design raised.

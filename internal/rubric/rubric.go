@@ -49,8 +49,22 @@ const MinRedFlags = 5
 
 // Rubric is a versioned list of items.
 type Rubric struct {
-	Version int    `yaml:"version" json:"version"`
-	Items   []Item `yaml:"items" json:"items"`
+	Version int `yaml:"version" json:"version"`
+	// StrongFrom is the score from which a design grades strong in this
+	// case, when it is not StrongFrom: chosen on the blind set's
+	// development parts by TestGradeBands (see README.md, "How grades are
+	// set"). The medium band is the same in every case.
+	StrongFrom float64 `yaml:"strong_from,omitempty" json:"strong_from,omitempty"`
+	Items      []Item  `yaml:"items" json:"items"`
+}
+
+// Bands returns the score from which a design grades strong, and medium,
+// under this rubric.
+func (r *Rubric) Bands() (strong, medium float64) {
+	if r.StrongFrom > 0 {
+		return r.StrongFrom, MediumFrom
+	}
+	return StrongFrom, MediumFrom
 }
 
 // Item is one thing the rubric scores, on levels 0 to 3, or a red flag: a
@@ -176,6 +190,9 @@ func (r *Rubric) validate(t *design.Template, concepts Concepts, minFlags int) [
 	}
 	if r.Version < 1 {
 		add("$.version", "version must be a positive integer")
+	}
+	if r.StrongFrom != 0 && (r.StrongFrom < MediumFrom+10 || r.StrongFrom > 90) {
+		add("$.strong_from", "strong_from: %g is outside %g to 90 (the medium band starts at %g)", r.StrongFrom, MediumFrom+10, MediumFrom)
 	}
 	if len(r.Items) == 0 {
 		add("$.items", "a rubric needs items")
