@@ -149,7 +149,7 @@ func mean(x []float64) float64 {
 }
 
 // The blind set has parts (see testdata/blind/README.md). "dev" was used
-// to tune the rubrics from the start; "seen" to "seen23" were each held out
+// to tune the rubrics from the start; "seen" to "seen24" were each held out
 // until they were scored once, and have been development data since;
 // "test", when present, was written and scored after all tuning on the
 // others, and is never tuned on.
@@ -161,7 +161,7 @@ func mean(x []float64) float64 {
 // a system meant to replace the analysts' judgement, no part is open:
 // every wrong and stuffed design of every part scores below medium.
 var wrongOpen = map[string]bool{}
-var blindHalves = []string{"dev", "seen", "seen2", "seen3", "seen4", "seen5", "seen6", "seen7", "seen8", "seen9", "seen10", "seen11", "seen12", "seen13", "seen14", "seen15", "seen16", "seen17", "seen18", "seen19", "seen20", "seen21", "seen22", "seen23"}
+var blindHalves = []string{"dev", "seen", "seen2", "seen3", "seen4", "seen5", "seen6", "seen7", "seen8", "seen9", "seen10", "seen11", "seen12", "seen13", "seen14", "seen15", "seen16", "seen17", "seen18", "seen19", "seen20", "seen21", "seen22", "seen23", "seen24"}
 
 // TestBlindSet scores the blind set: designs written by authors who saw
 // only each case's prompt and facts, scored 0-100 by two interviewers who

@@ -150,3 +150,23 @@ func TestHeadingsThatRefuseOrWeigh(t *testing.T) {
 		t.Error("an alternative considered and set aside: want no flag")
 	}
 }
+
+// TestCensoredLabels: labels read from a cluster's own appliance logs, or
+// training on the files it already held, raise the flag for labels
+// censored by past placement, however long the sentence; labels from the
+// steering logs, set against the appliance logs, do not.
+func TestCensoredLabels(t *testing.T) {
+	check := caseChecker(t, "cdn-cache-fill")
+	for _, s := range []string{
+		"The label is the number of peak-window views of a file at a cluster, using the usual definition (bytes streamed divided by file size), taken from that cluster's own appliance access logs between 19:00 and 23:00 local.",
+		"A file the cluster did not hold has no log row, so the model is trained only on rows where the file was resident.",
+	} {
+		if rep := check(design.Answers{"data": {"labels": text(s)}}); !raised(rep, "rf-served-label") {
+			t.Errorf("%q: want rf-served-label raised", s)
+		}
+	}
+	s := "The label is each file's peak-window demand from the steering logs, which see every request by home cluster, not the cluster's own appliance logs, which only see the files it held."
+	if rep := check(design.Answers{"data": {"labels": text(s)}}); raised(rep, "rf-served-label") {
+		t.Errorf("%q: want no flag", s)
+	}
+}
