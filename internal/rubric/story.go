@@ -504,6 +504,12 @@ func (l storyLine) blames() bool {
 			return true
 		case phraseAt(ws, i, []string{"stuck", "in", "their", "ways"}) || phraseAt(ws, i, []string{"not", "ours"}):
 			return true
+		case (phraseAt(ws, i, []string{"limit", "to", "what", "i", "could", "do"}) || phraseAt(ws, i, []string{"nothing", "i", "could", "do"}) ||
+			phraseAt(ws, i, []string{"little", "i", "could", "do"}) || phraseAt(ws, i, []string{"not", "much", "i", "could", "do"})) &&
+			slices.ContainsFunc(ws[i:], func(w string) bool { return w == "another" || w == "other" || w == "their" || w == "they" || others[w] }):
+			// "There was a limit to what I could do about another team's
+			// roadmap."
+			return true
 		case w == "the" && i+2 < len(ws) && (ws[i+1] == "main" || ws[i+1] == "real" || ws[i+1] == "whole") && (ws[i+2] == "reason" || ws[i+2] == "cause" || ws[i+2] == "problem") && l.namedBefore(i):
 			// "Marco's notebooks were the main reason our readouts were late."
 			return true

@@ -198,6 +198,8 @@ func TestStoryBlame(t *testing.T) {
 		{"I had flagged that I needed clean logs, but they didn't prioritise it.", true},
 		{"So I'm not left holding the results of someone else's delays.", true},
 		{"The delay was not outside my control: I had not asked for the logs early.", false},
+		{"I escalated, but there was a limit to what I could do about another team's roadmap.", true},
+		{"There was little I could do about the weather, so I moved the launch a week.", false},
 		{"They didn't agree at first, so I ran a small test with them.", false},
 		{"Honestly, the product managers didn't really understand ML.", true},
 		{"Their PM had honestly never understood what building a model involves.", true},
