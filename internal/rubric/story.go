@@ -391,7 +391,7 @@ func (l storyLine) scene() bool {
 
 // letDown are what others failed to do in a story that blames them: "they
 // didn't prioritise it", "he never delivered".
-var letDown = setOf(`prioritise prioritize prioritised prioritized deliver delivered to listen follow care bother respond reply`)
+var letDown = setOf(`prioritise prioritize prioritised prioritized deliver delivered to listen follow care bother respond reply flag flagged mention mentioned warn warned tell told`)
 
 // othersFailings follow "someone else('s)" in a story that blames: the
 // possessive is not among a sentence's words.
@@ -489,8 +489,12 @@ func (l storyLine) blames() bool {
 			if !(i > 0 && (ws[i-1] == "not" || ws[i-1] == "nothing")) {
 				return true
 			}
-		case (w == "they" || w == "he" || w == "she") && i+2 < len(ws) && (ws[i+1] == "didn't" || ws[i+1] == "never" || ws[i+1] == "failed") && letDown[ws[i+2]]:
-			// "I had flagged it, but they didn't prioritise it."
+		case (w == "they" || w == "he" || w == "she") && i+2 < len(ws) && (ws[i+1] == "didn't" || ws[i+1] == "never" || ws[i+1] == "failed" || ws[i+1] == "hadn't") && letDown[ws[i+2]]:
+			// "I had flagged it, but they didn't prioritise it", "a
+			// freeze they hadn't flagged".
+			return true
+		case (w == "they" || w == "he" || w == "she") && i+2 < len(ws) && (ws[i+1] == "were" || ws[i+1] == "was") && (ws[i+2] == "slow" || ws[i+2] == "late"):
+			// "They were slow to pick up our changes."
 			return true
 		case others[w] && notGetting(ws, i+1):
 			// "the product managers didn't really understand ML", "their

@@ -200,6 +200,8 @@ func TestStoryBlame(t *testing.T) {
 		{"The delay was not outside my control: I had not asked for the logs early.", false},
 		{"I escalated, but there was a limit to what I could do about another team's roadmap.", true},
 		{"There was little I could do about the weather, so I moved the launch a week.", false},
+		{"They had a release freeze they hadn't flagged, and they were slow to pick up our changes.", true},
+		{"I was slow to see it, and they were patient with me.", false},
 		{"They didn't agree at first, so I ran a small test with them.", false},
 		{"Honestly, the product managers didn't really understand ML.", true},
 		{"Their PM had honestly never understood what building a model involves.", true},
