@@ -42,8 +42,8 @@ func TestBrowserReportExplains(t *testing.T) {
 		t.Errorf("the grade is not explained in words: %q", meaning)
 	}
 	if dir := os.Getenv("CASEBENCH_SCREENSHOTS"); dir != "" {
-		png := get(t, ctx, "screenshot", chromedp.FullScreenshot(90))
-		if err := os.WriteFile(filepath.Join(dir, "report.jpg"), png, 0o644); err != nil {
+		png := get(t, ctx, "screenshot", chromedp.FullScreenshot(100)) // 100: PNG
+		if err := os.WriteFile(filepath.Join(dir, "report.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
