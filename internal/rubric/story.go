@@ -415,9 +415,13 @@ func (l storyLine) namedBefore(i int) bool {
 	return false
 }
 
-// theirFailings follow "their" in a story that blames: "their planning",
-// "their mess".
-var theirFailings = setOf(`planning mess fault incompetence delays negligence sloppiness failure`)
+// theirFailings follow "their" in a story that blames: "their mess",
+// "their negligence".
+var theirFailings = setOf(`mess fault incompetence delays negligence sloppiness failure`)
+
+// compoundHeads end a noun phrase that a failing word only describes:
+// "his failure analysis", "their delays spreadsheet".
+var compoundHeads = setOf(`tool tools team teams process processes system systems doc docs document meeting meetings cycle cycles calendar board analysis review reviews software sheet spreadsheet`)
 
 // notGetting reports whether the words from i say that others did not
 // understand or care: "never understood", "didn't really get", "doesn't
@@ -500,8 +504,11 @@ func (l storyLine) blames() bool {
 			// "the product managers didn't really understand ML", "their
 			// PM had never understood what a model involves".
 			return true
-		case (w == "their" || w == "his" || w == "her") && i+1 < len(ws) && theirFailings[ws[i+1]] && !(i > 0 && ws[i-1] == "fix"):
-			// "a consequence of their planning, not ours".
+		case (w == "their" || w == "his" || w == "her") && i+1 < len(ws) && theirFailings[ws[i+1]] && !(i > 0 && ws[i-1] == "fix") &&
+			!(i+2 < len(ws) && compoundHeads[ws[i+2]]):
+			// "it was their mess"; "his failure analysis" names a thing,
+			// not a failing. ("Their planning" is left out: "the noise of
+			// their planning" blames no one.)
 			return true
 		case (w == "not" || w == "wasn't" || w == "isn't") && i+2 < len(ws) && ws[i+1] == "my" && (ws[i+2] == "decision" || ws[i+2] == "call" || ws[i+2] == "problem" || ws[i+2] == "job"):
 			// "I told him it wasn't my decision."
