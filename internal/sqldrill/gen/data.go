@@ -382,11 +382,24 @@ func events(r *rng, d *dataset) []event {
 	slices.SortStableFunc(out, func(a, b event) int {
 		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.member, b.member), cmp.Compare(a.title, b.title))
 	})
+	// Plays of downloaded titles watched offline reach the log when the
+	// device is next online: they are numbered after the rest, so event_id
+	// order is not started_at order for them.
+	var late []event
+	for range nEvents * lateShare / 1000 {
+		i := r.intn(len(out))
+		late = append(late, out[i])
+		out = slices.Delete(out, i, i+1)
+	}
+	out = append(out, late...)
 	for i := range out {
 		out[i].id = i + 1
 	}
 	return out
 }
+
+// lateShare is how many plays in a thousand are logged late.
+const lateShare = 10
 
 // watched returns the seconds of one play: a few plays of nothing, some
 // abandoned in the first minutes, many partial, many to the end; a third
