@@ -313,14 +313,7 @@ func TestGradeBands(t *testing.T) {
 	misgrades := func(strong, medium float64) int {
 		n := 0
 		for _, r := range dev {
-			g := rubric.GradeWeak
-			switch {
-			case r.Auto >= strong:
-				g = rubric.GradeStrong
-			case r.Auto >= medium:
-				g = rubric.GradeMedium
-			}
-			if g != wantGrade(r) {
+			if rubric.GradeIn(r.Auto, strong, medium) != wantGrade(r) {
 				n++
 			}
 		}
