@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: help run build test test-short lint fmt bench load fuzz tidy
+.PHONY: help run build test test-short lint fmt bench load fuzz tidy graded
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ bench: ## run the benchmarks
 
 load: ## measure start time and page speed: editor, case page and catalog at 64 connections (wrk if installed, else Go; NGINX=1 adds nginx serving the same bytes; ONLY_STARTS=1 times the starts only)
 	$(GO) run ./cmd/pageload $(if $(NGINX),-nginx) $(if $(FOR),-for $(FOR)) $(if $(ONLY_STARTS),-only-starts)
+
+graded: ## rewrite the drills' scored answers (cases/drills/*/graded) from the blind drill answers already looked at
+	CASEBENCH_WRITE_GRADED=1 $(GO) test -count=1 -run '^TestGradedAnswers$$' ./internal/rubric
 
 tidy: ## tidy go.mod
 	$(GO) mod tidy

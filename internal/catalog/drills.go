@@ -136,6 +136,7 @@ func (l *loader) pack(name string, cat *Catalog) *Pack {
 			p.Drills = append(p.Drills, d)
 		}
 	}
+	l.checkGradedFiles(dir)
 	if len(p.Drills) == 0 && len(l.errs) == before {
 		l.fail(dir, 1, "", "the pack has no drills (one <slug>.yaml file each)")
 	}
@@ -321,6 +322,12 @@ func (l *loader) drill(file string, p *Pack, packSources map[string]bool, concep
 			return nil
 		}
 		opts = append(opts, rubric.WithSQL(judge, d.Reference.SQL))
+	}
+	if ex := l.exemplars(path.Dir(file), &d); len(ex) > 0 {
+		opts = append(opts, rubric.WithExemplars(ex...))
+	}
+	if len(l.errs) > before {
+		return nil
 	}
 	d.Concepts = concepts
 	d.Engine = rubric.NewEngine(d.Rubric, concepts, tmpl, append(opts, rubric.Deferred())...)

@@ -1,12 +1,15 @@
 package catalog_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/drill"
@@ -130,6 +133,9 @@ func TestDrillLintNamesFileLineAndField(t *testing.T) {
 		{"reference that does not run", "drills/sql/plan-mix.yaml", "    FROM members\n    WHERE cancel_date IS NULL\n    GROUP BY plan", "    FROM members\n    WHERE cancel_dat IS NULL\n    GROUP BY plan", "reference.sql", "the reference query does not run"},
 		{"SQL check in a drill without a query", ml + "l1-vs-l2.yaml", "        - check: mentions\n          concepts: [l1_absolute]\n          sections: [answer]", "        - check: sql_result\n          section: answer\n          field: sql", "rubric.items[0].checks[0].check", "only drills of a sql pack"},
 		{"SQL result on the text field", "drills/sql/plan-mix.yaml", "        - check: sql_result\n          section: answer\n          field: sql", "        - check: sql_result\n          section: answer\n          field: text", "rubric.items[0].checks[0].field", "needs [code]"},
+		{"scored answer out of range", ml + "graded/k-means-clustering.yaml", "  score: 63\n", "  score: 630\n", "score", "between 0 and 100"},
+		{"scored answer without a set", ml + "graded/k-means-clustering.yaml", "- id: dev4/d01\n", "- id: d01\n", "id", "must be a set and a name"},
+		{"scored answer's grade", ml + "graded/k-means-clustering.yaml", "  grade: medium\n", "  grade: borderline\n", "grade", `grade "borderline"`},
 		{"bad concept pattern", ml + "concepts.yaml", `  - "laplace|gaussian|normal + prior @4"`, `  - "la* + prior @4"`, "reg_priors", "too short a prefix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,6 +164,35 @@ func TestDrillLintNamesFileLineAndField(t *testing.T) {
 				t.Errorf("%v: line %d; the edit is on line %d", e, e.Line, want)
 			}
 		})
+	}
+}
+
+// TestGradedFilesBelongToADrill: a file of scored answers for a drill the
+// pack does not have, or for a SQL drill, is refused.
+func TestGradedFilesBelongToADrill(t *testing.T) {
+	for _, tc := range []struct{ file, msg string }{
+		{"drills/ml-fundamentals/graded/no-such-drill.yaml", "not the scored answers of a drill of this pack"},
+		{"drills/sql/graded/plan-mix.yaml", "a SQL drill has no scored answers"},
+	} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS("../../cases")); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(dir + "/drills/ml-fundamentals/graded/k-means-clustering.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(dir+"/"+tc.file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dir+"/"+tc.file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = catalog.Load(os.DirFS(dir), "cases")
+		var errs catalog.Errors
+		if !errors.As(err, &errs) || !strings.HasSuffix(errs[0].File, tc.file) || !strings.Contains(errs[0].Message, tc.msg) {
+			t.Errorf("%s: got %v; want %q", tc.file, err, tc.msg)
+		}
 	}
 }
 
@@ -225,6 +260,17 @@ func TestBehavioralDrillNeedsStoryChecks(t *testing.T) {
 	}
 }
 
+// hostileSQL are queries that try to write, reach files or leave the
+// sandbox: each is refused before it runs.
+var hostileSQL = []string{
+	"DELETE FROM viewing_events",
+	"SELECT 1; DROP TABLE members",
+	"ATTACH DATABASE 'evil.db' AS evil",
+	"PRAGMA writable_schema = ON",
+	"SELECT load_extension('/nonexistent/evil.so')",
+	"SELECT readfile('/etc/passwd')",
+}
+
 // TestSQLDrillsRunTheQuery holds every SQL drill to reading the query by
 // running it: the reference query alone, with no explanation, earns the
 // result item in full, and each trap's query alone raises its red flag.
@@ -238,6 +284,7 @@ func TestSQLDrillsRunTheQuery(t *testing.T) {
 		n++
 		t.Run(d.Slug, func(t *testing.T) {
 			rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, SQL: d.Reference.SQL}).Design())
+			traps := 0
 			for _, it := range rep.Items {
 				for _, c := range it.Checks {
 					if c.Check == rubric.CheckSQLResult && !c.Met {
@@ -257,8 +304,27 @@ func TestSQLDrillsRunTheQuery(t *testing.T) {
 					if !slices.Contains(raised(rep), it.ID) {
 						t.Errorf("the trap's own query does not raise %s (raises %v)", it.ID, raised(rep))
 					}
+					traps++
 				}
 			}
+			// Hostile queries earn nothing, and say why.
+			slowest := time.Duration(0)
+			for _, q := range hostileSQL {
+				began := time.Now()
+				rep := d.Engine.Check(d.Slug, (&drill.Answer{Format: drill.Format, Drill: d.Slug, SQL: q}).Design())
+				slowest = max(slowest, time.Since(began))
+				for _, it := range rep.Items {
+					for _, c := range it.Checks {
+						if c.Check == rubric.CheckSQLResult && (c.Met || c.Credit > 0) {
+							t.Errorf("the hostile query %q earns %s: %+v", q, it.ID, c)
+						}
+					}
+				}
+				if rep.Grade != rubric.GradeWeak {
+					t.Errorf("the hostile query %q grades %s (%.1f)", q, rep.Grade, rep.Score)
+				}
+			}
+			t.Logf("reference %.1f %s; %d wrong queries raise their flags; %d hostile queries earn nothing (slowest check %v)", rep.Score, rep.Grade, traps, len(hostileSQL), slowest.Round(time.Millisecond))
 		})
 	}
 	if n < 15 {

@@ -109,6 +109,8 @@ type Engine struct {
 	// same for every design, so written once (run leaves a label it is
 	// given as it is).
 	labels map[*Check]string
+	// exemplars are the scored answers a drill answer is read against.
+	exemplars []exemplarDoc
 
 	// compile builds everything above but rubric, once, before the first
 	// Check or Describe, for an engine made with Deferred.
@@ -129,6 +131,7 @@ type options struct {
 	technical bool
 	sql       *sqlSpec
 	deferred  bool
+	exemplars []Exemplar
 }
 
 // Deferred makes NewEngine return at once and compile the rubric on first
@@ -260,6 +263,7 @@ func (e *Engine) build(concepts Concepts, t *design.Template, o options) {
 	for _, s := range e.rubricTexts() {
 		e.copies.add(s)
 	}
+	e.buildExemplars(o.exemplars)
 }
 
 func (e *Engine) markPhraseTerm(t termID) {
@@ -315,6 +319,17 @@ func (e *Engine) Describe(c *Check) string {
 
 // Check scores d and explains every point given or withheld.
 func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
+	return e.check(caseSlug, d, "")
+}
+
+// CheckWithout checks d as Check does, but reads it against the scored
+// answers of every set but set: how the blind tests measure a drill's
+// reading on answers it was not given.
+func (e *Engine) CheckWithout(caseSlug string, d *design.Design, set string) *Report {
+	return e.check(caseSlug, d, set)
+}
+
+func (e *Engine) check(caseSlug string, d *design.Design, without string) *Report {
 	e.Compile()
 	p := e.parse(d)
 	defer p.release()
@@ -447,12 +462,19 @@ func (e *Engine) Check(caseSlug string, d *design.Design) *Report {
 			Message: fmt.Sprintf("%d red flags: this many of the case's key decisions go the wrong way, and an interviewer does not call such a design borderline however much else it covers, so its score is held at %.0f (it would be %.1f). Fix the flagged decisions first.", n, flaggedCeiling(n), rep.Score)})
 		rep.Score = flaggedCeiling(n)
 	}
+	if r := e.read(p, without); r != nil {
+		rep.weighReading(r)
+	}
 	for dim, poss := range dimPossible {
 		rep.Dimensions[dim] = round1(max(0, 100*dimEarned[dim]/float64(poss)))
 	}
 	rep.Earned = round1(rep.Earned)
 	rep.Penalty = round1(rep.Penalty)
 	strong, medium := e.rubric.Bands()
+	if rep.Reading != nil {
+		strong, medium = ReadStrongFrom, ReadMediumFrom
+		rep.MediumFrom = medium
+	}
 	rep.StrongFrom = strong
 	rep.Grade = GradeIn(rep.Score, strong, medium)
 	for _, s := range p.copiedExamples() {

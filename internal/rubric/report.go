@@ -70,6 +70,7 @@ const (
 	NoteTemplated    = "templated"     // one of many sentences cut from one frame
 	NoteOtherSection = "other_section" // found only outside the check's sections
 	NoteManyFlags    = "many_flags"    // enough red flags to hold the score below medium
+	NoteReading      = "reading"       // a drill answer read against scored answers
 	NoteOverBudget   = "over_budget"   // beyond what a 45-minute answer holds
 	NoteOverridden   = "overridden"    // cancelled by a red flag
 	NoteRepeated     = "repeated"      // already counted for this item
@@ -138,6 +139,7 @@ type Report struct {
 	Score         float64            `json:"score"` // 0-100, over the automatic points, after red flags
 	Grade         string             `json:"grade"`
 	StrongFrom    float64            `json:"strong_from,omitempty"` // the score from which this case grades strong
+	MediumFrom    float64            `json:"medium_from,omitempty"` // the score from which it grades medium, when not MediumFrom
 	Earned        float64            `json:"earned"`
 	Penalty       float64            `json:"penalty,omitempty"` // points lost to red flags
 	Possible      int                `json:"possible"`          // automatic points
@@ -151,6 +153,9 @@ type Report struct {
 	KeywordShare float64 `json:"keyword_share"`
 	// Relevance is the share of the case's own concepts the design takes up.
 	Relevance float64 `json:"relevance"`
+	// Reading is what the scored answers closest to a drill answer say of
+	// it, for a drill that has them.
+	Reading *Reading `json:"reading,omitempty"`
 }
 
 // BandsLine says where this case's grades start, for reports that carry
@@ -158,6 +163,9 @@ type Report struct {
 func (r *Report) BandsLine() string {
 	if r.StrongFrom == 0 {
 		return ""
+	}
+	if r.Reading != nil {
+		return fmt.Sprintf("Read against scored answers, an answer is graded on the interviewers' scale: strong from %.0f, medium from %.0f.", r.StrongFrom, r.MediumFrom)
 	}
 	return fmt.Sprintf("In this case a score grades strong from %.0f and medium from %.0f.", r.StrongFrom, MediumFrom)
 }

@@ -510,6 +510,14 @@ type drillReportView struct {
 	Flags   []reportItem
 	Items   []reportItem
 	Notices []string
+	// Reading says what the scored answers closest to the answer gave it.
+	Reading *readingView
+}
+
+// readingView is a drill report's reading against scored answers.
+type readingView struct {
+	Message string
+	Nearest []rubric.Neighbour
 }
 
 type reportItem struct {
@@ -562,6 +570,10 @@ func newDrillReport(rep *rubric.Report) drillReportView {
 		v.Items = append(v.Items, ri)
 	}
 	for _, n := range rep.Notices {
+		if n.Kind == rubric.NoteReading && rep.Reading != nil {
+			v.Reading = &readingView{Message: n.Message, Nearest: rep.Reading.Nearest[:min(3, len(rep.Reading.Nearest))]}
+			continue
+		}
 		v.Notices = append(v.Notices, n.Message)
 	}
 	return v

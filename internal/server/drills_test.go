@@ -149,6 +149,10 @@ func TestDrillAnswerReportAndSchedule(t *testing.T) {
 	if doc.Find("#items li").Length() == 0 || doc.Find("#reference").Length() != 1 || doc.Find("#follow-up").Length() != 1 {
 		t.Fatal("the report needs items, the reference answer and the follow-up")
 	}
+	// It says what the scored answers closest to it were given, and why.
+	if rd := doc.Find("#reading"); rd.Length() != 1 || !strings.Contains(rd.Text(), "interviewers scored") || rd.Find(".nearest li").Length() == 0 {
+		t.Fatalf("the report does not say how the answer reads against scored answers: %q", rd.Text())
+	}
 	if got := doc.Find("#proposed").Text(); got != "again" && got != "hard" {
 		t.Fatalf("a flagged answer proposed %q; a red flag caps the rating at hard", got)
 	}
