@@ -244,7 +244,7 @@ func (rep *Report) weighReading(r *Reading) {
 		closest = "closest to answers they scored " + joinAnd(scores)
 	}
 	rep.Notices = append(rep.Notices, Note{Kind: NoteReading,
-		Message: fmt.Sprintf("Read against %d answers to this question that interviewers scored, the reference answer among them: this answer reads %s, which gives %.0f. Its items and red flags give %.0f. The score weighs the two %.0f:%.0f.", r.Of, closest, r.Score, r.Items, 100*r.Weight, 100*(1-r.Weight))})
+		Message: fmt.Sprintf("Read against %d answers to this question that interviewers scored, the reference answer among them: this answer reads %s, which gives %.0f. Its items and red flags give %.0f. The score counts the first %.0f%% and the second %.0f%%.", r.Of, closest, r.Score, r.Items, 100*r.Weight, 100*(1-r.Weight))})
 }
 
 // joinAnd joins words as a sentence lists them: "a, b and c".
