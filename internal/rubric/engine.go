@@ -111,6 +111,7 @@ type Engine struct {
 	labels map[*Check]string
 	// exemplars are the scored answers a drill answer is read against.
 	exemplars []exemplarDoc
+	exIndex   *exemplarIndex
 
 	// compile builds everything above but rubric, once, before the first
 	// Check or Describe, for an engine made with Deferred.

@@ -116,6 +116,7 @@ func (e *Engine) buildExemplars(ex []Exemplar) {
 		e.exemplars = append(e.exemplars, exemplarDoc{ex: x, terms: readTerms(p)})
 		p.release()
 	}
+	e.index()
 }
 
 // readTerms counts the content words of the credited sentences of p,
@@ -156,20 +157,84 @@ func contentStem(w string) string {
 	return w
 }
 
-// read reads p against the exemplars, leaving out those of set without
-// (none when it is ""), and returns nil when the engine has none.
-func (e *Engine) read(p *parsed, without string) *Reading {
-	docs := make([]*exemplarDoc, 0, len(e.exemplars))
-	for i := range e.exemplars {
-		if without == "" || e.exemplars[i].ex.Set != without {
-			docs = append(docs, &e.exemplars[i])
+// exemplarIndex holds the exemplars' terms for reading an answer against
+// all of them at once: the term weights are those of the drill's scored
+// answers and the answer, and only the answer's terms move them.
+type exemplarIndex struct {
+	term  map[string]int32 // a stem to its id
+	df    []int32          // per term: how many exemplars hold it
+	post  [][]posting      // per term: the exemplars holding it
+	norm2 []float64        // per exemplar: its squared length under the weights without the answer
+}
+
+type posting struct {
+	doc int32
+	ltf float64 // 1 + log of the term's count in the exemplar
+}
+
+// index builds the exemplar index.
+func (e *Engine) index() {
+	x := &exemplarIndex{term: map[string]int32{}, norm2: make([]float64, len(e.exemplars))}
+	for di := range e.exemplars {
+		for w, c := range e.exemplars[di].terms {
+			id, ok := x.term[w]
+			if !ok {
+				id = int32(len(x.df))
+				x.term[w] = id
+				x.df = append(x.df, 0)
+				x.post = append(x.post, nil)
+			}
+			x.df[id]++
+			x.post[id] = append(x.post[id], posting{doc: int32(di), ltf: 1 + math.Log(float64(c))})
 		}
 	}
-	if len(docs) == 0 {
-		return nil
+	n := float64(len(e.exemplars) + 1)
+	for id, ps := range x.post {
+		idf := math.Log((n + 1) / (float64(x.df[id]) + 0.5))
+		for _, pst := range ps {
+			x.norm2[pst.doc] += pst.ltf * pst.ltf * idf * idf
+		}
 	}
-	answer := readTerms(p)
-	// Term weights within this drill's answers, the new one included.
+	e.exIndex = x
+}
+
+// similarities returns the cosine of the answer's terms with each
+// exemplar's, under the term weights of the exemplars and the answer.
+func (e *Engine) similarities(answer map[string]int) []float64 {
+	x := e.exIndex
+	n := float64(len(e.exemplars) + 1)
+	dot := make([]float64, len(e.exemplars))
+	norm2 := slices.Clone(x.norm2)
+	an2 := 0.0
+	for w, c := range answer {
+		altf := 1 + math.Log(float64(c))
+		id, ok := x.term[w]
+		if !ok {
+			idf := math.Log((n + 1) / 1.5)
+			an2 += altf * altf * idf * idf
+			continue
+		}
+		base := math.Log((n + 1) / (float64(x.df[id]) + 0.5))
+		idf := math.Log((n + 1) / (float64(x.df[id]) + 1.5))
+		an2 += altf * altf * idf * idf
+		for _, pst := range x.post[id] {
+			dot[pst.doc] += altf * pst.ltf * idf * idf
+			norm2[pst.doc] += pst.ltf * pst.ltf * (idf*idf - base*base)
+		}
+	}
+	sims := make([]float64, len(e.exemplars))
+	for d := range sims {
+		if an2 > 0 && norm2[d] > 0 {
+			sims[d] = dot[d] / math.Sqrt(an2*norm2[d])
+		}
+	}
+	return sims
+}
+
+// similaritiesWithout returns the cosine of the answer's terms with each
+// of docs, under the term weights of docs and the answer alone: how the
+// blind tests read an answer with one set of exemplars left out.
+func similaritiesWithout(answer map[string]int, docs []*exemplarDoc) []float64 {
 	df := map[string]int{}
 	for _, d := range docs {
 		for w := range d.terms {
@@ -191,18 +256,42 @@ func (e *Engine) read(p *parsed, without string) *Reading {
 		return v, math.Sqrt(norm)
 	}
 	av, an := weigh(answer)
-	near := make([]Neighbour, 0, len(docs))
-	for _, d := range docs {
+	sims := make([]float64, len(docs))
+	for i, d := range docs {
 		dv, dn := weigh(d.terms)
-		sim := 0.0
 		if an > 0 && dn > 0 {
 			dot := 0.0
 			for w, x := range av {
 				dot += x * dv[w]
 			}
-			sim = dot / (an * dn)
+			sims[i] = dot / (an * dn)
 		}
-		near = append(near, Neighbour{ID: d.ex.ID, Score: d.ex.Score, Similarity: sim, Why: d.ex.Why})
+	}
+	return sims
+}
+
+// read reads p against the exemplars, leaving out those of set without
+// (none when it is ""), and returns nil when the engine has none.
+func (e *Engine) read(p *parsed, without string) *Reading {
+	docs := make([]*exemplarDoc, 0, len(e.exemplars))
+	for i := range e.exemplars {
+		if without == "" || e.exemplars[i].ex.Set != without {
+			docs = append(docs, &e.exemplars[i])
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	answer := readTerms(p)
+	var sims []float64
+	if len(docs) == len(e.exemplars) {
+		sims = e.similarities(answer)
+	} else {
+		sims = similaritiesWithout(answer, docs)
+	}
+	near := make([]Neighbour, 0, len(docs))
+	for i, d := range docs {
+		near = append(near, Neighbour{ID: d.ex.ID, Score: d.ex.Score, Similarity: sims[i], Why: d.ex.Why})
 	}
 	slices.SortStableFunc(near, func(a, b Neighbour) int { return cmp.Compare(b.Similarity, a.Similarity) })
 	near = near[:min(ExemplarNeighbours, len(near))]

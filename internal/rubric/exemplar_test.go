@@ -154,3 +154,32 @@ func excerpt(s string) string {
 	}
 	return s
 }
+
+// TestReadingIndexMatchesDirectReading checks that the index an engine
+// reads answers with gives the similarities the direct computation gives,
+// for every drill read against scored answers and a spread of answers.
+func TestReadingIndexMatchesDirectReading(t *testing.T) {
+	cat := loadCases(t)
+	n := 0
+	for _, d := range cat.Drills {
+		texts := []string{d.Reference.Answer, "It depends on the situation; I would look at the data and iterate."}
+		for _, m := range d.Misconceptions {
+			texts = append(texts, m.Answer)
+		}
+		for _, text := range texts {
+			indexed, direct := d.Engine.ReadBothWays(drillAnswer(text))
+			if len(indexed) != len(direct) {
+				t.Fatalf("%s: %d similarities indexed, %d direct", d.Slug, len(indexed), len(direct))
+			}
+			for i := range indexed {
+				if diff := indexed[i] - direct[i]; diff > 1e-9 || diff < -1e-9 {
+					t.Errorf("%s, exemplar %d: indexed %.12f, direct %.12f", d.Slug, i, indexed[i], direct[i])
+				}
+			}
+			n += len(indexed)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no similarities compared")
+	}
+}
