@@ -153,7 +153,11 @@ func readLimited(in string, limit int64) ([]byte, error) {
 // was withheld, and hints.
 func printReport(w io.Writer, title string, r *rubric.Report) {
 	fmt.Fprintf(w, "%s (%s), rubric version %d\n", title, r.Case, r.RubricVersion)
-	fmt.Fprintf(w, "Score %.1f / 100: %s. %.1f of %d automatic points", r.Score, r.Grade, r.Earned, r.Possible)
+	fmt.Fprintf(w, "Score %.1f / 100: %s. ", r.Score, r.Grade)
+	if rd := r.Reading; rd != nil {
+		fmt.Fprintf(w, "Read against scored answers: %.1f (counts %.0f%%); items: ", rd.Score, 100*rd.Weight)
+	}
+	fmt.Fprintf(w, "%.1f of %d automatic points", r.Earned, r.Possible)
 	if r.Penalty > 0 {
 		fmt.Fprintf(w, ", less %.0f for red flags", r.Penalty)
 	}

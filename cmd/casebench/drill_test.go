@@ -58,7 +58,7 @@ func TestCheckDrillAnswer(t *testing.T) {
 	if err := run(context.Background(), []string{"check", file, "--min-score", "75"}, e); err != nil {
 		t.Fatalf("the reference answer is below 75: %v\n%s", err, out)
 	}
-	for _, want := range []string{d.Title + " (" + d.Slug + ")", "strong", "met     "} {
+	for _, want := range []string{d.Title + " (" + d.Slug + ")", "strong", "met     ", "Read against scored answers: ", "interviewers scored"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
