@@ -95,7 +95,12 @@ func TestBlindDrills(t *testing.T) {
 	for h := range byHalf {
 		halves = append(halves, h)
 	}
-	sort.Strings(halves)
+	sort.Slice(halves, func(i, j int) bool { // dev, dev2, ..., dev10, test
+		if len(halves[i]) != len(halves[j]) && strings.HasPrefix(halves[i], "dev") && strings.HasPrefix(halves[j], "dev") {
+			return len(halves[i]) < len(halves[j])
+		}
+		return halves[i] < halves[j]
+	})
 	for _, h := range halves {
 		fmt.Fprintf(&table, "  %-6s %.3f (%d answers)\n", h, spearman(byHalf[h][0], byHalf[h][1]), len(byHalf[h][0]))
 	}

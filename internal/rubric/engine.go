@@ -448,8 +448,11 @@ func (e *Engine) check(caseSlug string, d *design.Design, without string) *Repor
 	rep.Relevance = e.relevance(p)
 	if rep.Relevance < OnTopic {
 		factor := rep.Relevance / OnTopic
-		rep.Notices = append(rep.Notices, Note{Kind: "off_topic",
-			Message: fmt.Sprintf("This design takes up few of this case's own concerns (%.0f%% of them), so it reads as an answer to another question: its points count for %.0f%%. Address what is particular to this case.", 100*rep.Relevance, 100*factor)})
+		msg := "This design takes up few of this case's own concerns (%.0f%% of them), so it reads as an answer to another question: its points count for %.0f%%. Address what is particular to this case."
+		if e.technical {
+			msg = "This answer takes up few of this question's own concerns (%.0f%% of them), so it reads as an answer to another question: its items count for %.0f%%. Address what this question asks."
+		}
+		rep.Notices = append(rep.Notices, Note{Kind: "off_topic", Message: fmt.Sprintf(msg, 100*rep.Relevance, 100*factor)})
 		rep.Earned *= factor
 		for dim := range dimEarned {
 			dimEarned[dim] *= factor
