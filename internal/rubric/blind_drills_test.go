@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/casebench/casebench/internal/drill"
 	"github.com/casebench/casebench/internal/rubric"
 )
@@ -63,14 +61,7 @@ func TestBlindDrills(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no such drill", dir)
 		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var es []expertEntry
-		if err := yaml.Unmarshal(b, &es); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		es := readExperts(t, f)
 		for _, e := range es {
 			a := readDrillAnswer(t, filepath.Join(dir, e.ID+".md"), slug)
 			// Each set is read against the scored answers of the others

@@ -28,6 +28,21 @@ type expertEntry struct {
 	Justifications []string `yaml:"justifications"`
 }
 
+// readExperts reads the interviewers' scores of one folder of blind
+// answers (its experts.yaml).
+func readExperts(t testing.TB, file string) []expertEntry {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []expertEntry
+	if err := yaml.Unmarshal(b, &es); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return es
+}
+
 // score is the interviewers' mean.
 func (e *expertEntry) score() float64 {
 	s := 0.0
@@ -83,14 +98,7 @@ func scoreBlind(t *testing.T, cat *catalog.Catalog) []blindRow {
 			}
 			t.Fatalf("%s: no such case", dir)
 		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var es []expertEntry
-		if err := yaml.Unmarshal(b, &es); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		es := readExperts(t, f)
 		for _, e := range es {
 			d, err := readMarkdownDesign(filepath.Join(dir, e.ID+".md"), cat.Template)
 			if err != nil {

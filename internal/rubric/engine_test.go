@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/casebench/casebench/internal/catalog"
 	"github.com/casebench/casebench/internal/design"
 	"github.com/casebench/casebench/internal/pipeline"
@@ -635,14 +633,7 @@ func TestCheckConcurrent(t *testing.T) {
 func blindDesigns(t *testing.T, cat *catalog.Catalog, slug, kind string) []*design.Design {
 	t.Helper()
 	dir := filepath.Join("testdata", "blind", slug)
-	b, err := os.ReadFile(filepath.Join(dir, "experts.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var es []expertEntry
-	if err := yaml.Unmarshal(b, &es); err != nil {
-		t.Fatal(err)
-	}
+	es := readExperts(t, filepath.Join(dir, "experts.yaml"))
 	var out []*design.Design
 	for _, e := range es {
 		if e.Kind != kind {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/casebench/casebench/internal/catalog"
 )
 
@@ -44,14 +42,7 @@ func TestGradedAnswers(t *testing.T) {
 		if d.Kind == catalog.KindSQL {
 			continue
 		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var es []expertEntry
-		if err := yaml.Unmarshal(b, &es); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		es := readExperts(t, f)
 		sort.SliceStable(es, func(i, j int) bool { return es[i].Half+"/"+es[i].ID < es[j].Half+"/"+es[j].ID })
 		var out bytes.Buffer
 		out.WriteString(gradedHeader)
